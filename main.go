@@ -1,0 +1,33 @@
+// Command terraform-provider-cce serves the CCE credential provider to Terraform
+// and OpenTofu over plugin protocol 6.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/cceops/terraform-provider-cce/internal/provider"
+)
+
+// version is set by goreleaser (or make build) through -ldflags "-X main.version=...".
+var version = "dev"
+
+// Address is the registry address Terraform uses for this provider.
+const address = "registry.terraform.io/cceops/cce"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: address,
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
