@@ -1,0 +1,96 @@
+package cce
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Applicant identifies whose credentials to revoke: exactly one of UserID
+// and AgencyID.
+type Applicant struct{ UserID, AgencyID string }
+
+// validate checks the exactly-one rule locally.
+func (a Applicant) validate() error {
+	switch {
+	case a.UserID == "" && a.AgencyID == "":
+		return errors.New("applicant: set exactly one of user ID and agency ID (neither is set)")
+	case a.UserID != "" && a.AgencyID != "":
+		return errors.New("applicant: set exactly one of user ID and agency ID (both are set)")
+	}
+	return nil
+}
+
+// RevokeClusterCert revokes every certificate the applicant downloaded for
+// the cluster (POST clustercertrevoke, 200 with empty body). Repeating it
+// is harmless, so the client retries it like any other call.
+func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Applicant) error {
+	const op = "revoke cluster certificate"
+	if err := a.validate(); err != nil {
+		return opError(ServiceCCE, op, err)
+	}
+	if _, err := escapeID("cluster ID", clusterID); err != nil {
+		return opError(ServiceCCE, op, err)
+	}
+	path, pid, err := c.projectPath(ctx, pathRevoke, clusterID)
+	if err != nil {
+		return err
+	}
+	body := map[string]string{}
+	if a.UserID != "" {
+		body["userId"] = a.UserID
+	} else {
+		body["agencyId"] = a.AgencyID
+	}
+	return c.getJSON(ctx, call{service: ServiceCCE, op: op, method: http.MethodPost, base: c.cfg.cceURL,
+		path: path, body: body, header: projectHeader(pid)}, nil)
+}
+
+// ClusterCertRequest asks for a certificate valid for Duration days (-1 =
+// the maximum) or until ExpireAt. ExpireAt wins when both are set.
+type ClusterCertRequest struct {
+	Duration int
+	ExpireAt time.Time
+}
+
+// ClusterCert is an issued credential.
+type ClusterCert struct {
+	// Kubeconfig is the JSON kubeconfig exactly as returned.
+	Kubeconfig []byte
+	// PortID is the Port-ID response header.
+	PortID string
+}
+
+// CreateClusterCert issues a client certificate (POST clustercert). The
+// response body is never logged.
+func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r ClusterCertRequest) (*ClusterCert, error) {
+	const op = "create cluster certificate"
+	if _, err := escapeID("cluster ID", clusterID); err != nil {
+		return nil, opError(ServiceCCE, op, err)
+	}
+	var body map[string]any
+	switch {
+	case !r.ExpireAt.IsZero():
+		body = map[string]any{"expire_at": r.ExpireAt.UTC().Format(expireAtLayout)}
+	case r.Duration == -1 || r.Duration > 0:
+		body = map[string]any{"duration": r.Duration}
+	default:
+		return nil, opError(ServiceCCE, op, errors.New("set a duration in days (or -1 for the maximum) or an expiry time"))
+	}
+	path, pid, err := c.projectPath(ctx, pathClusterCert, clusterID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, call{service: ServiceCCE, op: op, method: http.MethodPost, base: c.cfg.cceURL,
+		path: path, body: body, header: projectHeader(pid)})
+	if err != nil {
+		return nil, err
+	}
+	portID := resp.Header.Get(headerPortID)
+	b, err := readAll(resp)
+	if err != nil {
+		return nil, opError(ServiceCCE, op, err)
+	}
+	return &ClusterCert{Kubeconfig: b, PortID: portID}, nil
+}

@@ -1,0 +1,295 @@
+package cce
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Client talks to CCE, IAM and CTS. It is safe for concurrent use; create it
+// once per provider configuration.
+type Client struct {
+	cfg     *resolvedConfig
+	http    *retryablehttp.Client
+	limiter *rate.Limiter
+	now     func() time.Time
+
+	tokens tokenManager
+
+	project     memo[string]
+	clusters    memo[*Cluster]
+	upgradeInfo memo[versionResult]
+	whoami      memo[*Identity]
+	userDir     memo[map[string]User]
+	agencyDir   memo[map[string]Agency]
+	usersByID   memo[*User]
+	agencyByID  memo[*Agency]
+}
+
+// NewClient validates cfg and builds a Client. It does no network I/O.
+func NewClient(cfg Config) (*Client, error) {
+	rc, err := resolveConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	base, err := baseTransport(rc)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: rc, now: time.Now}
+	if rc.RateLimit > 0 {
+		burst := int(rc.RateLimit)
+		if burst < 1 {
+			burst = 1
+		}
+		c.limiter = rate.NewLimiter(rate.Limit(rc.RateLimit), burst)
+	}
+	c.tokens.client = c
+	var rt http.RoundTripper = &logTransport{next: base}
+	rt = &rateTransport{next: rt, limiter: c.limiter}
+	rt = &authTransport{next: rt, client: c}
+	c.http = &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: rt,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+		RetryWaitMin: rc.RetryWaitMin,
+		RetryWaitMax: rc.RetryWaitMax,
+		RetryMax:     rc.MaxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return c, nil
+}
+
+// baseTransport builds the TLS-configured transport.
+func baseTransport(rc *resolvedConfig) (*http.Transport, error) {
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, errors.New("unexpected http.DefaultTransport type")
+	}
+	t := dt.Clone()
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: rc.Insecure} //nolint:gosec // opt-in via Config.Insecure.
+	if len(rc.CACertPEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(rc.CACertPEM) {
+			return nil, errors.New("ca certificate: no PEM certificate found")
+		}
+		tc.RootCAs = pool
+	}
+	t.TLSClientConfig = tc
+	t.ResponseHeaderTimeout = responseHeaderTimeout
+	return t, nil
+}
+
+// AuthMethod returns the configured authentication method.
+func (c *Client) AuthMethod() AuthMethod { return c.cfg.method }
+
+// Region returns the configured region.
+func (c *Client) Region() string { return c.cfg.Region }
+
+// ProjectID returns the configured project ID or discovers it with
+// GET /v3/projects?name=<region> (password auth takes it from the
+// region-scoped token). The result is cached; concurrent callers share one
+// lookup.
+func (c *Client) ProjectID(ctx context.Context) (string, error) {
+	if c.cfg.ProjectID != "" {
+		return c.cfg.ProjectID, nil
+	}
+	return c.project.get(ctx, "", func(ctx context.Context) (string, error) {
+		if c.cfg.method == AuthPassword {
+			tok, err := c.tokens.get(ctx)
+			if err != nil {
+				return "", err
+			}
+			if tok.info.Project.ID != "" {
+				return tok.info.Project.ID, nil
+			}
+		}
+		var out struct {
+			Projects []struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"projects"`
+		}
+		q := url.Values{"name": {c.cfg.Region}}
+		if err := c.getJSON(ctx, call{service: ServiceIAM, op: "discover project", method: http.MethodGet,
+			base: c.cfg.iamURL, path: pathProjects, query: q}, &out); err != nil {
+			return "", err
+		}
+		for _, p := range out.Projects {
+			if p.Name == c.cfg.Region && p.ID != "" {
+				return p.ID, nil
+			}
+		}
+		return "", notFoundError(ServiceIAM, "discover project",
+			fmt.Sprintf("no project named %q is visible to these credentials; set project_id", c.cfg.Region))
+	}, nil)
+}
+
+// call describes one API operation.
+type call struct {
+	service, op, method string
+	base, path          string
+	query               url.Values
+	body                any
+	header              http.Header
+	noAuth              bool
+}
+
+// reqInfo travels in the request context to the transports.
+type reqInfo struct {
+	service, op string
+	noAuth      bool
+	attempt     atomic.Int32
+}
+
+type reqInfoKey struct{}
+
+func infoFrom(ctx context.Context) *reqInfo {
+	ri, _ := ctx.Value(reqInfoKey{}).(*reqInfo)
+	return ri
+}
+
+// escapeID path-escapes one ID and rejects empty ones.
+func escapeID(kind, id string) (string, error) {
+	if strings.TrimSpace(id) == "" {
+		return "", fmt.Errorf("%s must not be empty", kind)
+	}
+	return url.PathEscape(id), nil
+}
+
+// do sends one API call with retries, auth and logging. On a 2xx status it
+// returns the response (caller closes the body); otherwise an *APIError or
+// a wrapped transport error.
+func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	ctx = c.logContext(ctx)
+	ri := &reqInfo{service: cl.service, op: cl.op, noAuth: cl.noAuth}
+	ctx = context.WithValue(ctx, reqInfoKey{}, ri)
+
+	u := cl.base + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var body []byte
+	if cl.body != nil {
+		var err error
+		if body, err = json.Marshal(cl.body); err != nil {
+			return nil, opError(cl.service, cl.op, err)
+		}
+	}
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, raw)
+	if err != nil {
+		return nil, opError(cl.service, cl.op, err)
+	}
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ae, ok := AsAPIError(err); ok {
+			return nil, ae
+		}
+		if ctx.Err() != nil {
+			return nil, opError(cl.service, cl.op, ctx.Err())
+		}
+		return nil, opError(cl.service, cl.op, unwrapPermanent(err))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer func() { _ = resp.Body.Close() }()
+		return nil, parseAPIError(resp, cl.service, cl.op)
+	}
+	return resp, nil
+}
+
+// unwrapPermanent strips the internal permanentError marker from messages.
+func unwrapPermanent(err error) error {
+	var perm *permanentError
+	if errors.As(err, &perm) {
+		return perm.err
+	}
+	return err
+}
+
+// getJSON runs do and decodes a JSON body into out (nil: body discarded).
+func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if out == nil {
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return opError(cl.service, cl.op, err)
+		}
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return opError(cl.service, cl.op, fmt.Errorf("decoding response: %w", err))
+	}
+	return nil
+}
+
+// readAll reads and closes a whole success body.
+func readAll(resp *http.Response) ([]byte, error) {
+	defer func() { _ = resp.Body.Close() }()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return nil, fmt.Errorf("reading response: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// projectPath formats a project-scoped path with escaped IDs.
+func (c *Client) projectPath(ctx context.Context, format string, ids ...string) (string, string, error) {
+	pid, err := c.ProjectID(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	args := []any{url.PathEscape(pid)}
+	for _, id := range ids {
+		args = append(args, url.PathEscape(id))
+	}
+	return fmt.Sprintf(format, args...), pid, nil
+}
+
+// projectHeader returns the X-Project-Id header for CCE/CTS calls.
+func projectHeader(pid string) http.Header {
+	return http.Header{headerProjectID: {pid}}
+}
+
+// decodeJSON decodes one JSON value from r.
+func decodeJSON(r io.Reader, out any) error {
+	if err := json.NewDecoder(r).Decode(out); err != nil {
+		return fmt.Errorf("decoding response: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+package cce
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Cluster is the subset of a CCE cluster the provider needs.
+type Cluster struct {
+	ID, Name, Phase                         string
+	Version, PlatformVersion, LegacyVersion string
+	// InternalEndpoint and ExternalEndpoint come from status.endpoints in
+	// either the HWC array or the OTC object shape.
+	InternalEndpoint, ExternalEndpoint string
+	IsLocked                           bool
+	LockScene                          string
+}
+
+type clusterJSON struct {
+	Metadata struct {
+		Name string `json:"name"`
+		UID  string `json:"uid"`
+	} `json:"metadata"`
+	Spec struct {
+		Version         string `json:"version"`
+		PlatformVersion string `json:"platformVersion"`
+		LegacyVersion   string `json:"legacyVersion"`
+	} `json:"spec"`
+	Status struct {
+		Phase     string          `json:"phase"`
+		Endpoints json.RawMessage `json:"endpoints"`
+		IsLocked  bool            `json:"isLocked"`
+		LockScene string          `json:"lockScene"`
+	} `json:"status"`
+}
+
+// decodeEndpoints reads the HWC array [{url,type}] or the OTC object
+// {internal, external, external_otc}.
+func decodeEndpoints(raw json.RawMessage) (internal, external string, err error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", "", nil
+	}
+	switch raw[0] {
+	case '[':
+		var list []struct {
+			URL  string `json:"url"`
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return "", "", err
+		}
+		for _, e := range list {
+			switch strings.ToLower(e.Type) {
+			case "internal":
+				if internal == "" {
+					internal = e.URL
+				}
+			case "external":
+				if external == "" {
+					external = e.URL
+				}
+			}
+		}
+		return internal, external, nil
+	case '{':
+		var obj struct {
+			Internal    string `json:"internal"`
+			External    string `json:"external"`
+			ExternalOTC string `json:"external_otc"`
+		}
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return "", "", err
+		}
+		external = obj.External
+		if external == "" {
+			external = obj.ExternalOTC
+		}
+		return obj.Internal, external, nil
+	default:
+		return "", "", fmt.Errorf("unexpected status.endpoints shape")
+	}
+}
+
+// decodeCluster converts the wire object.
+func decodeCluster(b []byte) (*Cluster, error) {
+	var cj clusterJSON
+	if err := json.Unmarshal(b, &cj); err != nil {
+		return nil, err
+	}
+	in, ex, err := decodeEndpoints(cj.Status.Endpoints)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{
+		ID: cj.Metadata.UID, Name: cj.Metadata.Name, Phase: cj.Status.Phase,
+		Version: cj.Spec.Version, PlatformVersion: cj.Spec.PlatformVersion, LegacyVersion: cj.Spec.LegacyVersion,
+		InternalEndpoint: in, ExternalEndpoint: ex,
+		IsLocked: cj.Status.IsLocked, LockScene: cj.Status.LockScene,
+	}, nil
+}
+
+// GetCluster reads one cluster (uncached).
+func (c *Client) GetCluster(ctx context.Context, clusterID string) (*Cluster, error) {
+	const op = "get cluster"
+	if _, err := escapeID("cluster ID", clusterID); err != nil {
+		return nil, opError(ServiceCCE, op, err)
+	}
+	path, pid, err := c.projectPath(ctx, pathCluster, clusterID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL,
+		path: path, header: projectHeader(pid)})
+	if err != nil {
+		return nil, err
+	}
+	b, err := readAll(resp)
+	if err != nil {
+		return nil, opError(ServiceCCE, op, err)
+	}
+	cl, err := decodeCluster(b)
+	if err != nil {
+		return nil, opError(ServiceCCE, op, fmt.Errorf("decoding cluster: %w", err))
+	}
+	if cl.ID == "" {
+		cl.ID = clusterID
+	}
+	return cl, nil
+}
+
+// CachedCluster returns the cluster from the per-Client cache, fetching it
+// once for all concurrent callers. 404 answers are cached too; other errors
+// are not.
+func (c *Client) CachedCluster(ctx context.Context, clusterID string) (*Cluster, error) {
+	cl, err := c.clusters.get(ctx, clusterID, func(ctx context.Context) (*Cluster, error) {
+		return c.GetCluster(ctx, clusterID)
+	}, IsNotFound)
+	if err != nil {
+		return nil, err
+	}
+	cp := *cl
+	return &cp, nil
+}
+
+// ForgetCluster drops a cluster from the cache (e.g. after waiting for a
+// phase change).
+func (c *Client) ForgetCluster(clusterID string) {
+	c.clusters.forget(clusterID)
+}
+
+// versionResult is a cached upgradeinfo answer.
+type versionResult struct {
+	v Version
+}
+
+// ClusterVersion resolves the full version of cl: ResolveVersion on its
+// fields, else GET upgradeinfo (cached per cluster; source "upgradeinfo").
+func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, string, error) {
+	if cl == nil {
+		return Version{}, "", fmt.Errorf("cluster version: no cluster given")
+	}
+	if v, src, ok := ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion); ok {
+		return v, src, nil
+	}
+	r, err := c.upgradeInfo.get(ctx, cl.ID, func(ctx context.Context) (versionResult, error) {
+		v, err := c.upgradeInfoVersion(ctx, cl.ID)
+		return versionResult{v: v}, err
+	}, nil)
+	if err != nil {
+		return Version{}, "", err
+	}
+	return r.v, SourceUpgradeInfo, nil
+}
+
+// upgradeInfoVersion calls GET .../upgradeinfo.
+func (c *Client) upgradeInfoVersion(ctx context.Context, clusterID string) (Version, error) {
+	const op = "get upgrade info"
+	if _, err := escapeID("cluster ID", clusterID); err != nil {
+		return Version{}, opError(ServiceCCE, op, err)
+	}
+	path, pid, err := c.projectPath(ctx, pathUpgradeInfo, clusterID)
+	if err != nil {
+		return Version{}, err
+	}
+	var out struct {
+		Spec struct {
+			VersionInfo struct {
+				Release string `json:"release"`
+				Patch   string `json:"patch"`
+			} `json:"versionInfo"`
+		} `json:"spec"`
+	}
+	if err := c.getJSON(ctx, call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL,
+		path: path, header: projectHeader(pid)}, &out); err != nil {
+		return Version{}, err
+	}
+	v, err := versionFromUpgradeInfo(out.Spec.VersionInfo.Release, out.Spec.VersionInfo.Patch)
+	if err != nil {
+		return Version{}, opError(ServiceCCE, op, err)
+	}
+	return v, nil
+}
+
+// PhaseClass groups cluster phases by what a caller can do.
+type PhaseClass int
+
+// Phase classes.
+const (
+	// PhaseReady means the cluster accepts credential operations.
+	PhaseReady PhaseClass = iota
+	// PhaseTransitional means waiting may help.
+	PhaseTransitional
+	// PhaseUnusable means waiting will not help.
+	PhaseUnusable
+)
+
+// String names the class.
+func (p PhaseClass) String() string {
+	switch p {
+	case PhaseReady:
+		return "ready"
+	case PhaseTransitional:
+		return "transitional"
+	default:
+		return "unusable"
+	}
+}
+
+// ClassifyPhase maps status.phase: Available is ready; Creating, Upgrading,
+// Resizing, ScalingUp, ScalingDown, RollingBack and Awaking are
+// transitional; everything else (Unavailable, Error, Hibernating,
+// Hibernation, Deleting, RollbackFailed, Empty, Shelved, Frozen, unknown)
+// is unusable.
+func ClassifyPhase(phase string) PhaseClass {
+	switch phase {
+	case "Available":
+		return PhaseReady
+	case "Creating", "Upgrading", "Resizing", "ScalingUp", "ScalingDown", "RollingBack", "Awaking":
+		return PhaseTransitional
+	default:
+		return PhaseUnusable
+	}
+}

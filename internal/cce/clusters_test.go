@@ -1,0 +1,152 @@
+package cce
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestDecodeEndpointsBothShapes(t *testing.T) {
+	cases := []struct{ raw, in, ex string }{
+		{`[{"url":"https://192.168.0.61:5443","type":"Internal"},{"url":"https://1.2.3.4:5443","type":"External"}]`, "https://192.168.0.61:5443", "https://1.2.3.4:5443"},
+		{`[{"url":"https://192.168.0.61:5443","type":"Internal"}]`, "https://192.168.0.61:5443", ""},
+		{`{"internal":"https://10.0.0.1:5443","external":"https://80.1.1.1:5443","external_otc":"https://id.cce.eu-de.otc.t-systems.com"}`, "https://10.0.0.1:5443", "https://80.1.1.1:5443"},
+		{`{"internal":"https://10.0.0.1:5443","external_otc":"https://id.cce.eu-de.otc.t-systems.com"}`, "https://10.0.0.1:5443", "https://id.cce.eu-de.otc.t-systems.com"},
+		{`null`, "", ""},
+		{``, "", ""},
+	}
+	for _, tc := range cases {
+		in, ex, err := decodeEndpoints(json.RawMessage(tc.raw))
+		if err != nil || in != tc.in || ex != tc.ex {
+			t.Errorf("%s: %q %q %v", tc.raw, in, ex, err)
+		}
+	}
+	if _, _, err := decodeEndpoints(json.RawMessage(`"x"`)); err == nil {
+		t.Error("string endpoints: want error")
+	}
+}
+
+func TestGetClusterOTCShape(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{
+			"metadata": map[string]any{"name": "otc", "uid": r.PathValue("cluster_id")},
+			"spec":     map[string]any{"version": "v1.29", "platformVersion": "cce.4.0"},
+			"status": map[string]any{"phase": "Hibernation", "isLocked": true, "lockScene": "BILLING",
+				"endpoints": map[string]string{"internal": "https://10.0.0.1:5443", "external_otc": "https://x.otc"}},
+		})
+	})
+	c := newTestClient(t, f, akskCreds())
+	cl, err := c.GetCluster(t.Context(), testCluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Cluster{ID: testCluster, Name: "otc", Phase: "Hibernation", Version: "v1.29", PlatformVersion: "cce.4.0",
+		InternalEndpoint: "https://10.0.0.1:5443", ExternalEndpoint: "https://x.otc", IsLocked: true, LockScene: "BILLING"}
+	if *cl != want {
+		t.Errorf("got %+v", *cl)
+	}
+	if _, err := c.GetCluster(t.Context(), ""); err == nil {
+		t.Error("empty ID: want error")
+	}
+}
+
+func TestCachedClusterSingleflight(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(30 * time.Millisecond)
+		writeJSON(w, 200, clusterJSONBody(r.PathValue("cluster_id")))
+	})
+	c := newTestClient(t, f, akskCreds())
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl, err := c.CachedCluster(t.Context(), testCluster)
+			if err != nil || cl.ID != testCluster {
+				t.Errorf("%v %v", cl, err)
+				return
+			}
+			cl.Phase = "mutated" // callers get copies.
+		}()
+	}
+	wg.Wait()
+	if got := f.count(routeGetCluster); got != 1 {
+		t.Errorf("GETs = %d, want 1", got)
+	}
+	cl, err := c.CachedCluster(t.Context(), testCluster)
+	if err != nil || cl.Phase != "Available" || f.count(routeGetCluster) != 1 {
+		t.Errorf("cached: %+v %v, GETs %d", cl, err, f.count(routeGetCluster))
+	}
+	c.ForgetCluster(testCluster)
+	if _, err := c.CachedCluster(t.Context(), testCluster); err != nil || f.count(routeGetCluster) != 2 {
+		t.Errorf("after forget: %v GETs %d", err, f.count(routeGetCluster))
+	}
+}
+
+func TestCachedClusterErrors(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("cluster_id") == "gone" {
+			writeJSON(w, 404, map[string]any{"errorCode": "CCE.01404001", "errorMessage": "Resource not found."})
+			return
+		}
+		writeJSON(w, 500, map[string]any{"errorCode": "CCE.01500001", "errorMessage": "Internal error."})
+	})
+	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.MaxRetries = 0 })
+	ctx := t.Context()
+	for i := 0; i < 3; i++ {
+		if _, err := c.CachedCluster(ctx, "gone"); !IsNotFound(err) {
+			t.Fatalf("want not found, got %v", err)
+		}
+		if _, err := c.CachedCluster(ctx, "broken"); err == nil || IsNotFound(err) {
+			t.Fatalf("want 500, got %v", err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if got := f.hits[routeGetCluster]; got != 1+3 {
+		t.Errorf("GETs = %d, want 4 (404 cached, 500 not)", got)
+	}
+}
+
+func TestClusterVersion(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle("GET /api/v3/projects/{project_id}/clusters/{cluster_id}/upgradeinfo", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"spec": map[string]any{"versionInfo": map[string]any{"release": "v1.23.9", "patch": "r10"}}})
+	})
+	c := newTestClient(t, f, akskCreds())
+	ctx := t.Context()
+	v, src, err := c.ClusterVersion(ctx, &Cluster{ID: testCluster, Version: "v1.25", PlatformVersion: "cce.4.10"})
+	if err != nil || v != (Version{1, 25, 4, 10}) || src != "version+platformVersion" {
+		t.Errorf("%v %q %v", v, src, err)
+	}
+	for i := 0; i < 3; i++ {
+		v, src, err = c.ClusterVersion(ctx, &Cluster{ID: testCluster, Version: "v1.23"})
+		if err != nil || v != (Version{1, 23, 9, 10}) || src != "upgradeinfo" {
+			t.Errorf("%v %q %v", v, src, err)
+		}
+	}
+	if got := f.count("GET /api/v3/projects/{project_id}/clusters/{cluster_id}/upgradeinfo"); got != 1 {
+		t.Errorf("upgradeinfo GETs = %d, want 1", got)
+	}
+}
+
+func TestClassifyPhase(t *testing.T) {
+	want := map[string]PhaseClass{
+		"Available": PhaseReady,
+		"Creating":  PhaseTransitional, "Upgrading": PhaseTransitional, "Resizing": PhaseTransitional,
+		"ScalingUp": PhaseTransitional, "ScalingDown": PhaseTransitional, "RollingBack": PhaseTransitional, "Awaking": PhaseTransitional,
+		"Unavailable": PhaseUnusable, "Error": PhaseUnusable, "Hibernating": PhaseUnusable, "Hibernation": PhaseUnusable,
+		"Deleting": PhaseUnusable, "RollbackFailed": PhaseUnusable, "Empty": PhaseUnusable, "Shelved": PhaseUnusable,
+		"Frozen": PhaseUnusable, "": PhaseUnusable, "available": PhaseUnusable, "Unknow": PhaseUnusable,
+	}
+	for p, w := range want {
+		if got := ClassifyPhase(p); got != w {
+			t.Errorf("%q: %v, want %v", p, got, w)
+		}
+	}
+}

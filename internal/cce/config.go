@@ -1,0 +1,229 @@
+package cce
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultCloud is the cloud domain used when Config.Cloud is empty (Huawei Cloud).
+const DefaultCloud = "myhuaweicloud.com"
+
+// CloudOTC is the cloud domain of Open Telekom Cloud.
+const CloudOTC = "otc.t-systems.com"
+
+// Default retry waits used when Config leaves them zero.
+const (
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+)
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-cce"
+
+// Config configures a Client.
+type Config struct {
+	// Region is the region name, e.g. "eu-de". It builds the default endpoints
+	// and scopes project discovery.
+	Region string
+	// ProjectID is the project to work in; empty means discovered via
+	// GET /v3/projects?name=<Region>.
+	ProjectID string
+	// Cloud is the cloud domain; empty means DefaultCloud.
+	Cloud string
+
+	// IAMEndpoint, CCEEndpoint and CTSEndpoint override the default
+	// https://{iam|cce|cts}.{Region}.{Cloud}. A trailing "/" is trimmed.
+	IAMEndpoint, CCEEndpoint, CTSEndpoint string
+
+	// Credentials selects exactly one authentication method.
+	Credentials Credentials
+
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// CACertPEM holds extra trusted roots added to the system pool.
+	CACertPEM []byte
+
+	// MaxRetries is the number of retries after the first try; 0 means no
+	// retries. Negative values are rejected.
+	MaxRetries int
+	// RateLimit is the client-side request rate per second (token bucket,
+	// burst max(1, int(RateLimit))); 0 means unlimited.
+	RateLimit float64
+	// RetryWaitMin and RetryWaitMax bound the backoff between tries; they
+	// default to 500ms and 30s when zero.
+	RetryWaitMin, RetryWaitMax time.Duration
+
+	// UserAgent is sent on every request; empty means DefaultUserAgent.
+	UserAgent string
+}
+
+// Credentials holds the secrets of all supported authentication methods; exactly
+// one method must be complete.
+type Credentials struct {
+	AccessKey, SecretKey, SecurityToken string
+	UserName, Password, DomainName      string
+	AuthToken                           string
+}
+
+// AuthMethod names an authentication method.
+type AuthMethod string
+
+// Supported authentication methods.
+const (
+	AuthAKSK          AuthMethod = "aksk"
+	AuthTemporaryAKSK AuthMethod = "temporary_aksk"
+	AuthPassword      AuthMethod = "password"
+	AuthToken         AuthMethod = "token"
+)
+
+// Method returns the single complete authentication method configured. The
+// error names the attributes that are missing or conflicting, never values.
+// DomainName alone does not select the password method (it qualifies it), so
+// it may be present together with another method.
+func (c Credentials) Method() (AuthMethod, error) {
+	akskUsed := c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != ""
+	pwUsed := c.UserName != "" || c.Password != ""
+	tokUsed := c.AuthToken != ""
+	var selected []string
+	if akskUsed {
+		selected = append(selected, "access_key/secret_key")
+	}
+	if pwUsed {
+		selected = append(selected, "user_name/password/domain_name")
+	}
+	if tokUsed {
+		selected = append(selected, "auth_token")
+	}
+	switch {
+	case len(selected) == 0:
+		return "", errors.New("no credentials configured: set access_key and secret_key (plus security_token for temporary keys), or user_name, password and domain_name, or auth_token")
+	case len(selected) > 1:
+		return "", fmt.Errorf("more than one authentication method configured (%s); set exactly one", strings.Join(selected, " and "))
+	}
+	switch {
+	case akskUsed:
+		if miss := missing(map[string]string{"access_key": c.AccessKey, "secret_key": c.SecretKey}, "access_key", "secret_key"); miss != "" {
+			return "", fmt.Errorf("incomplete AK/SK credentials: %s not set", miss)
+		}
+		if c.SecurityToken != "" {
+			return AuthTemporaryAKSK, nil
+		}
+		return AuthAKSK, nil
+	case pwUsed:
+		if miss := missing(map[string]string{"user_name": c.UserName, "password": c.Password, "domain_name": c.DomainName},
+			"user_name", "password", "domain_name"); miss != "" {
+			return "", fmt.Errorf("incomplete password credentials: %s not set", miss)
+		}
+		return AuthPassword, nil
+	default:
+		return AuthToken, nil
+	}
+}
+
+// missing names the empty fields, in order, joined by " and ".
+func missing(values map[string]string, order ...string) string {
+	var out []string
+	for _, name := range order {
+		if values[name] == "" {
+			out = append(out, name)
+		}
+	}
+	return strings.Join(out, " and ")
+}
+
+// secrets returns the non-empty secret values, used to mask logs.
+func (c Credentials) secrets() []string {
+	var out []string
+	for _, s := range []string{c.SecretKey, c.SecurityToken, c.Password, c.AuthToken} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// normalizeEndpoint validates an endpoint URL and trims its trailing slashes.
+func normalizeEndpoint(name, raw string) (string, error) {
+	raw = strings.TrimRight(strings.TrimSpace(raw), "/")
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("invalid %s endpoint: %w", name, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https or http", name, raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("invalid %s endpoint %q: no host", name, raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("invalid %s endpoint %q: must not contain credentials, query or fragment", name, u.Redacted())
+	}
+	return raw, nil
+}
+
+// resolvedConfig is a validated Config with defaults applied.
+type resolvedConfig struct {
+	Config
+	method                 AuthMethod
+	iamURL, cceURL, ctsURL string
+}
+
+func resolveConfig(cfg Config) (*resolvedConfig, error) {
+	rc := &resolvedConfig{Config: cfg}
+	m, err := cfg.Credentials.Method()
+	if err != nil {
+		return nil, err
+	}
+	rc.method = m
+	if rc.Cloud == "" {
+		rc.Cloud = DefaultCloud
+	}
+	rc.Region = strings.TrimSpace(rc.Region)
+	allEndpoints := cfg.IAMEndpoint != "" && cfg.CCEEndpoint != "" && cfg.CTSEndpoint != ""
+	if rc.Region == "" && !allEndpoints {
+		return nil, errors.New("region is required unless the iam, cce and cts endpoints are all set")
+	}
+	if rc.Region == "" && rc.ProjectID == "" {
+		return nil, errors.New("project_id is required when region is not set (the project is discovered by region name)")
+	}
+	for _, e := range []struct {
+		name, svc, val string
+		dst            *string
+	}{
+		{"iam", "iam", cfg.IAMEndpoint, &rc.iamURL},
+		{"cce", "cce", cfg.CCEEndpoint, &rc.cceURL},
+		{"cts", "cts", cfg.CTSEndpoint, &rc.ctsURL},
+	} {
+		v := e.val
+		if v == "" {
+			v = "https://" + e.svc + "." + rc.Region + "." + rc.Cloud
+		}
+		n, err := normalizeEndpoint(e.name, v)
+		if err != nil {
+			return nil, err
+		}
+		*e.dst = n
+	}
+	if rc.MaxRetries < 0 {
+		return nil, fmt.Errorf("max_retries must be 0 or more, got %d", rc.MaxRetries)
+	}
+	if rc.RateLimit < 0 {
+		return nil, fmt.Errorf("rate limit must be 0 (unlimited) or more, got %g", rc.RateLimit)
+	}
+	if rc.RetryWaitMin == 0 {
+		rc.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if rc.RetryWaitMax == 0 {
+		rc.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if rc.RetryWaitMin < 0 || rc.RetryWaitMax < rc.RetryWaitMin {
+		return nil, fmt.Errorf("retry waits must satisfy 0 <= min <= max, got min %s max %s", rc.RetryWaitMin, rc.RetryWaitMax)
+	}
+	if rc.UserAgent == "" {
+		rc.UserAgent = DefaultUserAgent
+	}
+	return rc, nil
+}

@@ -1,0 +1,231 @@
+package cce
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// maxErrorBody bounds how much of an error response body is read.
+const maxErrorBody = 64 << 10
+
+// APIError is an error answer of CCE, IAM, CTS or the API gateway in front of
+// them. Its text never contains request headers or bodies.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Code is the service error code, e.g. "CCE.01404001", "APIGW.0301",
+	// "CTS.0013", or the IAM keystone code "403" (title when no code).
+	Code string
+	// Message is the service's human readable message.
+	Message string
+	// RequestID is the X-Request-Id header, else the body's request_id.
+	RequestID string
+	// Service is "CCE", "IAM" or "CTS".
+	Service string
+	// Operation names the call, e.g. "get cluster".
+	Operation string
+}
+
+// Error formats e.g. `CCE get cluster: HTTP 404 CCE.01404001: Resource not
+// found. (request ID 3f2a...)`.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Service != "" {
+		b.WriteString(e.Service)
+		b.WriteByte(' ')
+	}
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+	} else {
+		b.WriteString("request")
+	}
+	b.WriteString(": ")
+	if e.StatusCode != 0 {
+		b.WriteString("HTTP ")
+		b.WriteString(strconv.Itoa(e.StatusCode))
+	}
+	if e.Code != "" {
+		if e.StatusCode != 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ID ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// AsAPIError unwraps err to an *APIError.
+func AsAPIError(err error) (*APIError, bool) {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae, true
+	}
+	return nil, false
+}
+
+// IsNotFound reports whether err is a 404 about a resource. A gateway 404
+// (APIGW.0101/APIG.0101: the API itself does not exist) is NOT a not-found,
+// so a missing route is never mistaken for a deleted cluster.
+func IsNotFound(err error) bool {
+	ae, ok := AsAPIError(err)
+	if !ok || ae.StatusCode != http.StatusNotFound {
+		return false
+	}
+	return !isGatewayCode(ae.Code)
+}
+
+// IsForbidden reports whether err is an HTTP 403.
+func IsForbidden(err error) bool {
+	ae, ok := AsAPIError(err)
+	return ok && ae.StatusCode == http.StatusForbidden
+}
+
+// IsUnauthorized reports whether err is an HTTP 401.
+func IsUnauthorized(err error) bool {
+	ae, ok := AsAPIError(err)
+	return ok && ae.StatusCode == http.StatusUnauthorized
+}
+
+func isGatewayCode(code string) bool {
+	return strings.HasPrefix(code, "APIGW.") || strings.HasPrefix(code, "APIG.")
+}
+
+// notFoundError builds a local not-found error that satisfies IsNotFound.
+func notFoundError(service, op, what string) *APIError {
+	return &APIError{StatusCode: http.StatusNotFound, Service: service, Operation: op, Message: what}
+}
+
+// flexString decodes a JSON string, number or bool into its text.
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		*f = ""
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if b[0] == '{' || b[0] == '[' {
+		*f = ""
+		return nil
+	}
+	*f = flexString(b)
+	return nil
+}
+
+// errorEnvelope covers every error body shape we know.
+type errorEnvelope struct {
+	ErrorCode    flexString `json:"errorCode"`
+	ErrorMessage string     `json:"errorMessage"`
+	ErrorCode2   flexString `json:"error_code"`
+	ErrorMsg     string     `json:"error_msg"`
+	Code         flexString `json:"code"`
+	Message      string     `json:"message"`
+	RequestID    string     `json:"request_id"`
+	Error        *struct {
+		Code    flexString `json:"code"`
+		Title   string     `json:"title"`
+		Message string     `json:"message"`
+	} `json:"error"`
+}
+
+// parseAPIError builds an APIError from a response; it reads (part of) the
+// body but does not close it.
+func parseAPIError(resp *http.Response, service, op string) *APIError {
+	ae := &APIError{StatusCode: resp.StatusCode, Service: service, Operation: op}
+	ae.RequestID = resp.Header.Get(headerRequestID)
+	var body []byte
+	if resp.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody)) // a short read still yields a useful error.
+	}
+	fillFromBody(ae, body)
+	if ae.Message == "" && ae.Code == "" {
+		ae.Message = http.StatusText(resp.StatusCode)
+	}
+	return ae
+}
+
+// fillFromBody parses the known envelopes into ae.
+func fillFromBody(ae *APIError, body []byte) {
+	var env errorEnvelope
+	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &env) != nil {
+		return
+	}
+	if ae.RequestID == "" {
+		ae.RequestID = env.RequestID
+	}
+	switch {
+	case env.ErrorCode != "" || env.ErrorMessage != "":
+		// CCE double-code envelope: the K8s-Status "message" carries detail.
+		ae.Code = string(env.ErrorCode)
+		ae.Message = joinDetail(env.ErrorMessage, env.Message)
+	case env.ErrorCode2 != "" || env.ErrorMsg != "":
+		// APIGW / CTS / CCE single-code.
+		ae.Code = string(env.ErrorCode2)
+		ae.Message = joinDetail(env.ErrorMsg, env.Message)
+	case env.Error != nil:
+		// IAM keystone.
+		ae.Code = string(env.Error.Code)
+		if ae.Code == "" {
+			ae.Code = env.Error.Title
+		}
+		ae.Message = env.Error.Message
+		if ae.Message == "" {
+			ae.Message = env.Error.Title
+		}
+	case env.Code != "" || env.Message != "":
+		ae.Code = string(env.Code)
+		ae.Message = env.Message
+	}
+}
+
+// joinDetail appends a detail message to a generic one unless it repeats it.
+func joinDetail(generic, detail string) string {
+	generic = strings.TrimSpace(generic)
+	detail = strings.TrimSpace(detail)
+	switch {
+	case detail == "" || detail == generic:
+		return generic
+	case generic == "":
+		return detail
+	default:
+		return strings.TrimSuffix(generic, ".") + ": " + detail
+	}
+}
+
+// permanentError marks an error that the retry policy must not retry.
+type permanentError struct{ err error }
+
+// Error implements error.
+func (p *permanentError) Error() string { return p.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (p *permanentError) Unwrap() error { return p.err }
+
+// opError wraps a non-API failure (transport, decoding) with its service and
+// operation.
+func opError(service, op string, err error) error {
+	return fmt.Errorf("%s %s: %w", service, op, err)
+}

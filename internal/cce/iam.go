@@ -1,0 +1,305 @@
+package cce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// User is an IAM user.
+type User struct {
+	ID, Name, DomainID, Description string
+	Enabled                         bool
+}
+
+// Agency is an IAM agency.
+type Agency struct {
+	ID, Name, DomainID, TrustDomainID, TrustDomainName, Description, CreateTime string
+}
+
+// Group is an IAM user group.
+type Group struct{ ID, Name string }
+
+type userJSON struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	DomainID    string  `json:"domain_id"`
+	Description *string `json:"description"`
+	Enabled     *bool   `json:"enabled"`
+}
+
+func (u userJSON) user() User {
+	out := User{ID: u.ID, Name: u.Name, DomainID: u.DomainID, Enabled: true}
+	if u.Description != nil {
+		out.Description = *u.Description
+	}
+	if u.Enabled != nil {
+		out.Enabled = *u.Enabled
+	}
+	return out
+}
+
+type agencyJSON struct {
+	ID              string  `json:"id"`
+	Name            string  `json:"name"`
+	DomainID        string  `json:"domain_id"`
+	TrustDomainID   string  `json:"trust_domain_id"`
+	TrustDomainName string  `json:"trust_domain_name"`
+	Description     *string `json:"description"`
+	CreateTime      string  `json:"create_time"`
+}
+
+func (a agencyJSON) agency() Agency {
+	out := Agency{ID: a.ID, Name: a.Name, DomainID: a.DomainID, TrustDomainID: a.TrustDomainID,
+		TrustDomainName: a.TrustDomainName, CreateTime: a.CreateTime}
+	if a.Description != nil {
+		out.Description = *a.Description
+	}
+	return out
+}
+
+// iamCall builds an IAM GET call.
+func (c *Client) iamCall(op, path string, q url.Values) call {
+	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q}
+}
+
+// GetUser reads one IAM user.
+func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
+	const op = "get user"
+	eid, err := escapeID("user ID", id)
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	var out struct {
+		User userJSON `json:"user"`
+	}
+	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathUser, eid), nil), &out); err != nil {
+		return nil, err
+	}
+	u := out.User.user()
+	return &u, nil
+}
+
+// ListUsers lists all IAM users of the account, decoding the answer as a
+// stream so large directories stay in bounded memory.
+func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
+	const op = "list users"
+	resp, err := c.do(ctx, c.iamCall(op, pathUsers, nil))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	users, err := decodeUsers(resp.Body)
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	return users, nil
+}
+
+// decodeUsers streams {"users":[...], ...} element by element.
+func decodeUsers(r io.Reader) ([]User, error) {
+	var users []User
+	err := streamArray(r, "users", func(dec *json.Decoder) error {
+		var u userJSON
+		if err := dec.Decode(&u); err != nil {
+			return err
+		}
+		users = append(users, u.user())
+		return nil
+	})
+	return users, err
+}
+
+// streamArray walks a top-level JSON object and calls each for every element
+// of the array under key; other members are skipped.
+func streamArray(r io.Reader, key string, each func(*json.Decoder) error) error {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, ok := t.(string)
+		if !ok {
+			return errors.New("decoding response: malformed object key")
+		}
+		if name != key {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		t, err = dec.Token()
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			continue
+		}
+		if d, ok := t.(json.Delim); !ok || d != '[' {
+			return fmt.Errorf("decoding response: %q is not an array", key)
+		}
+		for dec.More() {
+			if err := each(dec); err != nil {
+				return err
+			}
+		}
+		if err := expectDelim(dec, ']'); err != nil {
+			return err
+		}
+	}
+	return expectDelim(dec, '}')
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("decoding response: %w", err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("decoding response: expected %q", want)
+	}
+	return nil
+}
+
+// ListUserGroups lists the groups of a user.
+func (c *Client) ListUserGroups(ctx context.Context, userID string) ([]Group, error) {
+	const op = "list user groups"
+	eid, err := escapeID("user ID", userID)
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	var out struct {
+		Groups []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"groups"`
+	}
+	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathUserGroups, eid), nil), &out); err != nil {
+		return nil, err
+	}
+	groups := make([]Group, 0, len(out.Groups))
+	for _, g := range out.Groups {
+		groups = append(groups, Group{ID: g.ID, Name: g.Name})
+	}
+	return groups, nil
+}
+
+// GetAgency reads one agency.
+func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
+	const op = "get agency"
+	eid, err := escapeID("agency ID", id)
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	var out struct {
+		Agency agencyJSON `json:"agency"`
+	}
+	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathAgency, eid), nil), &out); err != nil {
+		return nil, err
+	}
+	a := out.Agency.agency()
+	return &a, nil
+}
+
+// ListAgencies lists the agencies of the caller's account (domain_id from
+// WhoAmI).
+func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
+	const op = "list agencies"
+	id, err := c.WhoAmI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, c.iamCall(op, pathAgencies, url.Values{"domain_id": {id.DomainID}}))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var agencies []Agency
+	err = streamArray(resp.Body, "agencies", func(dec *json.Decoder) error {
+		var a agencyJSON
+		if err := dec.Decode(&a); err != nil {
+			return err
+		}
+		agencies = append(agencies, a.agency())
+		return nil
+	})
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	return agencies, nil
+}
+
+// LookupUser finds a user via a per-Client directory built from ONE
+// ListUsers call; if listing is forbidden it falls back to GetUser (cached
+// per ID). A missing user yields an error satisfying IsNotFound.
+func (c *Client) LookupUser(ctx context.Context, id string) (*User, error) {
+	dir, err := c.userDir.get(ctx, "", func(ctx context.Context) (map[string]User, error) {
+		users, err := c.ListUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]User, len(users))
+		for _, u := range users {
+			m[u.ID] = u
+		}
+		return m, nil
+	}, IsForbidden)
+	switch {
+	case err == nil:
+		if u, ok := dir[id]; ok {
+			return &u, nil
+		}
+		return nil, notFoundError(ServiceIAM, "lookup user", fmt.Sprintf("no IAM user with ID %q", id))
+	case !IsForbidden(err):
+		return nil, err
+	}
+	u, err := c.usersByID.get(ctx, id, func(ctx context.Context) (*User, error) {
+		return c.GetUser(ctx, id)
+	}, IsNotFound)
+	if err != nil {
+		return nil, err
+	}
+	cp := *u
+	return &cp, nil
+}
+
+// LookupAgency is LookupUser for agencies (ListAgencies / GetAgency).
+func (c *Client) LookupAgency(ctx context.Context, id string) (*Agency, error) {
+	dir, err := c.agencyDir.get(ctx, "", func(ctx context.Context) (map[string]Agency, error) {
+		list, err := c.ListAgencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]Agency, len(list))
+		for _, a := range list {
+			m[a.ID] = a
+		}
+		return m, nil
+	}, IsForbidden)
+	switch {
+	case err == nil:
+		if a, ok := dir[id]; ok {
+			return &a, nil
+		}
+		return nil, notFoundError(ServiceIAM, "lookup agency", fmt.Sprintf("no IAM agency with ID %q", id))
+	case !IsForbidden(err):
+		return nil, err
+	}
+	a, err := c.agencyByID.get(ctx, id, func(ctx context.Context) (*Agency, error) {
+		return c.GetAgency(ctx, id)
+	}, IsNotFound)
+	if err != nil {
+		return nil, err
+	}
+	cp := *a
+	return &cp, nil
+}

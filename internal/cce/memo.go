@@ -1,0 +1,84 @@
+package cce
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// memo is a per-Client cache with singleflight: concurrent callers for one
+// key share one fetch. Successes are kept; errors only when keepErr says so.
+type memo[V any] struct {
+	mu   sync.Mutex
+	done map[string]memoEntry[V]
+	g    singleflight.Group
+}
+
+type memoEntry[V any] struct {
+	v   V
+	err error
+}
+
+func (m *memo[V]) lookup(key string) (memoEntry[V], bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.done[key]
+	return e, ok
+}
+
+func (m *memo[V]) store(key string, e memoEntry[V]) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.done == nil {
+		m.done = map[string]memoEntry[V]{}
+	}
+	m.done[key] = e
+}
+
+// forget drops a cached key.
+func (m *memo[V]) forget(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.done, key)
+}
+
+// get returns the cached value for key or runs fetch once for all
+// concurrent callers. The fetch runs detached from a single caller's
+// cancellation (bounded by sharedCallTimeout); each caller still returns
+// when its own ctx ends.
+func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error), keepErr func(error) bool) (V, error) {
+	if e, ok := m.lookup(key); ok {
+		return e.v, e.err
+	}
+	return shared(ctx, &m.g, key, func(sctx context.Context) (V, error) {
+		if e, ok := m.lookup(key); ok {
+			return e.v, e.err
+		}
+		v, err := fetch(sctx)
+		if err == nil || (keepErr != nil && keepErr(err)) {
+			m.store(key, memoEntry[V]{v: v, err: err})
+		}
+		return v, err
+	})
+}
+
+// shared runs fn once per key among concurrent callers.
+func shared[V any](ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (V, error)) (V, error) {
+	var zero V
+	ch := g.DoChan(key, func() (any, error) {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedCallTimeout)
+		defer cancel()
+		return fn(sctx)
+	})
+	select {
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	case r := <-ch:
+		v, _ := r.Val.(V)
+		if r.Err != nil {
+			return zero, r.Err
+		}
+		return v, nil
+	}
+}

@@ -1,0 +1,137 @@
+package cce
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// checkRetry is the retryablehttp.CheckRetry policy: retry transport errors
+// (except TLS verification, invalid URL/scheme and our permanent errors),
+// 429 and 5xx except 501. Never other 4xx.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		if retryableTransportError(err) {
+			return true, nil
+		}
+		return false, err
+	}
+	if resp == nil {
+		return false, nil
+	}
+	return retryableStatus(resp.StatusCode), nil
+}
+
+// retryableStatus reports whether a status is worth another try.
+func retryableStatus(code int) bool {
+	if code == http.StatusTooManyRequests {
+		return true
+	}
+	return code >= 500 && code != http.StatusNotImplemented
+}
+
+// retryableTransportError classifies an error from http.Client.Do.
+func retryableTransportError(err error) bool {
+	var perm *permanentError
+	if errors.As(err, &perm) {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var (
+		unknownAuth x509.UnknownAuthorityError
+		certInvalid x509.CertificateInvalidError
+		hostErr     x509.HostnameError
+		verifyErr   *tls.CertificateVerificationError
+		recordErr   tls.RecordHeaderError
+		urlErr      *url.Error
+		invalidHost url.InvalidHostError
+		escapeErr   url.EscapeError
+	)
+	if errors.As(err, &unknownAuth) || errors.As(err, &certInvalid) || errors.As(err, &hostErr) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr) ||
+		errors.As(err, &invalidHost) || errors.As(err, &escapeErr) {
+		return false
+	}
+	if errors.As(err, &urlErr) {
+		msg := urlErr.Error()
+		for _, s := range []string{"unsupported protocol scheme", "stopped after", "invalid header", "certificate is not trusted", "no Host in request URL"} {
+			if strings.Contains(msg, s) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// backoff is the retryablehttp.Backoff: Retry-After (seconds or HTTP date)
+// when present, capped at wmax; else exponential backoff with full jitter in
+// [wmin, min(wmax, wmin*2^attempt)].
+func backoff(wmin, wmax time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if d > wmax {
+				d = wmax
+			}
+			return d
+		}
+	}
+	return jitterBackoff(wmin, wmax, attempt, rand.Int64N)
+}
+
+// jitterBackoff computes the jittered exponential wait; randN returns a
+// value in [0, n).
+func jitterBackoff(wmin, wmax time.Duration, attempt int, randN func(int64) int64) time.Duration {
+	if wmax <= wmin {
+		return wmin
+	}
+	capped := wmax
+	if attempt < 62 {
+		f := float64(wmin) * math.Pow(2, float64(attempt))
+		if f < float64(wmax) {
+			capped = time.Duration(f)
+		}
+	}
+	spread := int64(capped - wmin)
+	if spread <= 0 {
+		return wmin
+	}
+	return wmin + time.Duration(randN(spread+1))
+}
+
+// parseRetryAfter parses a Retry-After value: delta seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > math.MaxInt64/int64(time.Second) {
+			return time.Duration(math.MaxInt64), true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d := t.Sub(now); d > 0 {
+		return d, true
+	}
+	return 0, true
+}
