@@ -1,0 +1,98 @@
+package mockcloud
+
+import "strings"
+
+// Auth kinds recorded in Request.Auth.
+const (
+	AuthAKSK          = "aksk"
+	AuthTemporaryAKSK = "temporary_aksk"
+	AuthToken         = "token"
+)
+
+// authenticate checks the AK/SK signature or the IAM token of rc. On failure
+// it writes the APIG 401 and returns false.
+func (c *Cloud) authenticate(rc *reqCtx) bool {
+	r := rc.r
+	authz := r.Header.Get("Authorization")
+	tok := r.Header.Get("X-Auth-Token")
+	if tok == "" {
+		if bearer, ok := strings.CutPrefix(authz, "Bearer "); ok {
+			tok = strings.TrimSpace(bearer)
+		}
+	}
+	switch {
+	case strings.HasPrefix(authz, signAlgorithm):
+		return c.authAKSK(rc, authz)
+	case tok != "":
+		return c.authToken(rc, tok)
+	default:
+		writeAuthFailed(rc, "x-auth-token not found")
+		return false
+	}
+}
+
+// authToken validates an IAM token.
+func (c *Cloud) authToken(rc *reqCtx, tok string) bool {
+	now := c.now()
+	c.st.mu.Lock()
+	t, ok := c.st.tokens[tok]
+	var userOK bool
+	if ok {
+		u, found := c.st.users[t.userID]
+		userOK = found && u.Enabled
+	}
+	c.st.mu.Unlock()
+	switch {
+	case !ok:
+		writeAuthFailed(rc, "decrypt token fail")
+	case !now.Before(t.expires):
+		writeAuthFailed(rc, "token expires, expires_at: "+t.expires.UTC().Format(iamTimeLayout))
+	case t.revoked || !userOK:
+		writeAuthFailed(rc, "The token must be updated")
+	default:
+		rc.caller = principal{userID: t.userID, auth: AuthToken, token: tok}
+		return true
+	}
+	return false
+}
+
+// authAKSK validates an SDK-HMAC-SHA256 signature made with a permanent or
+// temporary access key.
+func (c *Cloud) authAKSK(rc *reqCtx, authz string) bool {
+	sh, err := parseSigHeader(authz)
+	if err != nil {
+		writeAuthFailed(rc, "verify aksk signature fail")
+		return false
+	}
+	now := c.now()
+	var userID, secret, kind, wantSecToken string
+	c.st.mu.Lock()
+	for _, u := range c.st.users {
+		if u.AccessKey != "" && u.AccessKey == sh.Access {
+			if u.Enabled {
+				userID, secret, kind = u.ID, u.SecretKey, AuthAKSK
+			}
+			break
+		}
+	}
+	if tc, ok := c.st.tempCreds[sh.Access]; ok && userID == "" && now.Before(tc.expires) {
+		if u, found := c.st.users[tc.userID]; found && u.Enabled {
+			userID, secret, kind, wantSecToken = tc.userID, tc.secret, AuthTemporaryAKSK, tc.securityToken
+		}
+	}
+	c.st.mu.Unlock()
+	if userID == "" {
+		writeAuthFailed(rc, "verify aksk signature fail")
+		return false
+	}
+	if kind == AuthTemporaryAKSK && rc.r.Header.Get("X-Security-Token") != wantSecToken {
+		writeAuthFailed(rc, "verify aksk signature fail, invalid security token")
+		return false
+	}
+	if err := verifySignature(rc.r, rc.body, sh, secret, now); err != nil {
+		writeAuthFailed(rc, err.Error())
+		return false
+	}
+	rc.caller = principal{userID: userID, auth: kind}
+	return true
+}

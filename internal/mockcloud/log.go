@@ -1,0 +1,100 @@
+package mockcloud
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Request is one recorded request, successful or not.
+type Request struct {
+	Time                          time.Time
+	Method, Path, RawQuery, Route string
+	Status                        int
+	Caller                        string // authenticated user ID ("" if unauthenticated)
+	Auth                          string // "aksk" | "temporary_aksk" | "token" | ""
+	Body                          string // for POST /v3/auth/tokens the password value is "***"
+	RequestID                     string
+	UserAgent                     string // lets tests group requests by client instance
+}
+
+// requestLog is the append-only list of requests.
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []Request
+}
+
+// passwordValue matches a JSON "password":"..." string member (not the password method object).
+var passwordValue = regexp.MustCompile(`("password"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+// maskBody hides passwords in token requests.
+func maskBody(route string, body []byte) string {
+	if route == RouteCreateToken {
+		return passwordValue.ReplaceAllString(string(body), `$1"***"`)
+	}
+	return string(body)
+}
+
+// record appends r to the log and writes the optional log line.
+func (c *Cloud) record(r Request) {
+	c.log.mu.Lock()
+	c.log.reqs = append(c.log.reqs, r)
+	c.log.mu.Unlock()
+	if c.opts.logTo != nil {
+		caller := r.Caller
+		if caller == "" {
+			caller = "-"
+		}
+		// A failing log sink must not break the fake; the line is dropped.
+		_, _ = fmt.Fprintf(c.opts.logTo, "%s %s %s %d %s\n",
+			r.Time.UTC().Format(time.RFC3339), r.Method, r.Path, r.Status, caller)
+	}
+}
+
+// Requests returns a copy of the request log in arrival order.
+func (c *Cloud) Requests() []Request {
+	c.log.mu.Lock()
+	defer c.log.mu.Unlock()
+	return slices.Clone(c.log.reqs)
+}
+
+// ResetRequests empties the request log.
+func (c *Cloud) ResetRequests() {
+	c.log.mu.Lock()
+	defer c.log.mu.Unlock()
+	c.log.reqs = nil
+}
+
+// Count returns the number of recorded requests with that Route label.
+func (c *Cloud) Count(route string) int {
+	c.log.mu.Lock()
+	defer c.log.mu.Unlock()
+	n := 0
+	for _, r := range c.log.reqs {
+		if r.Route == route {
+			n++
+		}
+	}
+	return n
+}
+
+// Writes returns every recorded request whose method is not GET or HEAD,
+// except POST /v3/auth/tokens.
+func (c *Cloud) Writes() []Request {
+	c.log.mu.Lock()
+	defer c.log.mu.Unlock()
+	var out []Request
+	for _, r := range c.log.reqs {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			continue
+		}
+		if r.Method == http.MethodPost && r.Path == "/v3/auth/tokens" {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+package mockcloud
+
+import "time"
+
+// Account seeded by Start unless WithoutSeed is given.
+const (
+	Region     = "eu-west-101"
+	DomainID   = "d0d0a1b2c3d4e5f60718293a4b5c6d7e"
+	DomainName = "acme-corp"
+	ProjectID  = "9f1e2d3c4b5a69788796a5b4c3d2e1f0"
+)
+
+// Seeded IAM groups.
+const (
+	AdminGroupName      = "admin"
+	AdminGroupID        = "90000000000000000000000000000001"
+	DevelopersGroupName = "developers"
+	DevelopersGroupID   = "90000000000000000000000000000002"
+)
+
+// Seeded IAM users and their demo credentials (all fake).
+const (
+	AdminUserID    = "ad000000000000000000000000000001"
+	AdminUserName  = "platform-admin"
+	AdminAccessKey = "ADMINAKEXAMPLE000001"
+	AdminSecretKey = "adminSecretKey0001DoNotLog"
+	AdminPassword  = "Admin-Passw0rd!"
+
+	AliceUserID    = "a11ce000000000000000000000000002"
+	AliceUserName  = "alice"
+	AliceAccessKey = "ALICEAKEXAMPLE000002"
+	AliceSecretKey = "aliceSecretKey0002DoNotLog"
+	AlicePassword  = "Alice-Passw0rd!"
+
+	BobUserID    = "b0b00000000000000000000000000003"
+	BobUserName  = "bob"
+	BobAccessKey = "BOBAKEXAMPLE00000003"
+	BobSecretKey = "bobSecretKey0003DoNotLog"
+	BobPassword  = "Bob-Passw0rd!"
+
+	LeaverUserID   = "1ea7e000000000000000000000000004"
+	LeaverUserName = "dana.leaver"
+
+	FrankUserID   = "f0000000000000000000000000000007"
+	FrankUserName = "frank"
+)
+
+// Seeded agencies.
+const (
+	OpsAgencyID       = "a9e00000000000000000000000000011"
+	OpsAgencyName     = "ops-automation"
+	VendorAgencyID    = "a9e00000000000000000000000000012"
+	VendorAgencyName  = "vendor-support"
+	OldVendorAgencyID = "a9e00000000000000000000000000013"
+)
+
+// Identities deleted before the mock started; they exist only as CTS traces.
+const (
+	ErinUserID        = "e1e1e000000000000000000000000005"
+	ErinUserName      = "erin.former"
+	FrankOldUserID    = "f0000000000000000000000000000006"
+	OldVendorName     = "old-vendor"
+	AncientUserID     = "0d000000000000000000000000000008"
+	AncientUserName   = "ancient.user"
+	deletedTraceActor = AdminUserID
+)
+
+// Seeded clusters.
+const (
+	ProdClusterID    = "c0000000-0000-4000-8000-000000000001"
+	StagingClusterID = "c0000000-0000-4000-8000-000000000002"
+	LegacyClusterID  = "c0000000-0000-4000-8000-000000000003"
+	OldClusterID     = "c0000000-0000-4000-8000-000000000004"
+
+	// SeedInternalEndpoint and SeedExternalEndpoint are the endpoints of every seeded cluster.
+	SeedInternalEndpoint = "https://192.168.0.10:5443"
+	SeedExternalEndpoint = "https://203.0.113.10:5443"
+)
+
+// PhaseAvailable is the only cluster phase in which revocation is accepted.
+const PhaseAvailable = "Available"
+
+// seedIdentity fills the parts that exist even in an otherwise empty account.
+func (s *state) seedIdentity() {
+	s.groups[AdminGroupName] = AdminGroupID
+	s.groups[DevelopersGroupName] = DevelopersGroupID
+}
+
+// seed fills the demo account described in the brief.
+func (s *state) seed(now time.Time) {
+	day := 24 * time.Hour
+	users := []User{
+		{ID: AdminUserID, Name: AdminUserName, Description: "Platform administrator", Enabled: true,
+			Groups: []string{AdminGroupName}, AccessKey: AdminAccessKey, SecretKey: AdminSecretKey, Password: AdminPassword},
+		{ID: AliceUserID, Name: AliceUserName, Description: "Developer", Enabled: true,
+			Groups: []string{DevelopersGroupName}, AccessKey: AliceAccessKey, SecretKey: AliceSecretKey, Password: AlicePassword},
+		{ID: BobUserID, Name: BobUserName, Description: "Developer", Enabled: true,
+			Groups: []string{DevelopersGroupName}, AccessKey: BobAccessKey, SecretKey: BobSecretKey, Password: BobPassword},
+		{ID: LeaverUserID, Name: LeaverUserName, Description: "Leaving at the end of the month", Enabled: true,
+			Groups: []string{DevelopersGroupName}},
+		{ID: FrankUserID, Name: FrankUserName, Description: "Developer (re-created)", Enabled: true,
+			Groups: []string{DevelopersGroupName}},
+	}
+	for _, u := range users {
+		s.addUser(u, now.Add(-30*day))
+	}
+	s.addAgency(Agency{ID: OpsAgencyID, Name: OpsAgencyName, Description: "CI/CD automation account",
+		TrustDomainID: "0a0b0c0d0e0f101112131415161718a1", TrustDomainName: "acme-ops"}, now.Add(-60*day))
+	s.addAgency(Agency{ID: VendorAgencyID, Name: VendorAgencyName, Description: "Vendor support access",
+		TrustDomainID: "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e01", TrustDomainName: "vendor-co"}, now.Add(-60*day))
+
+	traces := []Trace{
+		{ID: "7a1c0001-0000-4000-8000-000000000001", Name: "deleteUser", ResourceType: "user",
+			ResourceID: ErinUserID, ResourceName: ErinUserName, Time: now.Add(-2 * day)},
+		{ID: "7a1c0002-0000-4000-8000-000000000002", Name: "deleteUser", ResourceType: "user",
+			ResourceID: FrankOldUserID, ResourceName: FrankUserName, Time: now.Add(-1 * day)},
+		{ID: "7a1c0003-0000-4000-8000-000000000003", Name: "deleteAgency", ResourceType: "agency",
+			ResourceID: OldVendorAgencyID, ResourceName: OldVendorName, Time: now.Add(-3 * day)},
+		{ID: "7a1c0004-0000-4000-8000-000000000004", Name: "deleteUser", ResourceType: "user",
+			ResourceID: AncientUserID, ResourceName: AncientUserName, Time: now.Add(-10 * day)},
+		{ID: "7a1c0005-0000-4000-8000-000000000005", Name: "createUser", ResourceType: "user",
+			ResourceID: FrankUserID, ResourceName: FrankUserName, Time: now.Add(-1*day + time.Hour)},
+	}
+	for _, t := range traces {
+		t.UserID, t.UserName = deletedTraceActor, AdminUserName
+		s.addTrace(t)
+	}
+
+	clusters := []Cluster{
+		{ID: ProdClusterID, Name: "prod", Phase: PhaseAvailable, Version: "v1.28", PlatformVersion: "cce.3.0", LegacyVersion: "v1.28.3-r0"},
+		{ID: StagingClusterID, Name: "staging", Phase: PhaseAvailable, Version: "v1.25", PlatformVersion: "cce.4.10"},
+		{ID: LegacyClusterID, Name: "legacy", Phase: PhaseAvailable, Version: "v1.19.16-r50", PlatformVersion: "cce.2.0"},
+		{ID: OldClusterID, Name: "old", Phase: PhaseAvailable, Version: "v1.23", PlatformVersion: "cce.9.0", LegacyVersion: "v1.23.9-r0"},
+	}
+	for i, cl := range clusters {
+		cl.InternalEndpoint, cl.ExternalEndpoint = SeedInternalEndpoint, SeedExternalEndpoint
+		s.putCluster(cl, now.Add(-time.Duration(400-50*i)*day))
+	}
+}

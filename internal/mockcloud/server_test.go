@@ -1,0 +1,148 @@
+package mockcloud
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// requestIDRe matches X-Request-Id values.
+var requestIDRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// TestUnknownRoutes covers APIGW 404s, missing auth and X-Request-Id.
+func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t, WithoutSeed())
+	for _, p := range []string{"/nope", cceClusters + "/", "/v3/users/", "/", "/api/v3/projects/" + ProjectID + "/clusters/x/nodes"} {
+		r := call(t, c, adminCred, "GET", p, nil)
+		expectStatus(t, r, http.StatusNotFound)
+		m := r.json(t)
+		if m["error_code"] != CodeAPINotFound || !requestIDRe.MatchString(r.header.Get("X-Request-Id")) || m["request_id"] != r.header.Get("X-Request-Id") {
+			t.Errorf("%s: %s", p, r.body)
+		}
+	}
+	expectStatus(t, call(t, c, adminCred, "DELETE", cceClusters, nil), http.StatusNotFound)
+	r := call(t, c, cred{}, "GET", cceClusters, nil)
+	expectStatus(t, r, http.StatusUnauthorized)
+	if r.json(t)["error_code"] != CodeAuthFailed || !requestIDRe.MatchString(r.header.Get("X-Request-Id")) {
+		t.Errorf("no auth: %s", r.body)
+	}
+	// WithoutSeed keeps the domain, project and groups only.
+	r = call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(AdminUserName, AdminPassword, "id", ProjectID))
+	expectStatus(t, r, http.StatusUnauthorized)
+	c.AddUser(User{ID: "u1", Name: "root", Enabled: true, Groups: []string{AdminGroupName}, Password: "pw"})
+	r = call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody("root", "pw", "id", ProjectID))
+	expectStatus(t, r, http.StatusCreated)
+	tok := cred{token: r.header.Get("X-Subject-Token")}
+	r = call(t, c, tok, "GET", cceClusters, nil)
+	if items := arr(r.json(t)["items"]); len(items) != 0 {
+		t.Errorf("clusters without seed: %s", r.body)
+	}
+	r = call(t, c, tok, "GET", "/v3/groups", nil)
+	if gs := arr(r.json(t)["groups"]); len(gs) != 2 {
+		t.Errorf("groups without seed: %s", r.body)
+	}
+}
+
+// TestRequestLog covers Requests, Count, Writes and ResetRequests.
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t)
+	call(t, c, aliceCred, "GET", cceClusters+"?status=Available", nil)
+	call(t, c, cred{}, "GET", "/bogus", nil)
+	call(t, c, cred{ak: AliceAccessKey, sk: "bad"}, "GET", cceClusters, nil)
+	call(t, c, aliceCred, "POST", cceClusters+"/"+ProdClusterID+"/clustercertrevoke", map[string]string{"userId": AliceUserID})
+	call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(AliceUserName, AlicePassword, "id", ProjectID))
+	call(t, c, cred{token: c.IssueToken(BobUserID)}, "GET", "/v3/users/"+BobUserID, nil)
+
+	reqs := c.Requests()
+	if len(reqs) != 6 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	want := []Request{
+		{Method: "GET", Path: cceClusters, RawQuery: "status=Available", Route: RouteListClusters, Status: 200, Caller: AliceUserID, Auth: AuthAKSK},
+		{Method: "GET", Path: "/bogus", Route: "", Status: 404},
+		{Method: "GET", Path: cceClusters, Route: RouteListClusters, Status: 401},
+		{Method: "POST", Path: cceClusters + "/" + ProdClusterID + "/clustercertrevoke", Route: RouteRevoke, Status: 200, Caller: AliceUserID, Auth: AuthAKSK,
+			Body: `{"userId":"` + AliceUserID + `"}`},
+		{Method: "POST", Path: "/v3/auth/tokens", Route: RouteCreateToken, Status: 201, Caller: AliceUserID},
+		{Method: "GET", Path: "/v3/users/" + BobUserID, Route: RouteGetUser, Status: 200, Caller: BobUserID, Auth: AuthToken},
+	}
+	for i, w := range want {
+		g := reqs[i]
+		if g.Method != w.Method || g.Path != w.Path || g.RawQuery != w.RawQuery || g.Route != w.Route || g.Status != w.Status ||
+			g.Caller != w.Caller || g.Auth != w.Auth || (w.Body != "" && g.Body != w.Body) || !requestIDRe.MatchString(g.RequestID) || g.Time.IsZero() {
+			t.Errorf("request %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	if c.Count(RouteListClusters) != 2 || c.Count("") != 1 || c.Count(RouteRevoke) != 1 {
+		t.Error("Count mismatch")
+	}
+	if w := c.Writes(); len(w) != 1 || w[0].Route != RouteRevoke {
+		t.Errorf("Writes %+v", w)
+	}
+	c.ResetRequests()
+	if len(c.Requests()) != 0 || c.Count(RouteListClusters) != 0 {
+		t.Error("ResetRequests did not empty the log")
+	}
+}
+
+// TestCertificates covers the CA, server certificate SANs and WriteCACert.
+func TestCertificates(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t, WithoutSeed())
+	if !strings.HasPrefix(c.URL(), "https://127.0.0.1:") || strings.HasSuffix(c.URL(), "/") {
+		t.Errorf("URL %q", c.URL())
+	}
+	block, _ := pem.Decode(c.CACertPEM())
+	if block == nil {
+		t.Fatal("CA PEM")
+	}
+	ca, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ca.Subject.CommonName != "cce-mockcloud CA" || !ca.IsCA || ca.PublicKeyAlgorithm != x509.ECDSA {
+		t.Errorf("CA %v", ca.Subject)
+	}
+	resp, err := httpClient(t, c).Get(c.URL() + "/nope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	leaf := resp.TLS.PeerCertificates[0]
+	if err := leaf.VerifyHostname("localhost"); err != nil {
+		t.Error(err)
+	}
+	for _, ip := range []string{"127.0.0.1", "::1"} {
+		if err := leaf.VerifyHostname(ip); err != nil {
+			t.Error(err)
+		}
+	}
+	p, err := c.WriteCACert(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != string(c.CACertPEM()) || !strings.HasSuffix(p, "ca.pem") {
+		t.Errorf("WriteCACert %s %v", p, err)
+	}
+	c.Close()
+	c.Close() // idempotent
+	if _, err := Start(WithFlavour("azure")); err == nil {
+		t.Error("unknown flavour accepted")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	if _, err := Start(WithAddr(ln.Addr().String())); err == nil {
+		t.Error("busy address accepted")
+	}
+}

@@ -1,0 +1,348 @@
+package mockcloud
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Cluster is a CCE cluster as seen by tests. Empty version fields are omitted
+// from the API's JSON.
+type Cluster struct {
+	ID, Name, Phase, Version, PlatformVersion, LegacyVersion string
+	// UpgradeRelease and UpgradePatch are what upgradeinfo answers (e.g.
+	// "v1.27.1", "r10"); when empty they are derived from the resolved
+	// version, and upgradeinfo answers 404 when that fails too.
+	UpgradeRelease, UpgradePatch       string
+	InternalEndpoint, ExternalEndpoint string
+}
+
+// User is an IAM user. Groups holds group names; unknown names create the group.
+type User struct {
+	ID, Name, Description          string
+	Enabled                        bool
+	Groups                         []string
+	AccessKey, SecretKey, Password string
+}
+
+// Agency is an IAM agency (a role another account can assume).
+type Agency struct {
+	ID, Name, Description, TrustDomainID, TrustDomainName string
+}
+
+// Trace is a CTS management trace. ServiceType defaults to "IAM" and
+// TraceType to "ApiCall"; an empty ID gets a random UUID.
+type Trace struct {
+	ID, Name, ResourceType, ResourceID, ResourceName string
+	Time                                             time.Time
+	UserID, UserName                                 string
+	ServiceType, TraceType                           string
+}
+
+// Revocation records one accepted clustercertrevoke call.
+type Revocation struct {
+	ClusterID, UserID, AgencyID, RevokedBy string
+	At                                     time.Time
+}
+
+// userRec is a stored user.
+type userRec struct {
+	User
+	created time.Time
+}
+
+// agencyRec is a stored agency.
+type agencyRec struct {
+	Agency
+	created time.Time
+}
+
+// clusterRec is a stored cluster. Per-cluster CA material for clustercert
+// (not implemented yet) is meant to live here and be generated lazily.
+type clusterRec struct {
+	Cluster
+	created, updated time.Time
+}
+
+// traceRec is a stored trace.
+type traceRec struct {
+	Trace
+	recorded  time.Time
+	requestID string
+}
+
+// token is an IAM token issued by the mock.
+type token struct {
+	userID           string
+	issued, expires  time.Time
+	methods          []string
+	projectScoped    bool
+	revoked          bool
+	requestedCatalog bool
+}
+
+// tempCred is a temporary AK/SK pair with its security token.
+type tempCred struct {
+	userID, secret, securityToken string
+	created, expires              time.Time
+}
+
+// state is everything the fake cloud knows; guarded by mu.
+type state struct {
+	mu          sync.Mutex
+	users       map[string]*userRec   // by ID
+	groups      map[string]string     // name -> ID
+	agencies    map[string]*agencyRec // by ID
+	clusters    map[string]*clusterRec
+	traces      []*traceRec
+	tokens      map[string]*token
+	tempCreds   map[string]*tempCred // by access key
+	revocations []Revocation
+}
+
+// newState returns an empty state.
+func newState() *state {
+	return &state{
+		users:     map[string]*userRec{},
+		groups:    map[string]string{},
+		agencies:  map[string]*agencyRec{},
+		clusters:  map[string]*clusterRec{},
+		tokens:    map[string]*token{},
+		tempCreds: map[string]*tempCred{},
+	}
+}
+
+// randomHex returns n random bytes hex encoded.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails.
+	return hex.EncodeToString(b)
+}
+
+// randomUUID returns a random version-4 UUID string.
+func randomUUID() string {
+	h := randomHex(16)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
+}
+
+// addUser stores u; the caller holds mu (or owns s exclusively).
+func (s *state) addUser(u User, now time.Time) {
+	u.Groups = slices.Clone(u.Groups)
+	for _, g := range u.Groups {
+		if _, ok := s.groups[g]; !ok {
+			s.groups[g] = randomHex(16)
+		}
+	}
+	created := now
+	if old, ok := s.users[u.ID]; ok {
+		created = old.created
+	}
+	s.users[u.ID] = &userRec{User: u, created: created}
+}
+
+// addAgency stores a.
+func (s *state) addAgency(a Agency, now time.Time) {
+	s.agencies[a.ID] = &agencyRec{Agency: a, created: now}
+}
+
+// addTrace stores t.
+func (s *state) addTrace(t Trace) {
+	if t.ID == "" {
+		t.ID = randomUUID()
+	}
+	if t.ServiceType == "" {
+		t.ServiceType = "IAM"
+	}
+	if t.TraceType == "" {
+		t.TraceType = "ApiCall"
+	}
+	s.traces = append(s.traces, &traceRec{
+		Trace: t, recorded: t.Time.Add(2 * time.Second),
+		requestID: randomHex(16),
+	})
+}
+
+// putCluster stores cl, keeping the creation time of a replaced cluster.
+func (s *state) putCluster(cl Cluster, now time.Time) {
+	created := now
+	if old, ok := s.clusters[cl.ID]; ok {
+		created = old.created
+	}
+	s.clusters[cl.ID] = &clusterRec{Cluster: cl, created: created, updated: now}
+}
+
+// userByName finds a user by name.
+func (s *state) userByName(name string) *userRec {
+	for _, u := range s.users {
+		if u.Name == name {
+			return u
+		}
+	}
+	return nil
+}
+
+// isAdmin reports whether the user may read everything: a member of group
+// "admin", or the account itself (user name == domain name).
+func (s *state) isAdmin(userID string) bool {
+	u, ok := s.users[userID]
+	if !ok {
+		return false
+	}
+	return u.Name == DomainName || slices.Contains(u.Groups, AdminGroupName)
+}
+
+// sortedUsers returns the users ordered by name.
+func (s *state) sortedUsers() []*userRec {
+	out := make([]*userRec, 0, len(s.users))
+	for _, u := range s.users {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b *userRec) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// PutCluster adds or replaces a cluster.
+func (c *Cloud) PutCluster(cl Cluster) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	c.st.putCluster(cl, c.now())
+}
+
+// DeleteCluster removes a cluster; unknown IDs are ignored.
+func (c *Cloud) DeleteCluster(id string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	delete(c.st.clusters, id)
+}
+
+// SetClusterPhase changes the status.phase of a cluster; unknown IDs are ignored.
+func (c *Cloud) SetClusterPhase(id, phase string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	if cl, ok := c.st.clusters[id]; ok {
+		cl.Phase = phase
+		cl.updated = c.now()
+	}
+}
+
+// Cluster returns a copy of a cluster.
+func (c *Cloud) Cluster(id string) (Cluster, bool) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	cl, ok := c.st.clusters[id]
+	if !ok {
+		return Cluster{}, false
+	}
+	return cl.Cluster, true
+}
+
+// AddUser adds or replaces an IAM user.
+func (c *Cloud) AddUser(u User) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	c.st.addUser(u, c.now())
+}
+
+// DeleteUser removes a user (its tokens and temporary keys die with it) and
+// records a CTS deleteUser trace made by byUserID.
+func (c *Cloud) DeleteUser(id, byUserID string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	u, ok := c.st.users[id]
+	if !ok {
+		return
+	}
+	delete(c.st.users, id)
+	for ak, tc := range c.st.tempCreds {
+		if tc.userID == id {
+			delete(c.st.tempCreds, ak)
+		}
+	}
+	c.st.addTrace(Trace{Name: "deleteUser", ResourceType: "user", ResourceID: id, ResourceName: u.Name,
+		Time: c.now(), UserID: byUserID, UserName: c.st.nameOf(byUserID)})
+}
+
+// AddAgency adds or replaces an agency.
+func (c *Cloud) AddAgency(a Agency) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	c.st.addAgency(a, c.now())
+}
+
+// DeleteAgency removes an agency and records a CTS deleteAgency trace made by byUserID.
+func (c *Cloud) DeleteAgency(id, byUserID string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	a, ok := c.st.agencies[id]
+	if !ok {
+		return
+	}
+	delete(c.st.agencies, id)
+	c.st.addTrace(Trace{Name: "deleteAgency", ResourceType: "agency", ResourceID: id, ResourceName: a.Name,
+		Time: c.now(), UserID: byUserID, UserName: c.st.nameOf(byUserID)})
+}
+
+// AddTrace stores a raw trace (for example one older than the 7-day window).
+func (c *Cloud) AddTrace(t Trace) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	c.st.addTrace(t)
+}
+
+// nameOf returns the name of a user, or "" when unknown.
+func (s *state) nameOf(userID string) string {
+	if u, ok := s.users[userID]; ok {
+		return u.Name
+	}
+	return ""
+}
+
+// Revocations returns a copy of every accepted revocation, oldest first.
+func (c *Cloud) Revocations() []Revocation {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return slices.Clone(c.st.revocations)
+}
+
+// IssueToken returns a valid 24-hour, project-scoped IAM token for the user.
+func (c *Cloud) IssueToken(userID string) string {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return c.st.issueToken(userID, c.now(), []string{"password"}, true, true)
+}
+
+// issueToken stores and returns a new token.
+func (s *state) issueToken(userID string, now time.Time, methods []string, projectScoped, catalog bool) string {
+	id := "MIIDmock" + randomHex(48)
+	s.tokens[id] = &token{userID: userID, issued: now, expires: now.Add(24 * time.Hour),
+		methods: methods, projectScoped: projectScoped, requestedCatalog: catalog}
+	return id
+}
+
+// IssueTemporaryCredential returns a temporary AK/SK pair and its security
+// token, valid for 24 hours; requests must carry X-Security-Token.
+func (c *Cloud) IssueTemporaryCredential(userID string) (ak, sk, securityToken string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	ak = "TMP" + strings.ToUpper(randomHex(9))[:17]
+	sk = randomHex(20)
+	securityToken = "gQpjbi1ub3J0aC00" + randomHex(64)
+	now := c.now()
+	c.st.tempCreds[ak] = &tempCred{userID: userID, secret: sk, securityToken: securityToken,
+		created: now, expires: now.Add(24 * time.Hour)}
+	return ak, sk, securityToken
+}
+
+// RevokeTokens invalidates every token of the user (401 on next use).
+func (c *Cloud) RevokeTokens(userID string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	for _, t := range c.st.tokens {
+		if t.userID == userID {
+			t.revoked = true
+		}
+	}
+}
