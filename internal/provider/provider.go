@@ -1,0 +1,470 @@
+// Package provider is the Terraform surface of the CCE credential provider: it
+// turns configuration into calls of the internal/cce client and results into
+// state and diagnostics. It never builds URLs or parses HTTP.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+var _ provider.Provider = (*cceProvider)(nil)
+
+// New returns a constructor of the provider, reading environment variables
+// from the process environment.
+func New(version string) func() provider.Provider {
+	return newWithEnv(version, os.Getenv)
+}
+
+// newWithEnv lets tests give each provider instance its own environment, so
+// that acceptance tests can run in parallel and keep secrets out of HCL.
+func newWithEnv(version string, getenv func(string) string) func() provider.Provider {
+	return func() provider.Provider {
+		return &cceProvider{version: version, getenv: getenv}
+	}
+}
+
+type cceProvider struct {
+	version string
+	getenv  func(string) string
+}
+
+type providerModel struct {
+	Region        types.String  `tfsdk:"region"`
+	ProjectID     types.String  `tfsdk:"project_id"`
+	AccessKey     types.String  `tfsdk:"access_key"`
+	SecretKey     types.String  `tfsdk:"secret_key"`
+	SecurityToken types.String  `tfsdk:"security_token"`
+	UserName      types.String  `tfsdk:"user_name"`
+	Password      types.String  `tfsdk:"password"`
+	DomainName    types.String  `tfsdk:"domain_name"`
+	AuthToken     types.String  `tfsdk:"auth_token"`
+	Cloud         types.String  `tfsdk:"cloud"`
+	Endpoints     types.Object  `tfsdk:"endpoints"`
+	Insecure      types.Bool    `tfsdk:"insecure"`
+	CACertFile    types.String  `tfsdk:"cacert_file"`
+	MaxRetries    types.Int64   `tfsdk:"max_retries"`
+	RateLimit     types.Float64 `tfsdk:"rate_limit"`
+}
+
+type endpointsModel struct {
+	IAM types.String `tfsdk:"iam"`
+	CCE types.String `tfsdk:"cce"`
+	CTS types.String `tfsdk:"cts"`
+}
+
+// Defaults of the provider block, named once so that schema descriptions and
+// Configure agree.
+const (
+	defaultMaxRetries = 5
+	maxMaxRetries     = 20
+)
+
+func (p *cceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "cce"
+	resp.Version = p.version
+}
+
+func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages access credentials of Huawei Cloud and Open Telekom Cloud CCE " +
+			"(Kubernetes) clusters: revokes the client certificates of users, agencies and deleted or " +
+			"federated identities, lists who can be revoked, and issues fresh credentials.\n\n" +
+			"Every argument can come from an environment variable; a value in the configuration wins. " +
+			"Exactly one way to sign in must be complete: an access key pair (optionally temporary, with " +
+			"`security_token`), an IAM user name, password and account name, or an IAM token.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Region of the clusters, e.g. `ap-southeast-1` or `eu-de`. " +
+					envDoc(envRegion) + " Required unless all three `endpoints` are set.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ID of the project (region scope) the clusters live in. " + envDoc(envProjectID) +
+					" When unset, the provider looks up the project named after `region`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"access_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Access key ID (AK) of an IAM user, for AK/SK request signing. " + envDoc(envAccessKey),
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Secret access key (SK) belonging to `access_key`. " + envDoc(envSecretKey),
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"security_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Security token of a temporary access key pair; set it together with " +
+					"`access_key` and `secret_key`. " + envDoc(envSecurityToken),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"user_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "IAM user name for password sign-in, together with `password` and " +
+					"`domain_name`. " + envDoc(envUserName),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Password of `user_name`. " + envDoc(envPassword),
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"domain_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (domain) name that `user_name` belongs to. " + envDoc(envDomainName),
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"auth_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "An IAM token (`X-Auth-Token`) scoped to the project. Tokens live at most " +
+					"24 hours; prefer keys or a password for long pipelines. " + envDoc(envAuthToken),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"cloud": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Domain suffix of the service endpoints: `" + cce.DefaultCloud +
+					"` (Huawei Cloud, the default) or `" + cce.CloudOTC + "` (Open Telekom Cloud). " +
+					"Endpoints default to `https://{service}.{region}.{cloud}`. " + envDoc(envCloud),
+				Validators: []validator.String{hostnameSuffix{}},
+			},
+			"endpoints": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Overrides of the service endpoints, e.g. for a private gateway or the " +
+					"mock cloud of `make demo`. Each value is an absolute `https://` URL.",
+				Attributes: map[string]schema.Attribute{
+					"iam": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "IAM endpoint. " + envDoc(envIAMEndpoint),
+						Validators:          []validator.String{absoluteURL{}},
+					},
+					"cce": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "CCE endpoint. " + envDoc(envCCEEndpoint),
+						Validators:          []validator.String{absoluteURL{}},
+					},
+					"cts": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "CTS (Cloud Trace Service) endpoint. " + envDoc(envCTSEndpoint),
+						Validators:          []validator.String{absoluteURL{}},
+					},
+				},
+			},
+			"insecure": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Skip TLS certificate verification. Off by default; turning it on prints " +
+					"a warning on every run. Prefer `cacert_file`. " + envDoc(envInsecure),
+			},
+			"cacert_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path of a PEM file with extra certificate authorities to trust, e.g. a " +
+					"corporate proxy's. " + envDoc(envCACertFile),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a transport error, "+
+					"HTTP 429 or 5xx, with exponential backoff and jitter (`Retry-After` is honoured). Client "+
+					"errors (4xx) are never retried. 0 to %d, default %d. ", maxMaxRetries, defaultMaxRetries) +
+					envDoc(envMaxRetries),
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"rate_limit": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "Most requests per second this provider sends, across all resources of " +
+					"one run. 0 (the default) means no client-side limit; throttling answers (HTTP 429) " +
+					"are still retried. " + envDoc(envRateLimit),
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
+			},
+		},
+	}
+}
+
+func (p *cceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg, diags := p.clientConfig(ctx, m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = "terraform-provider-cce/" + p.version + " terraform/" + req.TerraformVersion
+	client, err := cce.NewClient(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	resp.DataSourceData = client
+	resp.ResourceData = client
+	resp.EphemeralResourceData = client
+}
+
+func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewCredentialRevocationResource,
+	}
+}
+
+func (p *cceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewCallerIdentityDataSource,
+	}
+}
+
+// clientConfig merges configuration and environment (configuration wins)
+// into a client configuration, with attribute-scoped diagnostics.
+func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Config, diagsT) {
+	var diags diagsT
+	s := settings{getenv: p.getenv, diags: &diags}
+
+	var ep endpointsModel
+	if !m.Endpoints.IsNull() && !m.Endpoints.IsUnknown() {
+		diags.Append(m.Endpoints.As(ctx, &ep, objectAsOptions)...)
+	}
+	cfg := cce.Config{
+		Region:      s.str(m.Region, path.Root("region"), envRegion),
+		ProjectID:   s.str(m.ProjectID, path.Root("project_id"), envProjectID),
+		Cloud:       s.str(m.Cloud, path.Root("cloud"), envCloud),
+		IAMEndpoint: s.str(ep.IAM, path.Root("endpoints").AtName("iam"), envIAMEndpoint),
+		CCEEndpoint: s.str(ep.CCE, path.Root("endpoints").AtName("cce"), envCCEEndpoint),
+		CTSEndpoint: s.str(ep.CTS, path.Root("endpoints").AtName("cts"), envCTSEndpoint),
+		Credentials: cce.Credentials{
+			AccessKey:     s.str(m.AccessKey, path.Root("access_key"), envAccessKey),
+			SecretKey:     s.str(m.SecretKey, path.Root("secret_key"), envSecretKey),
+			SecurityToken: s.str(m.SecurityToken, path.Root("security_token"), envSecurityToken),
+			UserName:      s.str(m.UserName, path.Root("user_name"), envUserName),
+			Password:      s.str(m.Password, path.Root("password"), envPassword),
+			DomainName:    s.str(m.DomainName, path.Root("domain_name"), envDomainName),
+			AuthToken:     s.str(m.AuthToken, path.Root("auth_token"), envAuthToken),
+		},
+		Insecure:   s.boolean(m.Insecure, path.Root("insecure"), envInsecure),
+		MaxRetries: int(s.integer(m.MaxRetries, path.Root("max_retries"), envMaxRetries, defaultMaxRetries, 0, maxMaxRetries)),
+		RateLimit:  s.float(m.RateLimit, path.Root("rate_limit"), envRateLimit),
+	}
+	if diags.HasError() {
+		return cfg, diags
+	}
+	if cfg.Cloud == "" {
+		cfg.Cloud = cce.DefaultCloud
+	}
+	if cfg.Region == "" && (cfg.IAMEndpoint == "" || cfg.CCEEndpoint == "" || cfg.CTSEndpoint == "") {
+		diags.AddAttributeError(path.Root("region"), "Missing region",
+			"The provider needs a region to build the service endpoints (https://{service}.{region}.{cloud}). "+
+				"Set region in the provider block, or "+envList(envRegion)+".")
+	}
+	checkCredentials(cfg.Credentials, &diags)
+	if cfg.Insecure {
+		diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is off",
+			"insecure = true: the provider does not verify the certificates of the IAM, CCE and CTS endpoints, "+
+				"so anyone on the network path can read your credentials. Use cacert_file to trust a private "+
+				"certificate authority instead.")
+	}
+	if file := s.str(m.CACertFile, path.Root("cacert_file"), envCACertFile); file != "" {
+		pem, err := os.ReadFile(file)
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("cacert_file"), "Cannot read cacert_file",
+				fmt.Sprintf("Reading %q failed: %s. Point cacert_file (or %s) at a readable PEM file of "+
+					"certificate authorities.", file, err, envList(envCACertFile)))
+		case !strings.Contains(string(pem), "-----BEGIN CERTIFICATE-----"):
+			diags.AddAttributeError(path.Root("cacert_file"), "cacert_file holds no certificate",
+				fmt.Sprintf("%q contains no PEM block of type CERTIFICATE. Point cacert_file at a PEM file of "+
+					"certificate authorities.", file))
+		default:
+			cfg.CACertPEM = pem
+		}
+	}
+	return cfg, diags
+}
+
+// checkCredentials requires exactly one complete way to sign in and says which
+// attributes or variables are missing. It never prints a value.
+func checkCredentials(c cce.Credentials, diags *diagsT) {
+	type method struct {
+		name   string
+		fields []credField
+	}
+	methods := []method{
+		{"an access key pair", []credField{{"access_key", envAccessKey, c.AccessKey}, {"secret_key", envSecretKey, c.SecretKey}}},
+		{"a password", []credField{{"user_name", envUserName, c.UserName}, {"password", envPassword, c.Password}, {"domain_name", envDomainName, c.DomainName}}},
+		{"a token", []credField{{"auth_token", envAuthToken, c.AuthToken}}},
+	}
+	var complete []method
+	for _, m := range methods {
+		var set, missing []credField
+		for _, f := range m.fields {
+			if f.value != "" {
+				set = append(set, f)
+			} else {
+				missing = append(missing, f)
+			}
+		}
+		switch {
+		case len(missing) == 0:
+			complete = append(complete, m)
+		case len(set) > 0:
+			f := missing[0]
+			diags.AddAttributeError(path.Root(f.attr), "Incomplete credentials",
+				fmt.Sprintf("%s is set, so the provider signs in with %s, but %s is missing. Set %s in the "+
+					"provider block or %s.", joinAttrs(set), m.name, f.attr, f.attr, envList(f.env)))
+			return
+		}
+	}
+	if c.SecurityToken != "" && c.AccessKey == "" {
+		diags.AddAttributeError(path.Root("security_token"), "Security token without an access key",
+			"security_token belongs to a temporary access key pair. Set access_key and secret_key of that pair "+
+				"too ("+envList(envAccessKey)+", "+envList(envSecretKey)+").")
+		return
+	}
+	switch len(complete) {
+	case 0:
+		diags.AddAttributeError(path.Root("access_key"), "No credentials",
+			"The provider found no way to sign in. Set exactly one of:\n"+
+				"- access_key and secret_key ("+envList(envAccessKey)+", "+envList(envSecretKey)+"), plus "+
+				"security_token ("+envList(envSecurityToken)+") for a temporary pair;\n"+
+				"- user_name, password and domain_name ("+envList(envUserName)+", "+envList(envPassword)+", "+
+				envList(envDomainName)+");\n"+
+				"- auth_token ("+envList(envAuthToken)+").")
+	case 1:
+	default:
+		second := complete[1].fields[0]
+		diags.AddAttributeError(path.Root(second.attr), "More than one way to sign in",
+			fmt.Sprintf("Both %s and %s are configured (in the provider block or the environment). Keep exactly "+
+				"one: unset %s or the other method's attributes and variables.",
+				complete[0].name, complete[1].name, envList(second.env)))
+	}
+}
+
+type credField struct {
+	attr  string
+	env   envVar
+	value string
+}
+
+func joinAttrs(fs []credField) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.attr
+	}
+	return strings.Join(names, " and ")
+}
+
+// settings reads one attribute with its environment fallback.
+type settings struct {
+	getenv func(string) string
+	diags  *diagsT
+}
+
+func (s settings) env(v envVar) (string, string) {
+	for _, name := range v {
+		if val := s.getenv(name); val != "" {
+			return val, name
+		}
+	}
+	return "", ""
+}
+
+func (s settings) unknown(p path.Path) {
+	s.diags.AddAttributeError(p, "Unknown provider argument",
+		"The value of "+p.String()+" is not known until apply, but the provider needs it to plan. Use a value "+
+			"known at plan time, such as a variable or an environment variable.")
+}
+
+func (s settings) str(v types.String, p path.Path, e envVar) string {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return ""
+	}
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	val, _ := s.env(e)
+	return val
+}
+
+func (s settings) boolean(v types.Bool, p path.Path, e envVar) bool {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return false
+	}
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a boolean. Set it to true or false.", name, raw))
+	}
+	return b
+}
+
+func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int64) int64 {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return def
+	}
+	if !v.IsNull() {
+		return v.ValueInt64()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < lo || n > hi {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a whole number from %d to %d. Fix or unset it.", name, raw, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return 0
+	}
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || f < 0 {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a number of requests per second (0 or more). Fix or unset it.", name, raw))
+		return 0
+	}
+	return f
+}

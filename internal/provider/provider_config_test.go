@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+func nullModel() providerModel {
+	return providerModel{
+		Region: types.StringNull(), ProjectID: types.StringNull(), AccessKey: types.StringNull(),
+		SecretKey: types.StringNull(), SecurityToken: types.StringNull(), UserName: types.StringNull(),
+		Password: types.StringNull(), DomainName: types.StringNull(), AuthToken: types.StringNull(),
+		Cloud: types.StringNull(), Insecure: types.BoolNull(), CACertFile: types.StringNull(),
+		MaxRetries: types.Int64Null(), RateLimit: types.Float64Null(),
+		Endpoints: types.ObjectNull(map[string]attr.Type{"iam": types.StringType, "cce": types.StringType, "cts": types.StringType}),
+	}
+}
+
+func configure(t *testing.T, m providerModel, env map[string]string) (cce.Config, diagsT) {
+	t.Helper()
+	p := &cceProvider{version: "test", getenv: func(k string) string { return env[k] }}
+	return p.clientConfig(context.Background(), m)
+}
+
+func TestProviderConfig_precedence(t *testing.T) {
+	env := map[string]string{
+		"HW_REGION_NAME": "hw-region", "OS_REGION_NAME": "os-region",
+		"OS_PROJECT_ID": "os-project",
+		"HW_ACCESS_KEY": "AK", "HW_SECRET_KEY": "SK",
+		"HW_MAX_RETRIES": "7", "HW_RATE_LIMIT": "2.5",
+	}
+	cfg, diags := configure(t, nullModel(), env)
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if cfg.Region != "hw-region" {
+		t.Errorf("HW_* must win over OS_*: region = %q", cfg.Region)
+	}
+	if cfg.ProjectID != "os-project" {
+		t.Errorf("OS_* must be the fallback: project = %q", cfg.ProjectID)
+	}
+	if cfg.Cloud != cce.DefaultCloud || cfg.MaxRetries != 7 || cfg.RateLimit != 2.5 {
+		t.Errorf("cloud %q, retries %d, rate %v", cfg.Cloud, cfg.MaxRetries, cfg.RateLimit)
+	}
+
+	m := nullModel()
+	m.Region = types.StringValue("config-region")
+	m.MaxRetries = types.Int64Value(0)
+	cfg, _ = configure(t, m, env)
+	if cfg.Region != "config-region" || cfg.MaxRetries != 0 {
+		t.Errorf("configuration must beat the environment: region %q retries %d", cfg.Region, cfg.MaxRetries)
+	}
+
+	cfg, _ = configure(t, nullModel(), map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "tok"})
+	if cfg.MaxRetries != defaultMaxRetries {
+		t.Errorf("default max_retries = %d, want %d", cfg.MaxRetries, defaultMaxRetries)
+	}
+}
+
+func TestProviderConfig_errors(t *testing.T) {
+	base := map[string]string{"HW_REGION_NAME": "r"}
+	with := func(kv ...string) map[string]string {
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		return env
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		path string
+		want string
+	}{
+		{"none", with(), "access_key", "No credentials"},
+		{"ak without sk", with("HW_ACCESS_KEY", "AK"), "secret_key", "secret_key is missing"},
+		{"sk without ak", with("OS_SECRET_KEY", "SK"), "access_key", "access_key is missing"},
+		{"token without keys", with("HW_SECURITY_TOKEN", "t", "HW_AUTH_TOKEN", "x"), "security_token", "temporary access key"},
+		{"two methods", with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "x"), "auth_token", "More than one"},
+		{"no region", map[string]string{"HW_AUTH_TOKEN": "x"}, "region", "HW_REGION_NAME"},
+		{"bad retries", with("HW_AUTH_TOKEN", "x", "HW_MAX_RETRIES", "99"), "max_retries", "HW_MAX_RETRIES"},
+		{"bad insecure", with("HW_AUTH_TOKEN", "x", "HW_INSECURE", "maybe"), "insecure", "HW_INSECURE"},
+		{"bad rate", with("HW_AUTH_TOKEN", "x", "HW_RATE_LIMIT", "-1"), "rate_limit", "HW_RATE_LIMIT"},
+		{"missing ca file", with("HW_AUTH_TOKEN", "x", "HW_CACERT_FILE", "/does/not/exist"), "cacert_file", "Cannot read"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := configure(t, nullModel(), tc.env)
+			if !diags.HasError() {
+				t.Fatal("expected an error")
+			}
+			d := diags.Errors()[0]
+			text := d.Summary() + " " + d.Detail()
+			if !strings.Contains(text, tc.want) {
+				t.Errorf("diagnostic %q does not mention %q", text, tc.want)
+			}
+			if wp, ok := d.(diag.DiagnosticWithPath); !ok {
+				t.Errorf("diagnostic is not attribute-scoped")
+			} else if wp.Path().String() != tc.path {
+				t.Errorf("diagnostic is on %s, want %s", wp.Path(), tc.path)
+			}
+			for _, secret := range []string{"AK", "SK", "tok"} {
+				if strings.Contains(d.Detail(), "\""+secret+"\"") {
+					t.Errorf("diagnostic echoes a credential: %q", d.Detail())
+				}
+			}
+		})
+	}
+}
+
+func TestProvider_insecureWarns(t *testing.T) {
+	m := nullModel()
+	m.Insecure = types.BoolValue(true)
+	_, diags := configure(t, m, map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "x"})
+	if diags.HasError() || len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Summary(), "TLS verification is off") {
+		t.Fatalf("want exactly one TLS warning, got %v", diags)
+	}
+}
+
+func TestProvider_schemaDescriptions(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for name, a := range resp.Schema.Attributes {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("attribute %s has no description", name)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+data "cce_caller_identity" "me" {}

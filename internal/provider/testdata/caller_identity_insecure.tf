@@ -1,0 +1,5 @@
+provider "cce" {
+  insecure = true
+}
+
+data "cce_caller_identity" "me" {}
