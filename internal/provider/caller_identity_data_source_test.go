@@ -137,6 +137,7 @@ func TestAccCallerIdentity_otcVariables(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:            testConfig(t, "caller_identity.tf"),
 			ConfigStateChecks: identityChecks(mockcloud.AliceUserID, "alice", false, []string{"developers"}, "aksk"),
+			Check:             e.requestsCheck(onlyAs(mockcloud.AliceUserID, "aksk")),
 		}},
 	})
 }
@@ -251,4 +252,7 @@ func TestAccCallerIdentity_badCACertFile(t *testing.T) {
 			ExpectError: re(`cacert_file holds no certificate`),
 		}},
 	})
+	if n := len(e.cloud.Requests()); n != 0 {
+		t.Errorf("the provider called the mock %d times with an unusable cacert_file", n)
+	}
 }

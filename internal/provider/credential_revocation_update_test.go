@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// confirmation can only be written as "REVOKE", so a plan can change it only
+// when the state holds something else (a state written by hand or by another
+// tool). That change must be an in-place no-op, never a new revocation. No CLI
+// can produce it, so this test speaks the plugin protocol directly.
+func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
+	ctx := context.Background()
+	cloud := mockcloud.NewForTest(t)
+	ca, err := cloud.WriteCACert(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"HW_REGION_NAME": mockcloud.Region, "HW_PROJECT_ID": mockcloud.ProjectID,
+		"HW_IAM_ENDPOINT": cloud.URL(), "HW_CCE_ENDPOINT": cloud.URL(), "HW_CTS_ENDPOINT": cloud.URL(),
+		"HW_CACERT_FILE": ca, "HW_ACCESS_KEY": mockcloud.AdminAccessKey, "HW_SECRET_KEY": mockcloud.AdminSecretKey,
+	}
+	server, err := providerserver.NewProtocol6WithError(newWithEnv("test", func(k string) string { return env[k] })())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	providerConfig := dynamic(t, providerType, objectOf(t, providerType, nil))
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig})
+	failOnDiags(t, "configure", configured.Diagnostics, err)
+
+	typ := schemas.ResourceSchemas["cce_credential_revocation"].ValueType()
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	id := mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID
+	state := map[string]tftypes.Value{
+		"id": str(id), "cluster_id": str(mockcloud.ProdClusterID), "user_id": str(mockcloud.AliceUserID),
+		"other_id_type": str("user"), "confirmation": str("revoke"), "applicant_type": str("user"),
+		"applicant_name": str("alice"), "cluster_name": str("prod"), "cluster_version": str("v1.28.3-r0"),
+		"revoked_at": str("2026-01-02T03:04:05Z"), "revoked_by": str(mockcloud.AdminUserID),
+	}
+	prior := objectOf(t, typ, state)
+	state["confirmation"] = str(confirmationWord)
+	proposed := objectOf(t, typ, state)
+	config := objectOf(t, typ, map[string]tftypes.Value{
+		"cluster_id": str(mockcloud.ProdClusterID), "user_id": str(mockcloud.AliceUserID), "confirmation": str(confirmationWord),
+	})
+
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, prior),
+		ProposedNewState: dynamic(t, typ, proposed), Config: dynamic(t, typ, config),
+	})
+	failOnDiags(t, "plan", plan.Diagnostics, err)
+	if len(plan.RequiresReplace) != 0 {
+		t.Fatalf("changing only confirmation requires replacement of %v", plan.RequiresReplace)
+	}
+
+	applied, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, prior),
+		PlannedState: plan.PlannedState, Config: dynamic(t, typ, config),
+	})
+	failOnDiags(t, "apply", applied.Diagnostics, err)
+	got, err := applied.NewState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := got.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range state {
+		if !attrs[name].Equal(want) {
+			t.Errorf("after the update %s = %v, want %v", name, attrs[name], want)
+		}
+	}
+	if w := cloud.Writes(); len(w) != 0 {
+		t.Errorf("an in-place confirmation change sent %d writes, first %s %s", len(w), w[0].Method, w[0].Path)
+	}
+}
+
+// objectOf builds an object of typ with the given attributes and null elsewhere.
+func objectOf(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+func dynamic(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func failOnDiags(t *testing.T, step string, diags []*tfprotov6.Diagnostic, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %s", step, err)
+	}
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			t.Fatalf("%s: %s: %s", step, d.Summary, d.Detail)
+		}
+	}
+}

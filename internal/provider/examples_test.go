@@ -1,0 +1,199 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// The examples are applied with the real CLI and a real provider binary, as a
+// user would, through dev_overrides: no plugin-testing shim, so for_each works
+// and every CLI command is its own provider process.
+
+var (
+	buildOnce   sync.Once
+	providerBin string
+	buildErr    error
+)
+
+// providerBinary builds the provider once per test binary.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "cce-provider-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		providerBin = filepath.Join(dir, "terraform-provider-cce")
+		out, err := exec.Command("go", "build", "-o", providerBin, "../..").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return providerBin
+}
+
+// cli runs one CLI in a copy of an example directory against the test's mock.
+type cli struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+func newExampleCLI(t *testing.T, e *accEnv, example string) *cli {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Skip("TF_ACC_TERRAFORM_PATH is not set: make testacc sets it to the cached Terraform or OpenTofu")
+	}
+	work := t.TempDir()
+	dir := filepath.Join(work, example)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "examples", example))); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(work, "dev.tfrc")
+	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n",
+		filepath.Dir(providerBinary(t)))
+	if err := os.WriteFile(rc, []byte(overrides), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + work, "TF_CLI_CONFIG_FILE=" + rc,
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	for k, v := range e.env {
+		env = append(env, k+"="+v)
+	}
+	return &cli{t: t, bin: bin, dir: dir, env: env}
+}
+
+// run runs a CLI command and returns its combined output and exit code.
+func (c *cli) run(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if err != nil {
+		exit, ok := err.(*exec.ExitError)
+		if !ok {
+			c.t.Fatalf("%s %v: %s", c.bin, args, err)
+		}
+		code = exit.ExitCode()
+	}
+	return string(out), code
+}
+
+// must runs a command that has to succeed.
+func (c *cli) must(args ...string) string {
+	c.t.Helper()
+	out, code := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("%s %s exited %d:\n%s", filepath.Base(c.bin), strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// output reads one root output as JSON.
+func (c *cli) output(name string, into any) {
+	c.t.Helper()
+	if err := json.Unmarshal([]byte(c.must("output", "-json", name)), into); err != nil {
+		c.t.Fatalf("output %s: %s", name, err)
+	}
+}
+
+// clusterReads counts cluster GETs since the last reset.
+func clusterReads(c *mockcloud.Cloud) int { return c.Count(mockcloud.RouteGetCluster) }
+
+func TestAccExamples_quickstart(t *testing.T) {
+	e := newAccEnv(t)
+	c := newExampleCLI(t, e, "quickstart")
+	c.must("apply", "-auto-approve", "-input=false", "-no-color")
+	var caller map[string]any
+	c.output("caller", &caller)
+	if caller["is_admin"] != true || caller["account"] != mockcloud.DomainName {
+		t.Errorf("caller output %v", caller)
+	}
+	var revoked string
+	c.output("revoked", &revoked)
+	if !strings.HasPrefix(revoked, "dana.leaver on prod (v1.28.3-r0) at ") {
+		t.Errorf("revoked output %q", revoked)
+	}
+	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.LeaverUserID, RevokedBy: mockcloud.AdminUserID})
+}
+
+// The offboarding example with for_each: 20 leavers on 3 clusters. Plan and
+// apply each read every cluster at most once, apply sends exactly one POST per
+// pair, a second plan is empty, and destroy revokes nothing and undoes nothing.
+func TestAccExamples_offboarding(t *testing.T) {
+	e := newAccEnv(t)
+	clusters := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
+	var leavers []string
+	for i := range 20 {
+		id := fmt.Sprintf("1ea7e%027x", i+100)
+		e.cloud.AddUser(mockcloud.User{ID: id, Name: fmt.Sprintf("leaver-%02d", i), Enabled: true})
+		leavers = append(leavers, id)
+	}
+	c := newExampleCLI(t, e, "offboarding")
+	varFile := filepath.Join(c.dir, "leavers.auto.tfvars.json")
+	b, _ := json.Marshal(map[string]any{"cluster_ids": clusters, "leaver_user_ids": leavers})
+	if err := os.WriteFile(varFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	if n := clusterReads(e.cloud); n > len(clusters) {
+		t.Errorf("plan read clusters %d times, want at most %d", n, len(clusters))
+	}
+	e.assertNoWrites()
+
+	e.cloud.ResetRequests()
+	c.must("apply", "-input=false", "-no-color", "tfplan")
+	if n := clusterReads(e.cloud); n > len(clusters) {
+		t.Errorf("apply read clusters %d times, want at most %d", n, len(clusters))
+	}
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != len(clusters)*len(leavers) {
+		t.Errorf("apply sent %d revocations, want exactly %d", n, len(clusters)*len(leavers))
+	}
+	var want []mockcloud.Revocation
+	for _, cl := range clusters {
+		for _, u := range leavers {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: u, RevokedBy: mockcloud.AdminUserID})
+		}
+	}
+	e.wantRevocations(want...)
+	var revoked map[string]string
+	c.output("revoked", &revoked)
+	if got := revoked[mockcloud.StagingClusterID+"/"+leavers[3]]; got != "leaver-03 on staging (v1.25.4-r10)" {
+		t.Errorf("revoked output for one pair is %q", got)
+	}
+
+	e.cloud.ResetRequests()
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("a second plan is not empty (exit %d):\n%s", code, out)
+	}
+	c.must("destroy", "-auto-approve", "-input=false", "-no-color")
+	e.assertNoWrites()
+	if n := len(e.cloud.Revocations()); n != len(want) {
+		t.Errorf("after destroy the mock holds %d revocations, want %d", n, len(want))
+	}
+}
+
+// TestMain removes the provider binary built for the example tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerBin != "" {
+		_ = os.RemoveAll(filepath.Dir(providerBin))
+	}
+	os.Exit(code)
+}
