@@ -58,11 +58,12 @@ func newExampleCLI(t *testing.T, e *accEnv, example string) *cli {
 	if bin == "" {
 		t.Skip("TF_ACC_TERRAFORM_PATH is not set: make testacc sets it to the cached Terraform or OpenTofu")
 	}
+	// The whole examples tree, so that module sources like ../modules/x resolve.
 	work := t.TempDir()
-	dir := filepath.Join(work, example)
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "examples", example))); err != nil {
+	if err := os.CopyFS(filepath.Join(work, "examples"), os.DirFS(filepath.Join("..", "..", "examples"))); err != nil {
 		t.Fatal(err)
 	}
+	dir := filepath.Join(work, "examples", example)
 	rc := filepath.Join(work, "dev.tfrc")
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n",
 		filepath.Dir(providerBinary(t)))
@@ -132,50 +133,57 @@ func TestAccExamples_quickstart(t *testing.T) {
 	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.LeaverUserID, RevokedBy: mockcloud.AdminUserID})
 }
 
-// The offboarding example with for_each: 20 leavers on 3 clusters. Plan and
-// apply each read every cluster at most once, apply sends exactly one POST per
-// pair, a second plan is empty, and destroy revokes nothing and undoes nothing.
+// The offboarding example (module with for_each): 20 named leavers and the
+// three identities deleted this week, on 3 clusters. Plan and apply each read
+// every cluster at most once, apply sends exactly one POST per pair, a second
+// plan is empty, and destroy revokes nothing and undoes nothing.
 func TestAccExamples_offboarding(t *testing.T) {
 	e := newAccEnv(t)
 	clusters := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
-	var leavers []string
+	var names []string
+	var want []mockcloud.Revocation
+	deleted := []mockcloud.Revocation{
+		{UserID: mockcloud.ErinUserID}, {UserID: mockcloud.FrankOldUserID}, {AgencyID: mockcloud.OldVendorAgencyID},
+	}
 	for i := range 20 {
-		id := fmt.Sprintf("1ea7e%027x", i+100)
-		e.cloud.AddUser(mockcloud.User{ID: id, Name: fmt.Sprintf("leaver-%02d", i), Enabled: true})
-		leavers = append(leavers, id)
+		id, name := fmt.Sprintf("1ea7e%027x", i+100), fmt.Sprintf("leaver-%02d", i)
+		e.cloud.AddUser(mockcloud.User{ID: id, Name: name, Enabled: true})
+		names = append(names, name)
+		for _, cl := range clusters {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: id, RevokedBy: mockcloud.AdminUserID})
+		}
+	}
+	for _, cl := range clusters {
+		for _, d := range deleted {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: d.UserID, AgencyID: d.AgencyID, RevokedBy: mockcloud.AdminUserID})
+		}
 	}
 	c := newExampleCLI(t, e, "offboarding")
-	varFile := filepath.Join(c.dir, "leavers.auto.tfvars.json")
-	b, _ := json.Marshal(map[string]any{"cluster_ids": clusters, "leaver_user_ids": leavers})
-	if err := os.WriteFile(varFile, b, 0o600); err != nil {
+	b, _ := json.Marshal(map[string]any{"cluster_ids": clusters, "leaver_names": names})
+	if err := os.WriteFile(filepath.Join(c.dir, "leavers.auto.tfvars.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	c.must("get", "-no-color") // installs the local module; no provider is downloaded
 
 	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	if n := clusterReads(e.cloud); n > len(clusters) {
 		t.Errorf("plan read clusters %d times, want at most %d", n, len(clusters))
 	}
-	e.assertNoWrites()
+	e.readOnly()
 
 	e.cloud.ResetRequests()
 	c.must("apply", "-input=false", "-no-color", "tfplan")
 	if n := clusterReads(e.cloud); n > len(clusters) {
 		t.Errorf("apply read clusters %d times, want at most %d", n, len(clusters))
 	}
-	if n := e.cloud.Count(mockcloud.RouteRevoke); n != len(clusters)*len(leavers) {
-		t.Errorf("apply sent %d revocations, want exactly %d", n, len(clusters)*len(leavers))
-	}
-	var want []mockcloud.Revocation
-	for _, cl := range clusters {
-		for _, u := range leavers {
-			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: u, RevokedBy: mockcloud.AdminUserID})
-		}
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != len(want) {
+		t.Errorf("apply sent %d revocations, want exactly %d", n, len(want))
 	}
 	e.wantRevocations(want...)
 	var revoked map[string]string
 	c.output("revoked", &revoked)
-	if got := revoked[mockcloud.StagingClusterID+"/"+leavers[3]]; got != "leaver-03 on staging (v1.25.4-r10)" {
-		t.Errorf("revoked output for one pair is %q", got)
+	if got := revoked[mockcloud.StagingClusterID+"/other/"+mockcloud.OldVendorAgencyID]; got != "agency (deleted) on staging" {
+		t.Errorf("revoked output for the deleted agency is %q", got)
 	}
 
 	e.cloud.ResetRequests()
@@ -187,6 +195,23 @@ func TestAccExamples_offboarding(t *testing.T) {
 	if n := len(e.cloud.Revocations()); n != len(want) {
 		t.Errorf("after destroy the mock holds %d revocations, want %d", n, len(want))
 	}
+}
+
+// A leaver name that is not an active IAM user stops the plan before anything
+// is revoked.
+func TestAccExamples_offboardingUnknownLeaver(t *testing.T) {
+	e := newAccEnv(t)
+	c := newExampleCLI(t, e, "offboarding")
+	b, _ := json.Marshal(map[string]any{"cluster_ids": []string{mockcloud.ProdClusterID}, "leaver_names": []string{"alice", "nobody"}})
+	if err := os.WriteFile(filepath.Join(c.dir, "leavers.auto.tfvars.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.must("get", "-no-color")
+	out, code := c.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if code == 0 || !strings.Contains(out, "Every name in leaver_names must be an active IAM user") {
+		t.Errorf("apply with an unknown leaver exited %d:\n%s", code, out)
+	}
+	e.assertNoWrites()
 }
 
 // TestMain removes the provider binary built for the example tests.

@@ -233,6 +233,7 @@ func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *cceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCallerIdentityDataSource,
+		NewCertificateApplicantsDataSource,
 	}
 }
 

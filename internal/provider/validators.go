@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -49,4 +50,60 @@ func (v hostnameSuffix) ValidateString(ctx context.Context, req validator.String
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cloud domain",
 			fmt.Sprintf("%q is not a domain suffix: %s.", raw, v.Description(ctx)))
 	}
+}
+
+// validRegex accepts a Go (RE2) regular expression.
+type validRegex struct{}
+
+func (validRegex) Description(context.Context) string {
+	return "value must be a valid RE2 regular expression"
+}
+
+func (v validRegex) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (validRegex) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%s = %q is not a valid regular expression: %s. The syntax is Go's RE2 "+
+				"(https://github.com/google/re2/wiki/Syntax): no look-around or back-references.",
+				req.Path, req.ConfigValue.ValueString(), err))
+	}
+}
+
+// durationWithin accepts a positive Go duration no longer than max.
+type durationWithin struct{ max time.Duration }
+
+func (v durationWithin) Description(context.Context) string {
+	return fmt.Sprintf("value must be a duration such as 72h, greater than 0 and at most %s", shortDuration(v.max))
+}
+
+func (v durationWithin) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationWithin) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	d, err := time.ParseDuration(raw)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s = %q is not a duration: %s. Use hours, minutes or seconds, e.g. \"72h\" or \"90m\" "+
+				"(days are not a unit: write 48h for two days).", req.Path, raw, v.Description(ctx)))
+	case d <= 0 || d > v.max:
+		resp.Diagnostics.AddAttributeError(req.Path, "Duration out of range",
+			fmt.Sprintf("%s = %q is out of range: %s. CTS keeps only the last 7 days of traces, so older "+
+				"deletions cannot be found.", req.Path, raw, v.Description(ctx)))
+	}
+}
+
+// shortDuration prints 168h0m0s as 168h.
+func shortDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
 }
