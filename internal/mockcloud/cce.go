@@ -145,15 +145,6 @@ func (c *Cloud) handleUpgradeInfo(rc *reqCtx) {
 	})
 }
 
-// handleClusterCert is the clustercert route; certificate issuance (and the
-// per-cluster kube API servers it needs) is delivered by a later change.
-func (c *Cloud) handleClusterCert(rc *reqCtx) {
-	if _, ok := c.lookupCluster(rc); !ok {
-		return
-	}
-	writeCCE(rc, http.StatusNotImplemented, CodeInternal, "clustercert is not implemented by cce-mockcloud yet")
-}
-
 // revokeRequest is the body of clustercertrevoke.
 type revokeRequest struct {
 	UserID   string `json:"userId"`

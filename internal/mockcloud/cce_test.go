@@ -103,8 +103,6 @@ func TestUpgradeInfo(t *testing.T) {
 		t.Errorf("opaque %s", r.body)
 	}
 	expectStatus(t, get("nope"), http.StatusNotFound)
-	r = call(t, c, aliceCred, "POST", cceClusters+"/"+ProdClusterID+"/clustercert", map[string]any{"duration": 30})
-	expectStatus(t, r, http.StatusNotImplemented)
 }
 
 // TestVersionResolution covers the resolution algorithm and the minimums table.

@@ -14,11 +14,18 @@ type Request struct {
 	Time                          time.Time
 	Method, Path, RawQuery, Route string
 	Status                        int
-	Caller                        string // authenticated user ID ("" if unauthenticated)
-	Auth                          string // "aksk" | "temporary_aksk" | "token" | ""
-	Body                          string // for POST /v3/auth/tokens the password value is "***"
-	RequestID                     string
-	UserAgent                     string // lets tests group requests by client instance
+	// Caller is the authenticated user ID ("" if unauthenticated). For kube
+	// API requests it is the CN of a client certificate from that cluster's
+	// CA, also when the certificate was rejected (expired or revoked).
+	Caller string
+	// Auth is "aksk" | "temporary_aksk" | "token" | "", or for kube API
+	// requests "x509" when the client certificate was accepted.
+	Auth string
+	// Body is the request body; for POST /v3/auth/tokens the password value
+	// is "***". Responses are never recorded (clustercert's holds a key).
+	Body      string
+	RequestID string
+	UserAgent string // lets tests group requests by client instance
 }
 
 // requestLog is the append-only list of requests.

@@ -69,6 +69,7 @@ type Cloud struct {
 	log     requestLog
 	routes  []route
 	ca      *certAuthority
+	kube    kubeRegistry
 	srv     *http.Server
 	ln      net.Listener
 	url     string
@@ -144,7 +145,8 @@ func (c *Cloud) WriteCACert(dir string) (string, error) {
 	return p, nil
 }
 
-// Close stops the server; it is safe to call more than once.
+// Close stops the server and every kube API server; it is safe to call more
+// than once.
 func (c *Cloud) Close() {
 	c.closing.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -152,6 +154,7 @@ func (c *Cloud) Close() {
 		if err := c.srv.Shutdown(ctx); err != nil {
 			_ = c.srv.Close() // Best effort after a timed-out graceful shutdown.
 		}
+		c.kube.closeAll(ctx)
 	})
 }
 

@@ -60,8 +60,8 @@ type agencyRec struct {
 	created time.Time
 }
 
-// clusterRec is a stored cluster. Per-cluster CA material for clustercert
-// (not implemented yet) is meant to live here and be generated lazily.
+// clusterRec is a stored cluster. Its CA and kube API server live in the
+// Cloud's kubeRegistry, keyed by cluster ID, so PutCluster keeps them.
 type clusterRec struct {
 	Cluster
 	created, updated time.Time
@@ -101,6 +101,7 @@ type state struct {
 	tokens      map[string]*token
 	tempCreds   map[string]*tempCred // by access key
 	revocations []Revocation
+	issuances   []issuanceRec
 }
 
 // newState returns an empty state.
@@ -211,11 +212,13 @@ func (c *Cloud) PutCluster(cl Cluster) {
 	c.st.putCluster(cl, c.now())
 }
 
-// DeleteCluster removes a cluster; unknown IDs are ignored.
+// DeleteCluster removes a cluster and stops its kube API server; unknown IDs
+// are ignored. A cluster created again under the same ID gets a new CA.
 func (c *Cloud) DeleteCluster(id string) {
 	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
 	delete(c.st.clusters, id)
+	c.st.mu.Unlock()
+	c.kube.stop(id)
 }
 
 // SetClusterPhase changes the status.phase of a cluster; unknown IDs are ignored.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -43,11 +44,14 @@ func (b *syncBuffer) String() string {
 }
 
 // signGET signs a body-less GET with host;x-sdk-date (a third, minimal signer).
-func signGET(req *http.Request, ak, sk string) {
+func signGET(req *http.Request, ak, sk string) { signBody(req, nil, ak, sk) }
+
+// signBody signs a request without query whose body is body, with host;x-sdk-date.
+func signBody(req *http.Request, body []byte, ak, sk string) {
 	date := time.Now().UTC().Format("20060102T150405Z")
 	req.Header.Set("X-Sdk-Date", date)
-	empty := sha256.Sum256(nil)
-	cr := "GET\n" + req.URL.Path + "/\n\nhost:" + req.URL.Host + "\nx-sdk-date:" + date + "\n\nhost;x-sdk-date\n" + hex.EncodeToString(empty[:])
+	bodyHash := sha256.Sum256(body)
+	cr := req.Method + "\n" + req.URL.Path + "/\n\nhost:" + req.URL.Host + "\nx-sdk-date:" + date + "\n\nhost;x-sdk-date\n" + hex.EncodeToString(bodyHash[:])
 	crHash := sha256.Sum256([]byte(cr))
 	mac := hmac.New(sha256.New, []byte(sk))
 	mac.Write([]byte("SDK-HMAC-SHA256\n" + date + "\n" + hex.EncodeToString(crHash[:])))
@@ -147,6 +151,8 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("GET cluster: %d %+v %v", resp.StatusCode, cluster, err)
 	}
 
+	kubeURL, kubeClient := issueAndUse(t, client, env)
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -165,9 +171,79 @@ func TestCommand(t *testing.T) {
 	if !strings.Contains(log, "GET /api/v3/projects/"+mockcloud.ProjectID+"/clusters/"+mockcloud.ProdClusterID+" 200 "+mockcloud.AdminUserID) {
 		t.Errorf("request log line missing:\n%s", log)
 	}
-	if strings.Contains(log, mockcloud.AdminSecretKey) || strings.Contains(log, "Authorization") {
+	if strings.Contains(log, mockcloud.AdminSecretKey) || strings.Contains(log, "Authorization") || strings.Contains(log, "PRIVATE KEY") {
 		t.Errorf("secret in log:\n%s", log)
 	}
+	if !strings.Contains(log, "GET /version 200 "+mockcloud.AdminUserID) {
+		t.Errorf("kube API log line missing:\n%s", log)
+	}
+	if resp, err := kubeClient.Get(kubeURL + "/version"); err == nil {
+		_ = resp.Body.Close()
+		t.Error("kube API server still answers after SIGTERM")
+	}
+}
+
+// issueAndUse gets a kubeconfig from clustercert and calls GET /version on the
+// cluster's kube API server with it; it returns that server's URL and client.
+func issueAndUse(t *testing.T, client *http.Client, env map[string]string) (string, *http.Client) {
+	t.Helper()
+	body := []byte(`{"duration":1}`)
+	req, err := http.NewRequest("POST", env["HW_CCE_ENDPOINT"]+"/api/v3/projects/"+env["HW_PROJECT_ID"]+"/clusters/"+
+		mockcloud.ProdClusterID+"/clustercert", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signBody(req, body, env["HW_ACCESS_KEY"], env["HW_SECRET_KEY"])
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kc struct {
+		Clusters []struct {
+			Cluster struct {
+				Server string `json:"server"`
+				CA     string `json:"certificate-authority-data"`
+			} `json:"cluster"`
+		} `json:"clusters"`
+		Users []struct {
+			User struct {
+				Cert string `json:"client-certificate-data"`
+				Key  string `json:"client-key-data"`
+			} `json:"user"`
+		} `json:"users"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&kc)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || len(kc.Clusters) == 0 || len(kc.Users) != 1 {
+		t.Fatalf("clustercert: %d %v", resp.StatusCode, err)
+	}
+	decode := func(s string) []byte {
+		b, derr := base64.StdEncoding.DecodeString(s)
+		if derr != nil {
+			t.Fatal(derr)
+		}
+		return b
+	}
+	pair, err := tls.X509KeyPair(decode(kc.Users[0].User.Cert), decode(kc.Users[0].User.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(decode(kc.Clusters[0].Cluster.CA)) {
+		t.Fatal("bad cluster CA")
+	}
+	kube := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		RootCAs: pool, Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}}}
+	server := kc.Clusters[0].Cluster.Server
+	resp, err = kube.Get(server + "/version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("kube GET /version: %d", resp.StatusCode)
+	}
+	return server, kube
 }
 
 // TestRunRequiresDir checks the flag validation.
