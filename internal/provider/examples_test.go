@@ -27,7 +27,8 @@ var (
 func providerBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cce-provider-bin-")
+		// Shared by every test of the binary, so not t.TempDir(); TestMain removes it.
+		dir, err := os.MkdirTemp("", "cce-provider-bin-") //nolint:usetesting // see above
 		if err != nil {
 			buildErr = err
 			return
@@ -52,18 +53,29 @@ type cli struct {
 	env []string
 }
 
+// newExampleCLI prepares a copy of examples/<example>. The whole examples tree
+// is copied so that module sources like ../modules/x resolve.
 func newExampleCLI(t *testing.T, e *accEnv, example string) *cli {
+	t.Helper()
+	c := newCLI(t, e, filepath.Join("..", "..", "examples"), "examples")
+	c.dir = filepath.Join(c.dir, example)
+	return c
+}
+
+// newCLI prepares a copy of the directory src, named name, for the CLI under
+// test (TF_ACC_TERRAFORM_PATH), with dev_overrides pointing at a freshly built
+// provider and the test's environment (mock endpoints, CA, credentials).
+func newCLI(t *testing.T, e *accEnv, src, name string) *cli {
 	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		t.Skip("TF_ACC_TERRAFORM_PATH is not set: make testacc sets it to the cached Terraform or OpenTofu")
 	}
-	// The whole examples tree, so that module sources like ../modules/x resolve.
 	work := t.TempDir()
-	if err := os.CopyFS(filepath.Join(work, "examples"), os.DirFS(filepath.Join("..", "..", "examples"))); err != nil {
+	dir := filepath.Join(work, name)
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(work, "examples", example)
 	rc := filepath.Join(work, "dev.tfrc")
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n",
 		filepath.Dir(providerBinary(t)))

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +25,10 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
-var _ provider.Provider = (*cceProvider)(nil)
+var (
+	_ provider.Provider                       = (*cceProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*cceProvider)(nil)
+)
 
 // New returns a constructor of the provider, reading environment variables
 // from the process environment.
@@ -227,6 +231,13 @@ func (p *cceProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCredentialRevocationResource,
+		NewClusterCredentialResource,
+	}
+}
+
+func (p *cceProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewClusterCredentialEphemeralResource,
 	}
 }
 

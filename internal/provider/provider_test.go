@@ -29,13 +29,13 @@ type accEnv struct {
 
 // newAccEnv starts a seeded mock cloud and signs the provider in as the
 // account's administrator with an access key pair.
-func newAccEnv(t *testing.T) *accEnv {
+func newAccEnv(t *testing.T, opts ...mockcloud.Option) *accEnv {
 	t.Helper()
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 (make testacc does)", resource.EnvTfAcc)
 	}
 	t.Parallel()
-	cloud := mockcloud.NewForTest(t)
+	cloud := mockcloud.NewForTest(t, opts...)
 	ca, err := cloud.WriteCACert(t.TempDir())
 	if err != nil {
 		t.Fatalf("writing the mock's CA: %s", err)

@@ -1,0 +1,207 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"sigs.k8s.io/yaml"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+// This file holds what the cce_cluster_credential resource and ephemeral
+// resource share: the request rules and the decoding of an issued credential.
+
+// Limits of a clustercert request (cce-api.md §4).
+const (
+	maxCredentialDays  = 1827
+	minCredentialAhead = 15 * time.Minute
+	maxCredentialAhead = 5 * 365 * 24 * time.Hour
+)
+
+// credentialRequest is the part of the configuration that asks for a credential.
+type credentialRequest struct {
+	ClusterID    types.String
+	DurationDays types.Int64
+	ExpireAt     types.String
+}
+
+// validate requires exactly one of duration_days and expire_at.
+func (r credentialRequest) validate(diags *diagsT) {
+	if r.DurationDays.IsUnknown() || r.ExpireAt.IsUnknown() {
+		return
+	}
+	switch {
+	case r.DurationDays.IsNull() && r.ExpireAt.IsNull():
+		diags.AddAttributeError(path.Root("duration_days"), "How long should the credential live?",
+			fmt.Sprintf("Set exactly one of duration_days (1 to %d days, or -1 for the maximum) and expire_at (an "+
+				"RFC 3339 time 15 minutes to 5 years ahead).", maxCredentialDays))
+	case !r.DurationDays.IsNull() && !r.ExpireAt.IsNull():
+		diags.AddAttributeError(path.Root("expire_at"), "Both duration_days and expire_at are set",
+			"A credential has one lifetime: keep duration_days or expire_at, not both.")
+	}
+}
+
+// validateRotation rejects a rotate_before that is not shorter than a lifetime
+// in days: every plan would then replace the credential.
+func validateRotation(days types.Int64, rotateBefore types.String, diags *diagsT) {
+	if days.IsNull() || days.IsUnknown() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || days.ValueInt64() < 1 {
+		return
+	}
+	before, err := time.ParseDuration(rotateBefore.ValueString())
+	if err == nil && before >= time.Duration(days.ValueInt64())*24*time.Hour {
+		diags.AddAttributeError(path.Root("rotate_before"), "rotate_before is not shorter than the lifetime",
+			fmt.Sprintf("rotate_before = %q but duration_days = %d (%d day(s)): a fresh credential would already be due, so "+
+				"every plan would replace it. Use a rotate_before shorter than the lifetime, e.g. a quarter of it.",
+				rotateBefore.ValueString(), days.ValueInt64(), days.ValueInt64()))
+	}
+}
+
+// api turns the request into the client's form.
+func (r credentialRequest) api() cce.ClusterCertRequest {
+	if !r.ExpireAt.IsNull() {
+		t, _ := time.Parse(time.RFC3339, r.ExpireAt.ValueString()) // validated at plan
+		return cce.ClusterCertRequest{ExpireAt: t}
+	}
+	return cce.ClusterCertRequest{Duration: int(r.DurationDays.ValueInt64())}
+}
+
+// issuedCredential is a decoded clustercert answer.
+type issuedCredential struct {
+	kubeconfigYAML    string
+	clientCertificate string
+	clientKey         string
+	clusterCA         string
+	internalEndpoint  string
+	externalEndpoint  string
+	currentContext    string
+	expiresAt         time.Time
+	applicantID       string
+	serialNumber      string
+}
+
+// issueCredential asks CCE for a credential and decodes it. Error details
+// never include the credential.
+func issueCredential(ctx context.Context, client *cce.Client, r credentialRequest, diags *diagsT) *issuedCredential {
+	clusterID := r.ClusterID.ValueString()
+	cert, err := client.CreateClusterCert(ctx, clusterID, r.api())
+	if err != nil {
+		at := path.Root("cluster_id")
+		summary := "Cannot issue a credential"
+		if cce.IsNotFound(err) {
+			summary = "Cluster not found"
+		}
+		diags.AddAttributeError(at, summary, apiErrorDetail(err, fmt.Sprintf(
+			"CCE did not issue a kubeconfig for cluster %s. The caller needs the "+
+				"cce:cluster:generateClientCredential permission, and the cluster must be Available.", clusterID)))
+		return nil
+	}
+	kc, err := cce.ParseKubeconfig(cert.Kubeconfig)
+	if err != nil {
+		diags.AddError("Unexpected credential", err.Error()+". This is a bug in the provider or a change of the API; please report it.")
+		return nil
+	}
+	leaf, err := firstCertificate(kc.ClientCertificatePEM)
+	if err != nil {
+		diags.AddError("Unexpected credential", "The client certificate CCE issued cannot be read: "+err.Error()+".")
+		return nil
+	}
+	rawYAML, err := yaml.JSONToYAML(cert.Kubeconfig)
+	if err != nil {
+		diags.AddError("Unexpected credential", "The issued kubeconfig cannot be converted to YAML.")
+		return nil
+	}
+	return &issuedCredential{
+		kubeconfigYAML:    string(rawYAML),
+		clientCertificate: string(kc.ClientCertificatePEM),
+		clientKey:         string(kc.ClientKeyPEM),
+		clusterCA:         string(kc.CACertificatePEM),
+		internalEndpoint:  kc.InternalServer,
+		externalEndpoint:  kc.ExternalServer,
+		currentContext:    kc.CurrentContext,
+		expiresAt:         leaf.NotAfter.UTC(),
+		applicantID:       leaf.Subject.CommonName,
+		serialNumber:      leaf.SerialNumber.Text(16),
+	}
+}
+
+// firstCertificate parses the first CERTIFICATE block of a PEM document.
+func firstCertificate(pemBytes []byte) (*x509.Certificate, error) {
+	for rest := pemBytes; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return nil, fmt.Errorf("no PEM certificate found")
+		}
+		if block.Type == "CERTIFICATE" {
+			return x509.ParseCertificate(block.Bytes)
+		}
+	}
+}
+
+// credentialDays accepts 1..1827 or -1.
+type credentialDays struct{}
+
+func (credentialDays) Description(context.Context) string {
+	return fmt.Sprintf("value must be from 1 to %d days, or -1 for the longest lifetime CCE allows", maxCredentialDays)
+}
+
+func (v credentialDays) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v credentialDays) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d := req.ConfigValue.ValueInt64(); d != -1 && (d < 1 || d > maxCredentialDays) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid lifetime",
+			fmt.Sprintf("duration_days = %d: %s.", d, v.Description(ctx)))
+	}
+}
+
+// rfc3339Time accepts an RFC 3339 time. How far ahead it lies is checked
+// when a credential is issued (checkExpiryWindow), not on every plan, so an
+// existing credential's configuration does not turn invalid as time passes.
+type rfc3339Time struct{}
+
+func (rfc3339Time) Description(context.Context) string {
+	return "value must be an RFC 3339 time such as 2027-01-31T00:00:00Z"
+}
+
+func (v rfc3339Time) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v rfc3339Time) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if raw := req.ConfigValue.ValueString(); !isRFC3339(raw) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("%s = %q is not an RFC 3339 time: %s, or use timeadd(timestamp(), \"720h\").",
+				req.Path, raw, v.Description(ctx)))
+	}
+}
+
+func isRFC3339(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
+}
+
+// checkExpiryWindow applies CCE's rule that expire_at lies 15 minutes to 5
+// years ahead, at the moment a credential is about to be issued.
+func (r credentialRequest) checkExpiryWindow(diags *diagsT) {
+	if r.ExpireAt.IsNull() || r.ExpireAt.IsUnknown() || !isRFC3339(r.ExpireAt.ValueString()) {
+		return
+	}
+	t, _ := time.Parse(time.RFC3339, r.ExpireAt.ValueString())
+	if ahead := time.Until(t); ahead < minCredentialAhead || ahead > maxCredentialAhead {
+		diags.AddAttributeError(path.Root("expire_at"), "Expiry out of range",
+			fmt.Sprintf("expire_at = %q is %s from now, but CCE issues credentials that expire between 15 minutes "+
+				"and 5 years from now. Pick a time in that window, or use duration_days.",
+				r.ExpireAt.ValueString(), ahead.Round(time.Minute)))
+	}
+}

@@ -1,0 +1,125 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+var (
+	_ ephemeral.EphemeralResource                   = (*clusterCredentialEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithConfigure      = (*clusterCredentialEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithValidateConfig = (*clusterCredentialEphemeral)(nil)
+)
+
+// NewClusterCredentialEphemeralResource returns the cce_cluster_credential
+// ephemeral resource.
+func NewClusterCredentialEphemeralResource() ephemeral.EphemeralResource {
+	return &clusterCredentialEphemeral{}
+}
+
+type clusterCredentialEphemeral struct {
+	client *cce.Client
+}
+
+type clusterCredentialEphemeralModel struct {
+	ClusterID            types.String `tfsdk:"cluster_id"`
+	DurationDays         types.Int64  `tfsdk:"duration_days"`
+	ExpireAt             types.String `tfsdk:"expire_at"`
+	KubeconfigRaw        types.String `tfsdk:"kubeconfig_raw"`
+	ClientCertificate    types.String `tfsdk:"client_certificate"`
+	ClientKey            types.String `tfsdk:"client_key"`
+	ClusterCACertificate types.String `tfsdk:"cluster_ca_certificate"`
+	InternalEndpoint     types.String `tfsdk:"internal_endpoint"`
+	ExternalEndpoint     types.String `tfsdk:"external_endpoint"`
+	CurrentContext       types.String `tfsdk:"current_context"`
+	ExpiresAt            types.String `tfsdk:"expires_at"`
+	ApplicantID          types.String `tfsdk:"applicant_id"`
+	SerialNumber         types.String `tfsdk:"serial_number"`
+}
+
+func (m clusterCredentialEphemeralModel) request() credentialRequest {
+	return credentialRequest{ClusterID: m.ClusterID, DurationDays: m.DurationDays, ExpireAt: m.ExpireAt}
+}
+
+func (e *clusterCredentialEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cluster_credential"
+}
+
+func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	result := func(desc string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues the caller's own kubeconfig for a CCE cluster without storing it: the key never " +
+			"reaches the plan or the state. Use it to hand a credential to another provider (e.g. `kubernetes`) " +
+			"or a pipeline step.\n\n" +
+			"Every time Terraform opens it (during plan and again during apply) CCE issues a new certificate, " +
+			"so prefer a short `duration_days`. Needs Terraform 1.10 or later, or OpenTofu 1.11 or later.",
+		Attributes: map[string]schema.Attribute{
+			"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
+				Validators: []validator.String{clusterIDFormat}},
+			"duration_days": schema.Int64Attribute{Optional: true,
+				MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
+					"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
+				Validators: []validator.Int64{credentialDays{}}},
+			"expire_at": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
+				Validators:          []validator.String{rfc3339Time{}}},
+			"kubeconfig_raw":         result("The kubeconfig as YAML. Sensitive: it holds the private key.", true),
+			"client_certificate":     result("The client certificate (PEM).", false),
+			"client_key":             result("The client private key (PEM). Sensitive.", true),
+			"cluster_ca_certificate": result("The cluster's CA certificate (PEM), for the internal endpoint.", false),
+			"internal_endpoint":      result("API server URL inside the VPC.", false),
+			"external_endpoint":      result("API server URL through the cluster's EIP; empty without one.", false),
+			"current_context":        result("The kubeconfig's current context: `external` with an EIP, else `internal`.", false),
+			"expires_at":             result("When the certificate expires (RFC 3339, UTC).", false),
+			"applicant_id":           result("The certificate's CN: the caller's IAM user ID.", false),
+			"serial_number":          result("The certificate's serial number (hex).", false),
+		},
+	}
+}
+
+func (e *clusterCredentialEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	var m clusterCredentialEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m.request().validate(&resp.Diagnostics)
+}
+
+func (e *clusterCredentialEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (e *clusterCredentialEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if !requireClient(e.client, &resp.Diagnostics) {
+		return
+	}
+	var m clusterCredentialEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m.request().checkExpiryWindow(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := issueCredential(ctx, e.client, m.request(), &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	m.KubeconfigRaw = types.StringValue(c.kubeconfigYAML)
+	m.ClientCertificate = types.StringValue(c.clientCertificate)
+	m.ClientKey = types.StringValue(c.clientKey)
+	m.ClusterCACertificate = types.StringValue(c.clusterCA)
+	m.InternalEndpoint = types.StringValue(c.internalEndpoint)
+	m.ExternalEndpoint = types.StringValue(c.externalEndpoint)
+	m.CurrentContext = types.StringValue(c.currentContext)
+	m.ExpiresAt = types.StringValue(c.expiresAt.Format(time.RFC3339))
+	m.ApplicantID = types.StringValue(c.applicantID)
+	m.SerialNumber = types.StringValue(c.serialNumber)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
+}

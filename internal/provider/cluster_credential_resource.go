@@ -1,0 +1,256 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+var (
+	_ resource.Resource                   = (*clusterCredentialResource)(nil)
+	_ resource.ResourceWithConfigure      = (*clusterCredentialResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*clusterCredentialResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*clusterCredentialResource)(nil)
+)
+
+// NewClusterCredentialResource returns the cce_cluster_credential resource.
+func NewClusterCredentialResource() resource.Resource {
+	return &clusterCredentialResource{}
+}
+
+type clusterCredentialResource struct {
+	client *cce.Client
+}
+
+type clusterCredentialModel struct {
+	ID                   types.String `tfsdk:"id"`
+	ClusterID            types.String `tfsdk:"cluster_id"`
+	DurationDays         types.Int64  `tfsdk:"duration_days"`
+	ExpireAt             types.String `tfsdk:"expire_at"`
+	RotateBefore         types.String `tfsdk:"rotate_before"`
+	KubeconfigRaw        types.String `tfsdk:"kubeconfig_raw"`
+	ClientCertificate    types.String `tfsdk:"client_certificate"`
+	ClientKey            types.String `tfsdk:"client_key"`
+	ClusterCACertificate types.String `tfsdk:"cluster_ca_certificate"`
+	InternalEndpoint     types.String `tfsdk:"internal_endpoint"`
+	ExternalEndpoint     types.String `tfsdk:"external_endpoint"`
+	CurrentContext       types.String `tfsdk:"current_context"`
+	ExpiresAt            types.String `tfsdk:"expires_at"`
+	ApplicantID          types.String `tfsdk:"applicant_id"`
+	SerialNumber         types.String `tfsdk:"serial_number"`
+}
+
+func (m clusterCredentialModel) request() credentialRequest {
+	return credentialRequest{ClusterID: m.ClusterID, DurationDays: m.DurationDays, ExpireAt: m.ExpireAt}
+}
+
+// computedCredentialAttrs are the attributes an issuance fills; a rotation
+// plans them all as unknown.
+var computedCredentialAttrs = []string{"id", "kubeconfig_raw", "client_certificate", "client_key",
+	"cluster_ca_certificate", "internal_endpoint", "external_endpoint", "current_context", "expires_at",
+	"applicant_id", "serial_number"}
+
+func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cluster_credential"
+}
+
+func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	computed := func(desc string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: desc, PlanModifiers: keep}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues the caller's own kubeconfig (X.509 client certificate) for a CCE cluster, as the " +
+			"console's *Download kubeconfig* does, and keeps it in the state: the way back after a revocation.\n\n" +
+			"The certificate's CN is the caller's IAM user ID. Refreshing never issues a new certificate: only " +
+			"creating or replacing the resource does (`rotate_before` plans a replacement near expiry). The " +
+			"private key is stored in the state, marked sensitive; use the `cce_cluster_credential` ephemeral " +
+			"resource to keep it out of the state. Destroying the resource does not invalidate the certificate: " +
+			"revoke it with `cce_credential_revocation`.",
+		Attributes: map[string]schema.Attribute{
+			"id":         computed("`<cluster_id>/<serial_number>`.", false),
+			"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).", PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
+			"duration_days": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
+					"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:    []validator.Int64{credentialDays{}},
+			},
+			"expire_at": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead when the credential is " +
+					"issued.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{rfc3339Time{}},
+			},
+			"rotate_before": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Plan a replacement (a fresh credential) once the current one expires within this " +
+					"duration, e.g. `720h`. Changing it alone changes nothing remotely.",
+				Validators: []validator.String{durationWithin{max: maxCredentialAhead}},
+			},
+			"kubeconfig_raw":         computed("The kubeconfig as YAML, ready for `kubectl --kubeconfig`. Sensitive: it holds the private key.", true),
+			"client_certificate":     computed("The client certificate (PEM).", false),
+			"client_key":             computed("The client private key (PEM). Sensitive.", true),
+			"cluster_ca_certificate": computed("The cluster's CA certificate (PEM), for the internal endpoint.", false),
+			"internal_endpoint":      computed("API server URL inside the VPC.", false),
+			"external_endpoint":      computed("API server URL through the cluster's EIP; empty without one.", false),
+			"current_context":        computed("The kubeconfig's current context: `external` with an EIP, else `internal`.", false),
+			"expires_at":             computed("When the certificate expires (RFC 3339, UTC).", false),
+			"applicant_id":           computed("The certificate's CN: the IAM user ID it was issued to, which `cce_credential_revocation` revokes.", false),
+			"serial_number":          computed("The certificate's serial number (hex).", false),
+		},
+	}
+}
+
+func (r *clusterCredentialResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m clusterCredentialModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m.request().validate(&resp.Diagnostics)
+	validateRotation(m.DurationDays, m.RotateBefore, &resp.Diagnostics)
+}
+
+func (r *clusterCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks the cluster before a credential is issued, and plans a
+// replacement when rotate_before says the current one is due.
+func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan clusterCredentialModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		plan.request().checkExpiryWindow(&resp.Diagnostics)
+		if r.client != nil && !plan.ClusterID.IsUnknown() {
+			checkIssuable(ctx, r.client, plan.ClusterID.ValueString(), &resp.Diagnostics)
+		}
+		return
+	}
+	var state clusterCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.RotateBefore.IsNull() || plan.RotateBefore.IsUnknown() {
+		return
+	}
+	before, err := time.ParseDuration(plan.RotateBefore.ValueString())
+	expires, err2 := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil || err2 != nil || time.Until(expires) > before {
+		return
+	}
+	for _, name := range computedCredentialAttrs {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+	resp.Diagnostics.AddAttributeWarning(path.Root("rotate_before"), "Credential due for rotation",
+		fmt.Sprintf("The credential expires at %s, within rotate_before (%s): this plan replaces it with a fresh one. "+
+			"The old certificate stays valid until it expires; revoke it with cce_credential_revocation if it must "+
+			"stop working at once.", state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString()))
+}
+
+// checkIssuable confirms the cluster exists and is in a phase where CCE issues
+// credentials.
+func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, diags *diagsT) {
+	cl, err := client.CachedCluster(ctx, clusterID)
+	switch {
+	case cce.IsNotFound(err):
+		diags.AddAttributeError(path.Root("cluster_id"), "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
+			"cluster_id = %q: no such cluster in this project and region.", clusterID)))
+	case err != nil:
+		diags.AddAttributeError(path.Root("cluster_id"), "Cannot read the cluster", apiErrorDetail(err, fmt.Sprintf(
+			"Reading cluster %q failed. The caller needs the cce:cluster:get permission.", clusterID)))
+	case cce.ClassifyPhase(cl.Phase) != cce.PhaseReady:
+		diags.AddAttributeError(path.Root("cluster_id"), "Cluster cannot issue a credential",
+			fmt.Sprintf("Cluster %q is %s; CCE issues credentials only for an Available cluster. %s",
+				cl.Name, orDash(cl.Phase), phaseAdvice(cl.Phase)))
+	}
+}
+
+func (r *clusterCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var plan clusterCredentialModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.request().checkExpiryWindow(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := issueCredential(ctx, r.client, plan.request(), &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	plan.ID = types.StringValue(plan.ClusterID.ValueString() + "/" + c.serialNumber)
+	plan.KubeconfigRaw = types.StringValue(c.kubeconfigYAML)
+	plan.ClientCertificate = types.StringValue(c.clientCertificate)
+	plan.ClientKey = types.StringValue(c.clientKey)
+	plan.ClusterCACertificate = types.StringValue(c.clusterCA)
+	plan.InternalEndpoint = types.StringValue(c.internalEndpoint)
+	plan.ExternalEndpoint = types.StringValue(c.externalEndpoint)
+	plan.CurrentContext = types.StringValue(c.currentContext)
+	plan.ExpiresAt = types.StringValue(c.expiresAt.Format(time.RFC3339))
+	plan.ApplicantID = types.StringValue(c.applicantID)
+	plan.SerialNumber = types.StringValue(c.serialNumber)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Read never issues a certificate (that would drift on every refresh); it only
+// notices a cluster that is gone.
+func (r *clusterCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var state clusterCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, err := r.client.CachedCluster(ctx, state.ClusterID.ValueString())
+	if cce.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Cluster gone: credential removed from state",
+			fmt.Sprintf("Cluster %s no longer exists, so its credential %s leaves the state.",
+				state.ClusterID.ValueString(), state.SerialNumber.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the cluster", apiErrorDetail(err,
+			fmt.Sprintf("Refreshing the credential for cluster %s needs the cluster.", state.ClusterID.ValueString())))
+	}
+}
+
+// Update happens only when rotate_before changes: nothing happens remotely.
+func (r *clusterCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan clusterCredentialModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete forgets the credential; CCE has no API to delete one.
+func (r *clusterCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state clusterCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.AddWarning("The certificate is still valid",
+		fmt.Sprintf("The credential %s was removed from the state only: the certificate keeps working until %s. "+
+			"To cut it off now, revoke the applicant (%s) with cce_credential_revocation.",
+			state.SerialNumber.ValueString(), state.ExpiresAt.ValueString(), state.ApplicantID.ValueString()))
+}
