@@ -43,12 +43,43 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE=$demo/dev.tfrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-cp -r examples/quickstart "$demo/quickstart"
-say "$("$cli" version | head -1): apply examples/quickstart"
-set +e
-"$cli" -chdir="$demo/quickstart" apply -auto-approve -input=false
-status=$?
-set -e
-say "What the mock cloud saw"
+cp -r examples "$demo/examples"
+tf() { "$cli" -chdir="$demo/examples/$1" "${@:2}"; }
+k() { # kubectl against one kubeconfig, on the context that verifies the cluster CA
+  HOME=$demo kubectl --kubeconfig "$1" --context internal --request-timeout 20s "${@:2}"
+}
+have_kubectl=$(command -v kubectl || true)
+
+# Alice is a developer of the fake account; her demo keys are printed here on
+# purpose: they open nothing but the mock.
+as_alice() { HW_ACCESS_KEY=ALICEAKEXAMPLE000002 HW_SECRET_KEY=aliceSecretKey0002DoNotLog "$@"; }
+
+say "1. Alice downloads her kubeconfig for the prod cluster ($(basename "$cli") apply examples/rotation)"
+tf rotation get >/dev/null
+as_alice tf rotation apply -auto-approve -input=false -no-color -var incident=initial >"$demo/rotation-1.log" 2>&1 ||
+  { cat "$demo/rotation-1.log"; exit 1; }
+tf rotation output -raw kubeconfig >"$demo/alice-1.yaml"
+if [ -n "$have_kubectl" ]; then
+  echo "\$ kubectl auth whoami   (with Alice's kubeconfig)"
+  k "$demo/alice-1.yaml" auth whoami
+else
+  echo "(kubectl is not on PATH: skipping the kubectl steps)"
+fi
+
+say "2. The administrator offboards: who am I, who can be revoked, revoke a leaver and the deleted identities"
+tf quickstart apply -auto-approve -input=false -compact-warnings
+
+say "3. Alice's laptop is stolen: she rotates her own credential (incident INC-2041)"
+as_alice tf rotation apply -auto-approve -input=false -no-color -var incident=INC-2041 >"$demo/rotation-2.log" 2>&1 ||
+  { cat "$demo/rotation-2.log"; exit 1; }
+grep -E '^(cce_|Apply complete)' "$demo/rotation-2.log" || true
+tf rotation output -raw kubeconfig >"$demo/alice-2.yaml"
+if [ -n "$have_kubectl" ]; then
+  echo "\$ kubectl get --raw /version   (with the stolen kubeconfig)"
+  k "$demo/alice-1.yaml" get --raw /version || echo "   -> refused, as it should be"
+  echo "\$ kubectl auth whoami   (with the fresh kubeconfig)"
+  k "$demo/alice-2.yaml" auth whoami
+fi
+
+say "What the mock cloud saw (one line per request)"
 cat "$demo/mock.log"
-exit "$status"

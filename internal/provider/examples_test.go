@@ -132,17 +132,26 @@ func TestAccExamples_quickstart(t *testing.T) {
 	e := newAccEnv(t)
 	c := newExampleCLI(t, e, "quickstart")
 	c.must("apply", "-auto-approve", "-input=false", "-no-color")
-	var caller map[string]any
+	var caller string
 	c.output("caller", &caller)
-	if caller["is_admin"] != true || caller["account"] != mockcloud.DomainName {
-		t.Errorf("caller output %v", caller)
+	if caller != "platform-admin (ad000000000000000000000000000001), admin: true" {
+		t.Errorf("caller output %q", caller)
 	}
-	var revoked string
+	var applicants, revoked []string
+	c.output("applicants", &applicants)
+	if len(applicants) != 10 || applicants[0] != "DELETED agency old-vendor "+mockcloud.OldVendorAgencyID {
+		t.Errorf("applicants output %q", applicants)
+	}
 	c.output("revoked", &revoked)
-	if !strings.HasPrefix(revoked, "dana.leaver on prod (v1.28.3-r0) at ") {
+	if len(revoked) != 4 || revoked[0] != "user dana.leaver on prod (v1.28.3-r0)" {
 		t.Errorf("revoked output %q", revoked)
 	}
-	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.LeaverUserID, RevokedBy: mockcloud.AdminUserID})
+	e.wantRevocations(
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.LeaverUserID, RevokedBy: mockcloud.AdminUserID},
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.ErinUserID, RevokedBy: mockcloud.AdminUserID},
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.FrankOldUserID, RevokedBy: mockcloud.AdminUserID},
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, AgencyID: mockcloud.OldVendorAgencyID, RevokedBy: mockcloud.AdminUserID},
+	)
 }
 
 // The offboarding example (module with for_each): 20 named leavers and the

@@ -163,3 +163,46 @@ func TestAccKubectl_revokeAndReissue(t *testing.T) {
 	}
 	c.must("destroy", "-auto-approve", "-input=false", "-no-color")
 }
+
+// The rotation example as a plain user rotating their own leaked credential:
+// the first kubeconfig works, is refused after the next incident's rotation,
+// and the fresh one works.
+func TestAccExamples_rotation(t *testing.T) {
+	k := newKubectl(t)
+	e := newAccEnv(t)
+	e.signIn(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)
+	c := newExampleCLI(t, e, "rotation")
+	files := t.TempDir()
+	c.must("get", "-no-color")
+	kubeconfig := func(name string) string {
+		t.Helper()
+		p := filepath.Join(files, name)
+		if err := os.WriteFile(p, []byte(c.must("output", "-raw", "kubeconfig")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	c.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "incident=initial")
+	first := kubeconfig("first.yaml")
+	check(k.works(first, mockcloud.AliceUserID))
+
+	c.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "incident=INC-2041")
+	second := kubeconfig("second.yaml")
+	check(k.refused(first))
+	check(k.works(second, mockcloud.AliceUserID))
+
+	e.wantRevocations(
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.AliceUserID, RevokedBy: mockcloud.AliceUserID},
+		mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.AliceUserID, RevokedBy: mockcloud.AliceUserID},
+	)
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-var", "incident=INC-2041"); code != 0 {
+		t.Errorf("a plan with the same incident is not empty (exit %d):\n%s", code, out)
+	}
+}
