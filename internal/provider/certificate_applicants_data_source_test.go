@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -163,55 +162,3 @@ func TestAccCertificateApplicants_cluster(t *testing.T) {
 	e.readOnly()
 }
 
-func TestAccCertificateApplicants_errors(t *testing.T) {
-	tests := []struct {
-		name    string
-		vars    config.Variables
-		asAlice bool
-		want    string
-	}{
-		{"bad regex", config.Variables{"name_regex": config.StringVariable("(")}, false,
-			`Invalid regular expression.*name_regex = "\(" is not a valid regular expression.*RE2`},
-		{"days are no unit", config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("8d")}, false,
-			`Invalid duration.*deleted_within = "8d" is not a duration.*write 48h for two days`},
-		{"window too long", config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("200h")}, false,
-			`Duration out of range.*"200h".*at most 168h.*last 7 days`},
-		{"zero window", config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("0s")}, false,
-			`Duration out of range.*greater than 0`},
-		{"unknown type", config.Variables{"types": config.ListVariable(config.StringVariable("group"))}, false,
-			`value must be one of: \["user" "agency"\], got: "group"`},
-		{"repeated type", config.Variables{"types": config.ListVariable(config.StringVariable("user"), config.StringVariable("user"))}, false,
-			`types.*duplicate`},
-		{"cluster name", config.Variables{"cluster_id": config.StringVariable("prod")}, false, `Invalid ID.*cluster_id = "prod"`},
-		{"unknown cluster", config.Variables{"cluster_id": config.StringVariable("00000000-0000-4000-8000-000000000000")}, false,
-			`Cluster not found.*HTTP 404, code CCE.01404001`},
-		{"no IAM permission for users", config.Variables{}, true,
-			`Cannot list IAM users.*not allowed.*IAM ReadOnlyAccess.*HTTP 403`},
-		{"no IAM permission for agencies", config.Variables{"types": config.ListVariable(config.StringVariable("agency"))}, true,
-			`Cannot list IAM agencies.*not allowed.*HTTP 403`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			if tc.asAlice {
-				e.signIn(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: e.factories(),
-				Steps: []resource.TestStep{{
-					Config: testConfig(t, "applicants.tf"), ConfigVariables: tc.vars,
-					PlanOnly: true, ExpectError: re(tc.want),
-				}},
-			})
-			e.readOnly()
-			if !tc.asAlice && !strings.Contains(tc.name, "cluster") {
-				// Input errors stop the run before any request.
-				for _, r := range e.cloud.Requests() {
-					if r.Route == mockcloud.RouteListUsers || r.Route == mockcloud.RouteListTraces {
-						t.Errorf("invalid input still reached the API: %s", r.Route)
-					}
-				}
-			}
-		})
-	}
-}

@@ -156,60 +156,6 @@ func TestAccClusterCredential_rotateBefore(t *testing.T) {
 	}
 }
 
-func TestAccClusterCredential_badInputs(t *testing.T) {
-	soon := time.Now().Add(5 * time.Minute).UTC().Format(time.RFC3339)
-	tests := []struct {
-		name string
-		vars config.Variables
-		want string
-	}{
-		{"no lifetime", config.Variables{}, `How long should the credential live\?.*Set exactly one of duration_days`},
-		{"both lifetimes", config.Variables{"duration_days": config.IntegerVariable(3), "expire_at": config.StringVariable("2030-01-01T00:00:00Z")},
-			`Both duration_days and expire_at are set`},
-		{"zero days", config.Variables{"duration_days": config.IntegerVariable(0)}, `Invalid lifetime.*duration_days = 0: value must be from 1 to 1827 days, or -1`},
-		{"too many days", config.Variables{"duration_days": config.IntegerVariable(1828)}, `Invalid lifetime.*duration_days = 1828`},
-		{"minus two", config.Variables{"duration_days": config.IntegerVariable(-2)}, `Invalid lifetime.*duration_days = -2`},
-		{"not a time", config.Variables{"expire_at": config.StringVariable("tomorrow")}, `Invalid time.*expire_at = "tomorrow" is not an RFC 3339 time`},
-		{"too soon", config.Variables{"expire_at": config.StringVariable(soon)}, `Expiry out of range.*between 15 minutes and 5 years from now`},
-		{"too late", config.Variables{"expire_at": config.StringVariable("2099-01-01T00:00:00Z")}, `Expiry out of range`},
-		{"rotation longer than the lifetime", config.Variables{"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable("48h")},
-			`rotate_before is not shorter than the lifetime.*"48h".*1 day.*every plan would replace`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			v := config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID)}
-			for k, val := range tc.vars {
-				v[k] = val
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: e.factories(),
-				Steps: []resource.TestStep{{Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,
-					PlanOnly: true, ExpectError: re(tc.want)}},
-			})
-			e.assertNoWrites()
-		})
-	}
-	for _, tc := range []struct{ name, phase, cluster, want string }{
-		{"unknown cluster", "", "00000000-0000-4000-8000-000000000000", `Cluster not found.*HTTP 404`},
-		{"hibernating cluster", "Hibernation", mockcloud.ProdClusterID, `Cluster cannot issue a credential.*is Hibernation`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			if tc.phase != "" {
-				e.cloud.SetClusterPhase(tc.cluster, tc.phase)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: e.factories(),
-				Steps: []resource.TestStep{{Config: testConfig(t, "cluster_credential.tf"), PlanOnly: true,
-					ConfigVariables: config.Variables{"cluster_id": config.StringVariable(tc.cluster), "duration_days": config.IntegerVariable(1)},
-					ExpectError:     re(tc.want)}},
-			})
-			e.assertNoWrites()
-		})
-	}
-}
-
 func TestAccClusterCredential_ephemeral(t *testing.T) {
 	e := newAccEnv(t)
 	e.signIn(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)

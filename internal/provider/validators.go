@@ -27,7 +27,7 @@ func (v absoluteURL) ValidateString(ctx context.Context, req validator.StringReq
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
-			fmt.Sprintf("%q is not an absolute URL with scheme and host: %s.", raw, v.Description(ctx)))
+			fmt.Sprintf("%s = %q is not an absolute URL with scheme and host: %s.", req.Path, raw, v.Description(ctx)))
 	}
 }
 
@@ -48,7 +48,7 @@ func (v hostnameSuffix) ValidateString(ctx context.Context, req validator.String
 	}
 	if raw := req.ConfigValue.ValueString(); !hostnameSuffixRE.MatchString(raw) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cloud domain",
-			fmt.Sprintf("%q is not a domain suffix: %s.", raw, v.Description(ctx)))
+			fmt.Sprintf("%s = %q is not a domain suffix: %s.", req.Path, raw, v.Description(ctx)))
 	}
 }
 

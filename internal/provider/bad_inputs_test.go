@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// badInput is one invalid configuration of the catalogue.
+type badInput struct {
+	name   string
+	config string           // file in testdata
+	vars   config.Variables // besides what setup returns
+	// setup prepares the mock and the environment, and may return variables.
+	setup func(*accEnv) config.Variables
+	// summary and detail of the expected diagnostic.
+	summary, detail string
+	// attr is the argument the diagnostic points at: the CLI quotes its line
+	// of configuration between summary and detail. Empty for diagnostics
+	// about the whole object (API answers).
+	attr string
+}
+
+// str makes config variables from name/value pairs.
+func str(kv ...string) config.Variables { return vars(kv...) }
+
+// The bad-input catalogue: every object and the provider block, each invalid
+// configuration failing at plan time (PlanOnly) with its message on its
+// argument, and the mock seeing no write.
+func TestAccBadInputCatalogue(t *testing.T) {
+	prod := func(*accEnv) config.Variables { return str("cluster_id", mockcloud.ProdClusterID) }
+	cluster := func(id string) func(*accEnv) config.Variables {
+		return func(*accEnv) config.Variables { return str("cluster_id", id) }
+	}
+	lineOf := func(id, version, platform, legacy string) func(*accEnv) config.Variables {
+		return func(e *accEnv) config.Variables {
+			cid := "c0000000-0000-4000-8000-0000000000" + id
+			e.cloud.PutCluster(mockcloud.Cluster{ID: cid, Name: "line-" + id, Phase: "Available",
+				Version: version, PlatformVersion: platform, LegacyVersion: legacy})
+			return str("cluster_id", cid)
+		}
+	}
+	inPhase := func(phase string) func(*accEnv) config.Variables {
+		return func(e *accEnv) config.Variables {
+			e.cloud.SetClusterPhase(mockcloud.ProdClusterID, phase)
+			return str("cluster_id", mockcloud.ProdClusterID)
+		}
+	}
+	asAlice := func(next func(*accEnv) config.Variables) func(*accEnv) config.Variables {
+		return func(e *accEnv) config.Variables {
+			e.signIn(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)
+			if next == nil {
+				return nil
+			}
+			return next(e)
+		}
+	}
+	env := func(kv ...string) func(*accEnv) config.Variables {
+		return func(e *accEnv) config.Variables {
+			e.set(kv...)
+			return nil
+		}
+	}
+	noCredentials := func(kv ...string) func(*accEnv) config.Variables {
+		return func(e *accEnv) config.Variables {
+			e.clearCredentials()
+			e.set(kv...)
+			return nil
+		}
+	}
+	bob := str("user_id", mockcloud.BobUserID)
+	soon := time.Now().Add(5 * time.Minute).UTC().Format(time.RFC3339)
+	days := func(d int) config.Variables { return config.Variables{"duration_days": config.IntegerVariable(d)} }
+	number := func(name string, n int) config.Variables { return config.Variables{name: config.IntegerVariable(n)} }
+	endpoints := func(name, url string) config.Variables {
+		return config.Variables{"endpoints": config.ObjectVariable(map[string]config.Variable{name: config.StringVariable(url)})}
+	}
+
+	const rev, app, cred, prov = "revocation.tf", "applicants.tf", "cluster_credential.tf", "provider_block.tf"
+	tests := []badInput{
+		// The provider block.
+		{"cloud with scheme", prov, str("cloud", "https://myhuaweicloud.com"), nil,
+			"Invalid cloud domain", `cloud = "https://myhuaweicloud.com" is not a domain suffix`, "cloud"},
+		{"cloud in capitals", prov, str("cloud", "OTC"), nil, "Invalid cloud domain", `cloud = "OTC" is not a domain suffix`, "cloud"},
+		{"endpoint not a URL", prov, endpoints("iam", "iam.example.com"), nil,
+			// The value comes from a variable, so the CLI can only quote the provider block.
+			"Invalid endpoint URL", `endpoints.iam = "iam.example.com" is not an absolute URL`, ""},
+		{"endpoint with query", prov, endpoints("cce", "https://cce.example.com/?x=1"), nil,
+			"Invalid endpoint URL", `endpoints.cce = "https://cce.example.com/\?x=1"`, ""},
+		{"too many retries", prov, number("max_retries", 99), nil, "Invalid Attribute Value", `max_retries value must be between 0 and 20, got: 99`, "max_retries"},
+		{"negative retries", prov, number("max_retries", -1), nil, "Invalid Attribute Value", `got: -1`, "max_retries"},
+		{"negative rate limit", prov, number("rate_limit", -1), nil, "Invalid Attribute Value", `rate_limit value must be at least 0`, "rate_limit"},
+		{"empty project", prov, str("project_id", ""), nil, "Invalid Attribute Value Length", `project_id string length must be at least 1`, "project_id"},
+		{"missing CA file", prov, str("cacert_file", "/nonexistent/ca.pem"), nil, "Cannot read cacert_file", `"/nonexistent/ca.pem"`, "cacert_file"},
+		{"CA file without certificate", prov, str("cacert_file", "testdata/provider_block.tf"), nil,
+			"cacert_file holds no certificate", `contains no PEM block of type CERTIFICATE`, "cacert_file"},
+		{"access key without secret", prov, str("access_key", "AKONLY"), noCredentials(),
+			"Incomplete credentials", `access_key is set.*secret_key is missing.*HW_SECRET_KEY`, "secret_key"},
+		{"security token without keys", prov, str("security_token", "tok", "auth_token", "x"), noCredentials(),
+			"Security token without an access key", `temporary access key pair`, "security_token"},
+		{"keys and token", prov, str("auth_token", "x"), nil, "More than one way to sign in", `an access key pair and a token`, "auth_token"},
+		{"password without account", prov, nil, noCredentials("HW_USER_NAME", "alice", "HW_PASSWORD", "p"),
+			"Incomplete credentials", `domain_name is missing.*HW_DOMAIN_NAME`, ""},
+		{"no credentials", prov, nil, noCredentials(), "No credentials", `HW_ACCESS_KEY.*HW_AUTH_TOKEN`, "access_key"},
+		{"retries from the environment", prov, nil, env("HW_MAX_RETRIES", "many"),
+			"Invalid environment variable", `HW_MAX_RETRIES="many" is not a whole number`, "max_retries"},
+
+		// cce_credential_revocation.
+		{"both user and agency", rev, str("user_id", mockcloud.BobUserID, "agency_id", mockcloud.OpsAgencyID), prod,
+			"One identity per revocation", `user_id and agency_id are set.*one resource per identity`, "agency_id"},
+		{"no applicant", rev, nil, prod, "Whose credential\\?", `None of user_id, agency_id and other_id is set`, "user_id"},
+		{"wrong confirmation", rev, str("user_id", mockcloud.BobUserID, "confirmation", "yes"), prod,
+			"Revocation not confirmed", `confirmation = "yes", but it must be exactly "REVOKE"`, "confirmation"},
+		{"lowercase revoke", rev, str("user_id", mockcloud.BobUserID, "confirmation", "revoke"), prod,
+			"Revocation not confirmed", `confirmation = "revoke".*in capitals`, "confirmation"},
+		{"uppercase user ID", rev, str("user_id", "B0B00000000000000000000000000003"), prod, "Invalid ID",
+			`user_id = "B0B00000000000000000000000000003" is not valid: an IAM ID is 32 lowercase hexadecimal`, "user_id"},
+		{"short agency ID", rev, str("agency_id", "a9e0001"), prod, "Invalid ID", `agency_id = "a9e0001" is not valid`, "agency_id"},
+		{"name instead of other ID", rev, str("other_id", "erin.former"), prod, "Invalid ID",
+			`other_id = "erin.former" is not valid.*certificate_applicant_id`, "other_id"},
+		{"cluster name instead of ID", rev, bob, cluster("prod"), "Invalid ID",
+			`cluster_id = "prod" is not valid: a CCE cluster ID is a lowercase UUID`, "cluster_id"},
+		{"other_id_type unknown", rev, str("other_id", mockcloud.ErinUserID, "other_id_type", "group"), prod,
+			"Invalid Attribute Value Match", `other_id_type value must be one of: \["user" "agency"\], got: "group"`, "other_id_type"},
+		{"other_id_type with user_id", rev, str("user_id", mockcloud.BobUserID, "other_id_type", "agency"), prod,
+			"Invalid Attribute Combination", `other_id_type.*user_id`, "other_id_type"},
+		{"unknown user", rev, str("user_id", "00000000000000000000000000000bad"), prod,
+			"No such user", `IAM has no user with this ID.*other_id = "00000000000000000000000000000bad"`, "user_id"},
+		{"unknown agency", rev, str("agency_id", "00000000000000000000000000000bad"), prod,
+			"No such agency", `other_id_type = "agency"`, "agency_id"},
+		{"unknown cluster", rev, bob, cluster("00000000-0000-4000-8000-000000000000"),
+			"Cluster not found", `HTTP 404, code CCE.01404001`, "cluster_id"},
+		{"v1.19 below r50", rev, bob, lineOf("19", "v1.19.16-r20", "cce.2.0", ""),
+			"Cluster version too old for revocation", `runs v1.19.16-r20`, "cluster_id"},
+		{"v1.21 below r10", rev, bob, lineOf("21", "v1.21", "cce.11.9", ""),
+			"Cluster version too old for revocation", `runs v1.21.11-r9`, "cluster_id"},
+		{"v1.23 below r10", rev, bob, cluster(mockcloud.OldClusterID),
+			"Cluster version too old for revocation", `runs v1.23.9-r0`, "cluster_id"},
+		{"v1.25 below r10", rev, bob, lineOf("25", "v1.25", "cce.3.99", ""),
+			"Cluster version too old for revocation", `runs v1.25.3-r99`, "cluster_id"},
+		{"v1.27 below r10", rev, bob, lineOf("27", "v1.27", "cce.1.0", "v1.27.1-r0"),
+			"Cluster version too old for revocation", `runs v1.27.1-r0`, "cluster_id"},
+		{"v1.17 never", rev, bob, lineOf("17", "v1.17.9-r0", "", ""),
+			"Cluster version too old for revocation", `runs v1.17.9-r0`, "cluster_id"},
+		{"hibernating cluster", rev, bob, inPhase("Hibernation"),
+			"Cluster cannot accept a revocation", `is Hibernation.*Wake the cluster up`, "cluster_id"},
+		{"unavailable cluster", rev, bob, inPhase("Unavailable"), "Cluster cannot accept a revocation", `is Unavailable`, "cluster_id"},
+		{"cluster in error", rev, bob, inPhase("Error"), "Cluster cannot accept a revocation", `is Error`, "cluster_id"},
+		{"plain user revoking another", rev, bob, asAlice(prod),
+			"Not allowed to revoke this credential", `signed in as alice.*not a member of the admin group`, "user_id"},
+		{"plain user revoking an agency", rev, str("agency_id", mockcloud.OpsAgencyID), asAlice(prod),
+			"Not allowed to revoke this credential", `agency_id = "a9e00000000000000000000000000011" is someone else`, "agency_id"},
+
+		// cce_certificate_applicants.
+		{"bad regex", app, str("name_regex", "("), nil, "Invalid regular expression",
+			`name_regex = "\(" is not a valid regular expression.*RE2`, "name_regex"},
+		{"days are no unit", app, config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("8d")}, nil,
+			"Invalid duration", `deleted_within = "8d" is not a duration.*write 48h for two days`, "deleted_within"},
+		{"window too long", app, config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("200h")}, nil,
+			"Duration out of range", `"200h".*at most 168h.*last 7 days`, "deleted_within"},
+		{"zero window", app, config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("0s")}, nil,
+			"Duration out of range", `greater than 0`, "deleted_within"},
+		{"unknown type", app, config.Variables{"types": config.ListVariable(config.StringVariable("group"))}, nil,
+			"Invalid Attribute Value Match", `value must be one of: \["user" "agency"\], got: "group"`, "types"},
+		{"repeated type", app, config.Variables{"types": config.ListVariable(config.StringVariable("user"), config.StringVariable("user"))}, nil,
+			"Duplicate List Value", `types.*duplicate`, "types"},
+		{"applicants on a cluster name", app, str("cluster_id", "prod"), nil, "Invalid ID", `cluster_id = "prod"`, "cluster_id"},
+		{"applicants on an unknown cluster", app, str("cluster_id", "00000000-0000-4000-8000-000000000000"), nil,
+			"Cluster not found", `HTTP 404, code CCE.01404001`, "cluster_id"},
+		{"no IAM permission for users", app, nil, asAlice(nil),
+			"Cannot list IAM users", `not allowed.*IAM ReadOnlyAccess.*HTTP 403`, ""},
+		{"no IAM permission for agencies", app, config.Variables{"types": config.ListVariable(config.StringVariable("agency"))}, asAlice(nil),
+			"Cannot list IAM agencies", `not allowed.*HTTP 403`, ""},
+
+		// cce_cluster_credential.
+		{"no lifetime", cred, nil, prod, "How long should the credential live\\?", `Set exactly one of duration_days`, "duration_days"},
+		{"both lifetimes", cred, config.Variables{"duration_days": config.IntegerVariable(3), "expire_at": config.StringVariable("2030-01-01T00:00:00Z")}, prod,
+			"Both duration_days and expire_at are set", `one lifetime`, "expire_at"},
+		{"zero days", cred, days(0), prod, "Invalid lifetime", `duration_days = 0: value must be from 1 to 1827 days, or -1`, "duration_days"},
+		{"too many days", cred, days(1828), prod, "Invalid lifetime", `duration_days = 1828`, "duration_days"},
+		{"minus two days", cred, days(-2), prod, "Invalid lifetime", `duration_days = -2`, "duration_days"},
+		{"not a time", cred, str("expire_at", "tomorrow"), prod, "Invalid time", `expire_at = "tomorrow" is not an RFC 3339 time`, "expire_at"},
+		{"expiry too soon", cred, str("expire_at", soon), prod, "Expiry out of range", `between 15 minutes and 5 years from now`, "expire_at"},
+		{"expiry too late", cred, str("expire_at", "2099-01-01T00:00:00Z"), prod, "Expiry out of range", `5 years`, "expire_at"},
+		{"rotation longer than the lifetime", cred, config.Variables{"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable("48h")}, prod,
+			"rotate_before is not shorter than the lifetime", `"48h".*1 day.*every plan would replace`, "rotate_before"},
+		{"credential for an unknown cluster", cred, days(1), cluster("00000000-0000-4000-8000-000000000000"),
+			"Cluster not found", `HTTP 404`, "cluster_id"},
+		{"credential for a hibernating cluster", cred, days(1), inPhase("Hibernation"),
+			"Cluster cannot issue a credential", `is Hibernation`, "cluster_id"},
+	}
+	if len(tests) < 40 {
+		t.Fatalf("the catalogue has %d cases, the bar is 40", len(tests))
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			v := config.Variables{}
+			if tc.setup != nil {
+				for k, val := range tc.setup(e) {
+					v[k] = val
+				}
+			}
+			for k, val := range tc.vars {
+				v[k] = val
+			}
+			pattern := tc.summary + ".*"
+			if tc.attr != "" {
+				pattern += `\d+: ` + tc.attr + ` = .*`
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					Config: testConfig(t, tc.config), ConfigVariables: v,
+					PlanOnly: true, ExpectError: re(pattern + tc.detail),
+				}},
+			})
+			e.readOnly()
+			if strings.HasPrefix(tc.summary, "Invalid") || strings.HasPrefix(tc.summary, "Duplicate") {
+				// Input errors stop the run before any IAM, CCE or CTS call but
+				// the ones identifying the caller.
+				for _, r := range e.cloud.Requests() {
+					if r.Route == mockcloud.RouteListUsers || r.Route == mockcloud.RouteListTraces || r.Route == mockcloud.RouteGetCluster {
+						t.Errorf("an invalid input still reached the API: %s", r.Route)
+					}
+				}
+			}
+		})
+	}
+}
