@@ -61,6 +61,16 @@ func httpClient(t testing.TB, c *Cloud) *http.Client {
 // call sends one request. pathAndQuery may hold a query string.
 func call(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body any, extra ...string) response {
 	t.Helper()
+	r, err := tryCall(t, c, cr, method, pathAndQuery, body, extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// tryCall is call returning the transport error instead of failing the test.
+func tryCall(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body any, extra ...string) (response, error) {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -90,14 +100,14 @@ func call(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body any
 	}
 	resp, err := httpClient(t, c).Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	got, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: got}
+	return response{status: resp.StatusCode, header: resp.Header, body: got}, nil
 }
 
 // signForTest signs req like the APIG guide (content-type;host;x-sdk-date).

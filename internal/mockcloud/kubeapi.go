@@ -153,24 +153,41 @@ func kubeRouteLabel(r *http.Request) string {
 	}
 }
 
-// serveKube handles one kube API request: client certificate check, handler, log.
+// serveKube handles one kube API request: injected faults, client
+// certificate check, handler, log.
 func (c *Cloud) serveKube(ks *kubeServer, w http.ResponseWriter, r *http.Request) {
 	rec := &bufferedWriter{header: w.Header()}
 	start := c.now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes)) // A short body only shortens the log entry.
+	label := kubeRouteLabel(r)
+	inj := c.faults.pick(label, true, func(k FaultKind) bool { return k != FaultExpireTokens })
+	sleepFor(r, inj.latency)
+	entry := Request{
+		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
+		Body: string(body), RequestID: randomHex(16), UserAgent: r.UserAgent(), Fault: inj.recorded(),
+	}
+	if inj.kind == FaultReset {
+		c.record(entry)
+		dropConnection(w, true)
+		return
+	}
 	cert, cn, ok := c.kubeAuthenticate(ks, r)
-	auth := ""
-	if ok {
-		auth = AuthX509
+	entry.Caller = cn
+	switch {
+	case isStatusFault(inj.kind):
+		writeKubeFault(rec, inj.rule)
+	case ok:
+		entry.Auth = AuthX509
 		c.kubeRoute(ks, rec, r, cert)
-	} else {
+	default:
 		writeKubeStatus(rec, http.StatusUnauthorized, "Unauthorized", "Unauthorized")
 	}
-	c.record(Request{
-		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: kubeRouteLabel(r),
-		Status: rec.status(), Caller: cn, Auth: auth, Body: string(body), RequestID: randomHex(16),
-		UserAgent: r.UserAgent(),
-	})
+	entry.Status = rec.status()
+	c.record(entry)
+	if inj.kind == FaultCommitDrop {
+		dropConnection(w, false)
+		return
+	}
 	rec.flush(w)
 }
 

@@ -26,6 +26,11 @@ type Request struct {
 	Body      string
 	RequestID string
 	UserAgent string // lets tests group requests by client instance
+	// Fault is the FaultKind injected into this request, "" when none. When
+	// latency was added to a request that another fault also hit, Fault names
+	// the other one. A FaultReset request has Status 0; a FaultCommitDrop
+	// request has the Status its handler produced, which the client never saw.
+	Fault string
 }
 
 // requestLog is the append-only list of requests.
@@ -56,8 +61,12 @@ func (c *Cloud) record(r Request) {
 			caller = "-"
 		}
 		// A failing log sink must not break the fake; the line is dropped.
-		_, _ = fmt.Fprintf(c.opts.logTo, "%s %s %s %d %s\n",
-			r.Time.UTC().Format(time.RFC3339), r.Method, r.Path, r.Status, caller)
+		fault := ""
+		if r.Fault != "" {
+			fault = " fault=" + r.Fault
+		}
+		_, _ = fmt.Fprintf(c.opts.logTo, "%s %s %s %d %s%s\n",
+			r.Time.UTC().Format(time.RFC3339), r.Method, r.Path, r.Status, caller, fault)
 	}
 }
 

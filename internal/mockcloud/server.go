@@ -40,6 +40,10 @@ type options struct {
 	now     func() time.Time
 	seed    bool
 	logTo   io.Writer
+	// faultSeed and faults are WithFaults' arguments; clockSkew is WithClockSkew's.
+	faultSeed int64
+	faults    []Fault
+	clockSkew time.Duration
 }
 
 // Option configures Start.
@@ -59,7 +63,8 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 func WithoutSeed() Option { return func(o *options) { o.seed = false } }
 
 // WithLogWriter writes one line per request (time, method, path, status,
-// caller; never headers or bodies) to w.
+// caller, and " fault=KIND" when a fault was injected; never headers or
+// bodies) to w.
 func WithLogWriter(w io.Writer) Option { return func(o *options) { o.logTo = w } }
 
 // Cloud is a running fake cloud.
@@ -70,6 +75,7 @@ type Cloud struct {
 	routes  []route
 	ca      *certAuthority
 	kube    kubeRegistry
+	faults  faultSet
 	srv     *http.Server
 	ln      net.Listener
 	url     string
@@ -85,6 +91,14 @@ func Start(opts ...Option) (*Cloud, error) {
 	if o.flavour != FlavourHWC && o.flavour != FlavourOTC {
 		return nil, fmt.Errorf("mockcloud: unknown flavour %q", o.flavour)
 	}
+	for i, f := range o.faults {
+		if err := f.validate(); err != nil {
+			return nil, fmt.Errorf("mockcloud: fault %d: %w", i, err)
+		}
+	}
+	if skew, base := o.clockSkew, o.now; skew != 0 {
+		o.now = func() time.Time { return base().Add(skew) }
+	}
 	ca, err := newCertAuthority("cce-mockcloud CA")
 	if err != nil {
 		return nil, err
@@ -94,6 +108,7 @@ func Start(opts ...Option) (*Cloud, error) {
 		return nil, err
 	}
 	c := &Cloud{opts: o, st: newState(), ca: ca}
+	c.faults.set(o.faultSeed, o.faults)
 	c.st.seedIdentity()
 	if o.seed {
 		c.st.seed(c.now())
@@ -161,7 +176,8 @@ func (c *Cloud) Close() {
 // now returns the server time.
 func (c *Cloud) now() time.Time { return c.opts.now() }
 
-// ServeHTTP dispatches one request: route match, authentication, handler, log.
+// ServeHTTP dispatches one request: route match, injected faults,
+// authentication, handler, log.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &bufferedWriter{header: w.Header()}
 	rc := &reqCtx{w: rec, r: r, reqID: randomHex(16), cloud: c}
@@ -170,15 +186,34 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	rc.body = body
 	rt, params := c.match(r.Method, r.URL.Path)
+	routeLabel := ""
+	if rt != nil {
+		routeLabel = rt.label
+	}
+	inj := c.pickFaults(rt, r)
+	sleepFor(r, inj.latency)
 	label := ""
 	switch {
+	case inj.kind == FaultReset:
+		c.record(Request{
+			Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: routeLabel,
+			Body: maskBody(routeLabel, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
+		})
+		dropConnection(w, true)
+		return
 	case err != nil:
 		writeAPIGW(rc, http.StatusBadRequest, "APIGW.0201", "Request body could not be read")
+	case isStatusFault(inj.kind):
+		label = routeLabel
+		writeFault(rc, routeLabel, inj.rule)
 	case rt == nil:
 		writeNoRoute(rc)
 	default:
 		label = rt.label
 		rc.params = params
+		if inj.kind == FaultExpireTokens {
+			c.expireToken(presentedToken(r))
+		}
 		if rt.public || c.authenticate(rc) {
 			rt.handle(rc)
 		}
@@ -186,8 +221,12 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.record(Request{
 		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
 		Status: rec.status(), Caller: rc.caller.userID, Auth: rc.caller.auth,
-		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(),
+		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
 	})
+	if inj.kind == FaultCommitDrop {
+		dropConnection(w, false)
+		return
+	}
 	rec.flush(w)
 }
 

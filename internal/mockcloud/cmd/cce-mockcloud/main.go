@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
@@ -31,8 +33,31 @@ func run(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	dir := fs.String("dir", "", "state directory for ca.pem, env.sh and ready (required)")
 	flavour := fs.String("flavour", "hwc", "response flavour: hwc or otc")
+	var faults []mockcloud.Fault
+	fs.Func("fault", "inject a fault (repeatable): route=<label, Route* name or *>,kind=<"+
+		"500|502|503|429|latency|reset|commit-drop|expire-tokens>,p=<0..1>[,times=N][,latency=20ms][,retry-after=2]",
+		func(v string) error {
+			f, err := mockcloud.ParseFault(v)
+			if err != nil {
+				return err
+			}
+			faults = append(faults, f)
+			return nil
+		})
+	seed := fs.Int64("seed", 1, "seed of the fault injection's random source")
+	latency := fs.Duration("latency", 0, "add this latency to every request (a latency fault on route *)")
+	clockSkew := fs.Duration("clock-skew", 0, "run the server clock this far ahead (negative: behind)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *latency < 0 {
+		return fmt.Errorf("-latency must not be negative, got %s", *latency)
+	}
+	if *latency > 0 {
+		faults = append(faults, mockcloud.Fault{Kind: mockcloud.FaultLatency, Probability: 1, Latency: *latency})
 	}
 	if *dir == "" {
 		return errors.New("-dir is required")
@@ -52,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 
 	cloud, err := mockcloud.Start(mockcloud.WithAddr(*addr), mockcloud.WithFlavour(mockcloud.Flavour(*flavour)),
-		mockcloud.WithLogWriter(stderr))
+		mockcloud.WithLogWriter(stderr), mockcloud.WithFaults(*seed, faults...), mockcloud.WithClockSkew(*clockSkew))
 	if err != nil {
 		return err
 	}
@@ -68,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if _, err := fmt.Fprint(stdout, "# cce-mockcloud is running. These are DEMO credentials of a FAKE cloud;\n"+
 		"# they grant nothing anywhere else. Paste into your shell or: source "+
-		filepath.Join(stateDir, "env.sh")+"\n"+env); err != nil {
+		filepath.Join(stateDir, "env.sh")+"\n"+faultLines(*seed, faults, *clockSkew)+env); err != nil {
 		return fmt.Errorf("write stdout: %w", err)
 	}
 	readyPath := filepath.Join(stateDir, "ready")
@@ -79,6 +104,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	<-sigs
 	return nil
+}
+
+// faultLines renders the active faults and the clock skew as shell comments.
+func faultLines(seed int64, faults []mockcloud.Fault, skew time.Duration) string {
+	var b strings.Builder
+	if len(faults) == 0 {
+		b.WriteString("# fault injection: none\n")
+	} else {
+		fmt.Fprintf(&b, "# fault injection, seed %d:\n", seed)
+	}
+	for _, f := range faults {
+		b.WriteString("#   -fault '" + f.String() + "'\n")
+	}
+	if skew != 0 {
+		b.WriteString("# server clock skew: " + skew.String() + "\n")
+	}
+	return b.String()
 }
 
 // envLines renders the export lines of env.sh.

@@ -10,10 +10,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,57 +60,92 @@ func signBody(req *http.Request, body []byte, ak, sk string) {
 	req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access="+ak+", SignedHeaders=host;x-sdk-date, Signature="+hex.EncodeToString(mac.Sum(nil)))
 }
 
+// binary builds the command once per test run.
+var binary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "cce-mockcloud-test")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "cce-mockcloud")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// TestMain removes the built binary after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bin, err := binary(); err == nil {
+		_ = os.RemoveAll(filepath.Dir(bin)) // Best effort clean-up of a temporary directory.
+	}
+	os.Exit(code)
+}
+
+// runningMock is a started command with its output and env.sh.
+type runningMock struct {
+	cmd            *exec.Cmd
+	done           chan error
+	stdout, stderr *syncBuffer
+	ready          string
+	envFile        []byte
+	env            map[string]string
+}
+
+// startMock builds and starts the command with args (which must hold -dir)
+// and waits for its ready file; the process is killed when the test ends.
+func startMock(t *testing.T, args ...string) runningMock {
+	t.Helper()
+	bin, err := binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := args[slices.Index(args, "-dir")+1]
+	m := runningMock{cmd: exec.Command(bin, args...), done: make(chan error, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{},
+		ready: filepath.Join(dir, "ready"), env: map[string]string{}}
+	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
+	if err := m.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { m.done <- m.cmd.Wait() }()
+	t.Cleanup(func() {
+		if m.cmd.ProcessState == nil {
+			_ = m.cmd.Process.Kill()
+			t.Logf("killed the mock: %v", <-m.done)
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(m.ready); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ready file; stderr: %s", m.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.envFile, err = os.ReadFile(filepath.Join(dir, "env.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(m.envFile))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		if ok {
+			m.env[k] = v
+		}
+	}
+	return m
+}
+
 // TestCommand builds the binary, starts it, reads env.sh, GETs a cluster and stops it with SIGTERM.
 func TestCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "cce-mockcloud")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dir := filepath.Join(tmp, "state")
-	var stdout, stderr syncBuffer
-	cmd := exec.Command(bin, "-dir", dir, "-flavour", "otc")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			t.Logf("killed the mock: %v", <-done)
-		}
-	})
-
-	ready := filepath.Join(dir, "ready")
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if _, err := os.Stat(ready); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no ready file; stderr: %s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-
-	envFile, err := os.ReadFile(filepath.Join(dir, "env.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(envFile))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
-		if ok {
-			env[k] = v
-		}
-	}
+	dir := filepath.Join(t.TempDir(), "state")
+	m := startMock(t, "-dir", dir, "-flavour", "otc")
+	cmd, done, stdout, stderr, ready, envFile, env := m.cmd, m.done, m.stdout, m.stderr, m.ready, m.envFile, m.env
 	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_IAM_ENDPOINT",
 		"HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT", "HW_CACERT_FILE"} {
 		if env[k] == "" {
@@ -254,5 +291,116 @@ func TestRunRequiresDir(t *testing.T) {
 	}
 	if err := run([]string{"-dir", t.TempDir(), "-flavour", "aws"}, &out, &errOut); err == nil {
 		t.Error("bad flavour accepted")
+	}
+}
+
+// TestCommandFaults starts the command with -fault, -seed, -latency and
+// -clock-skew and checks the start-up lines, the answers and the log.
+func TestCommandFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	m := startMock(t, "-dir", dir, "-seed", "7", "-latency", "20ms", "-clock-skew", "1m",
+		"-fault", "route=RouteGetCluster,kind=503,p=1,times=1",
+		"-fault", "route=*,kind=429,p=1,times=1,retry-after=2",
+		"-fault", "route=RouteRevoke,kind=commit-drop,p=1")
+	out := m.stdout.String()
+	for _, want := range []string{
+		"# fault injection, seed 7:\n",
+		"#   -fault 'route=" + mockcloud.RouteGetCluster + ",kind=503,p=1,times=1'\n",
+		"#   -fault 'route=*,kind=429,p=1,times=1,retry-after=2'\n",
+		"#   -fault 'route=" + mockcloud.RouteRevoke + ",kind=commit-drop,p=1'\n",
+		"#   -fault 'route=*,kind=latency,p=1,latency=20ms'\n",
+		"# server clock skew: 1m0s\n",
+		string(m.envFile),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+
+	caPEM, err := os.ReadFile(m.env["HW_CACERT_FILE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		t.Fatal("bad CA file")
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true}}
+	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
+	for i, want := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusOK} {
+		req, err := http.NewRequest("GET", clusterURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if took := time.Since(start); took < 20*time.Millisecond {
+			t.Errorf("request %d took %s, want at least 20ms", i, took)
+		}
+		if resp.StatusCode != want || (want == http.StatusTooManyRequests) != (resp.Header.Get("Retry-After") == "2") {
+			t.Errorf("request %d: %d Retry-After %q, want %d", i, resp.StatusCode, resp.Header.Get("Retry-After"), want)
+		}
+	}
+	body := []byte(`{"userId":"` + mockcloud.AliceUserID + `"}`)
+	req, err := http.NewRequest("POST", clusterURL+"/clustercertrevoke", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signBody(req, body, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+	if resp, err := client.Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Errorf("commit-drop answered %d", resp.StatusCode)
+	}
+
+	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-m.done:
+		if err != nil {
+			t.Fatalf("exit: %v; stderr: %s", err, m.stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on SIGTERM")
+	}
+	log := m.stderr.String()
+	path := "/api/v3/projects/" + mockcloud.ProjectID + "/clusters/" + mockcloud.ProdClusterID
+	for _, want := range []string{
+		"GET " + path + " 503 - fault=503\n",
+		"GET " + path + " 429 - fault=429\n",
+		"GET " + path + " 200 " + mockcloud.AdminUserID + " fault=latency\n",
+		"POST " + path + "/clustercertrevoke 200 " + mockcloud.AdminUserID + " fault=commit-drop\n",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestRunFlags checks the fault flags' validation.
+func TestRunFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-fault", "route=*,kind=418,p=1"},
+		{"-fault", "kind=500"},
+		{"-fault", "route=Nope,kind=500"},
+		{"-latency", "-1s"},
+		{"-latency", "soon"},
+		{"-seed", "x"},
+		{"-clock-skew", "x"},
+		{"stray"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(append([]string{"-dir", t.TempDir()}, args...), &out, &errOut); err == nil {
+			t.Errorf("run %q: no error", args)
+		}
 	}
 }
