@@ -225,9 +225,24 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer func() { _ = resp.Body.Close() }()
-		return nil, parseAPIError(resp, cl.service, cl.op)
+		ae := parseAPIError(resp, cl.service, cl.op)
+		ae.redact(c.secretValues()...)
+		return nil, ae
 	}
 	return resp, nil
+}
+
+// secretValues returns the configured secrets and the current IAM token: a
+// server that echoes a request (the password of a token request, say) must
+// not put them into an error message.
+func (c *Client) secretValues() []string {
+	out := c.cfg.Credentials.secrets()
+	c.tokens.mu.Lock()
+	if c.tokens.cur != nil {
+		out = append(out, c.tokens.cur.value)
+	}
+	c.tokens.mu.Unlock()
+	return out
 }
 
 // unwrapPermanent strips the internal permanentError marker from messages.

@@ -146,22 +146,50 @@ func (c Credentials) secrets() []string {
 }
 
 // normalizeEndpoint validates an endpoint URL and trims its trailing slashes.
+// Error messages show the URL without user info, query and fragment (where
+// a password or token could hide), and never the text of a URL that does not
+// parse.
 func normalizeEndpoint(name, raw string) (string, error) {
 	raw = strings.TrimRight(strings.TrimSpace(raw), "/")
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("invalid %s endpoint: %w", name, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the whole URL.
+		}
+		return "", fmt.Errorf("invalid %s endpoint: not a valid URL (%w)", name, err)
 	}
+	shown := safeURL(u)
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https or http", name, raw)
+		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https or http", name, shown)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("invalid %s endpoint %q: no host", name, raw)
+		return "", fmt.Errorf("invalid %s endpoint %q: no host", name, shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("invalid %s endpoint %q: must not contain credentials, query or fragment", name, u.Redacted())
+	var extra []string
+	if u.User != nil {
+		extra = append(extra, "credentials (user info)")
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		extra = append(extra, "a query")
+	}
+	if u.Fragment != "" || u.RawFragment != "" {
+		extra = append(extra, "a fragment")
+	}
+	if len(extra) > 0 {
+		return "", fmt.Errorf("invalid %s endpoint %q: must not contain credentials, query or fragment (it has %s)",
+			name, shown, strings.Join(extra, " and "))
 	}
 	return raw, nil
+}
+
+// safeURL renders u without user info, query and fragment.
+func safeURL(u *url.URL) string {
+	cp := *u
+	cp.User = nil
+	cp.RawQuery, cp.ForceQuery = "", false
+	cp.Fragment, cp.RawFragment = "", ""
+	return cp.String()
 }
 
 // resolvedConfig is a validated Config with defaults applied.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -164,7 +165,53 @@ func parseAPIError(resp *http.Response, service, op string) *APIError {
 	if ae.Message == "" && ae.Code == "" {
 		ae.Message = http.StatusText(resp.StatusCode)
 	}
+	var secrets []string
+	if resp.Request != nil {
+		secrets = secretHeaderValues(resp.Request.Header)
+	}
+	ae.redact(append(secrets, secretHeaderValues(resp.Header)...)...)
 	return ae
+}
+
+// minRedacted is the shortest value redact replaces; shorter ones would
+// garble the message and are no real secrets.
+const minRedacted = 6
+
+// redact replaces each secret in the service-supplied fields with "***". A
+// server or proxy may echo a token or signature back in its error message.
+func (e *APIError) redact(secrets ...string) {
+	// Longest first, so that a secret containing another is replaced whole.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range secrets {
+		if len(s) < minRedacted {
+			continue
+		}
+		for _, f := range []*string{&e.Code, &e.Message, &e.RequestID} {
+			*f = strings.ReplaceAll(*f, s, maskValue)
+		}
+	}
+}
+
+// secretHeaderValues returns the values of the headers logs mask, and for
+// each value the credential part alone (the signature of an AK/SK
+// Authorization, the token after an auth scheme).
+func secretHeaderValues(h http.Header) []string {
+	var out []string
+	for name, vs := range h {
+		if !maskedHeaders[strings.ToLower(name)] {
+			continue
+		}
+		for _, v := range vs {
+			out = append(out, v, strings.TrimSpace(v))
+			if _, sig, ok := strings.Cut(v, "Signature="); ok {
+				out = append(out, strings.TrimSpace(sig))
+			}
+			if _, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+				out = append(out, strings.TrimSpace(cred))
+			}
+		}
+	}
+	return out
 }
 
 // fillFromBody parses the known envelopes into ae.

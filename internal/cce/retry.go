@@ -15,7 +15,8 @@ import (
 )
 
 // checkRetry is the retryablehttp.CheckRetry policy: retry transport errors
-// (except TLS verification, invalid URL/scheme and our permanent errors),
+// (except TLS verification and version mismatch, invalid URL/scheme and our
+// permanent errors),
 // 429 and 5xx except 501. Never other 4xx.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
@@ -67,7 +68,10 @@ func retryableTransportError(err error) bool {
 	}
 	if errors.As(err, &urlErr) {
 		msg := urlErr.Error()
-		for _, s := range []string{"unsupported protocol scheme", "stopped after", "invalid header", "certificate is not trusted", "no Host in request URL"} {
+		// A TLS version mismatch (the client insists on TLS 1.2, the alert
+		// reads "protocol version not supported") will not heal by retrying.
+		for _, s := range []string{"unsupported protocol scheme", "stopped after", "invalid header", "certificate is not trusted",
+			"no Host in request URL", "protocol version not supported", "server selected unsupported protocol version"} {
 			if strings.Contains(msg, s) {
 				return false
 			}

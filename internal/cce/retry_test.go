@@ -219,6 +219,7 @@ func TestCheckRetryClassification(t *testing.T) {
 		{"scheme", &url.Error{Op: "Get", URL: "u", Err: errors.New(`unsupported protocol scheme "ftp"`)}, false},
 		{"permanent", &url.Error{Op: "Get", URL: "u", Err: &permanentError{err: errors.New("x")}}, false},
 		{"canceled", &url.Error{Op: "Get", URL: "u", Err: context.Canceled}, false},
+		{"tls version", &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "remote error", Err: errors.New("tls: protocol version not supported")}}, false},
 	}
 	for _, tc := range cases {
 		got, _ := checkRetry(ctx, nil, tc.err)
