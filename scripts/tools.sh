@@ -4,13 +4,14 @@
 # release site: everything is built from the Go module proxy.
 #
 #   scripts/tools.sh            build whatever is missing, print nothing else
-#   scripts/tools.sh path NAME  print the absolute path of NAME (terraform|tofu|tfplugindocs|golangci-lint)
+#   scripts/tools.sh path NAME  print the absolute path of NAME (terraform|tofu|tfplugindocs|golangci-lint|goreleaser)
 set -euo pipefail
 
 TERRAFORM_VERSION=1.5.7
 TOFU_VERSION=1.12.6
 TFPLUGINDOCS_VERSION=0.25.0
 GOLANGCI_LINT_VERSION=2.15.0
+GORELEASER_VERSION=2.15.1
 # The hcl fork OpenTofu 1.12 pins through a replace directive in its go.mod
 # (go mod download -json github.com/opentofu/opentofu@v$TOFU_VERSION names the file).
 TOFU_HCL_REPLACE='github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828'
@@ -23,6 +24,7 @@ path_of() {
     tofu) echo "$CACHE/tofu/$TOFU_VERSION/tofu" ;;
     tfplugindocs) echo "$CACHE/tfplugindocs/$TFPLUGINDOCS_VERSION/tfplugindocs" ;;
     golangci-lint) echo "$CACHE/golangci-lint/$GOLANGCI_LINT_VERSION/golangci-lint" ;;
+    goreleaser) echo "$CACHE/goreleaser/$GORELEASER_VERSION/goreleaser" ;;
     *) echo "unknown tool $1" >&2; exit 2 ;;
   esac
 }
@@ -73,3 +75,4 @@ go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugin
 go_install terraform "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION"
 build_tofu
+go_install goreleaser "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"

@@ -189,6 +189,7 @@ func (c *Cloud) issue(clusterID, applicantID string, agency bool, groups []strin
 			ClusterID: clusterID, ApplicantID: applicantID, Serial: cc.cert.SerialNumber.Text(16),
 			NotBefore: cc.cert.NotBefore, NotAfter: cc.cert.NotAfter, IssuedAt: now,
 		}})
+		c.st.issuedKeys = append(c.st.issuedKeys, cc.keyPEM)
 	}
 	c.st.mu.Unlock()
 	if err != nil {

@@ -510,3 +510,31 @@ func TestKubeServerLifecycle(t *testing.T) {
 		t.Error("KubeAPIURL started a server after Close")
 	}
 }
+
+func TestIssuedSecrets(t *testing.T) {
+	c := NewForTest(t)
+	tok := c.IssueToken(AliceUserID)
+	_, sk, st := c.IssueTemporaryCredential(BobUserID)
+	kubeconfig, err := c.IssueAgencyCredential(ProdClusterID, OpsAgencyID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.IssuedSecrets()
+	for _, want := range []string{tok, sk, st} {
+		if !slices.Contains(got, want) {
+			t.Errorf("IssuedSecrets lacks %.12s...", want)
+		}
+	}
+	var keys int
+	for _, s := range got {
+		if strings.HasPrefix(s, "-----BEGIN EC PRIVATE KEY-----") {
+			keys++
+			if !strings.Contains(string(kubeconfig), base64.StdEncoding.EncodeToString([]byte(s))) {
+				t.Error("the private key listed is not the one in the kubeconfig")
+			}
+		}
+	}
+	if keys != 1 {
+		t.Errorf("IssuedSecrets lists %d private keys, want 1", keys)
+	}
+}

@@ -102,6 +102,7 @@ type state struct {
 	tempCreds   map[string]*tempCred // by access key
 	revocations []Revocation
 	issuances   []issuanceRec
+	issuedKeys  [][]byte // private keys of issued client certificates, for IssuedSecrets
 }
 
 // newState returns an empty state.
@@ -337,6 +338,26 @@ func (c *Cloud) IssueTemporaryCredential(userID string) (ak, sk, securityToken s
 	c.st.tempCreds[ak] = &tempCred{userID: userID, secret: sk, securityToken: securityToken,
 		created: now, expires: now.Add(24 * time.Hour)}
 	return ak, sk, securityToken
+}
+
+// IssuedSecrets returns every secret the cloud handed out at run time: IAM
+// tokens, temporary secret keys and security tokens, and the PEM private keys
+// of issued client certificates. Tests scan logs and error messages for them.
+func (c *Cloud) IssuedSecrets() []string {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	var out []string
+	for id := range c.st.tokens {
+		out = append(out, id)
+	}
+	for _, tc := range c.st.tempCreds {
+		out = append(out, tc.secret, tc.securityToken)
+	}
+	for _, k := range c.st.issuedKeys {
+		out = append(out, string(k))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // RevokeTokens invalidates every token of the user (401 on next use).

@@ -161,4 +161,3 @@ func TestAccCertificateApplicants_cluster(t *testing.T) {
 	})
 	e.readOnly()
 }
-

@@ -436,9 +436,14 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 
 	tflog.Info(ctx, "revoking credential", map[string]any{"cluster_id": c.cluster.ID, "applicant": a.describe()})
 	if err := r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api()); err != nil {
+		outcome := "CCE refused to revoke the credentials of %s on cluster %q; nothing was changed."
+		if !refusedByAPI(err) {
+			outcome = "Revoking the credentials of %s on cluster %q failed even after retries, and CCE's answer " +
+				"was lost or was a server error, so the revocation may or may not have been made. It is not " +
+				"recorded in the state; apply again: revoking twice is harmless."
+		}
 		resp.Diagnostics.AddAttributeError(path.Root(a.attr), "Revocation failed", apiErrorDetail(err,
-			fmt.Sprintf("CCE refused to revoke the credentials of %s on cluster %q. Nothing was changed.",
-				a.describe(), c.cluster.Name)))
+			fmt.Sprintf(outcome, a.describe(), c.cluster.Name)))
 		return
 	}
 

@@ -87,6 +87,7 @@ func newCLI(t *testing.T, e *accEnv, src, name string) *cli {
 	for k, v := range e.env {
 		env = append(env, k+"="+v)
 	}
+	env = append(env, cliLogEnv(t.Name())...)
 	return &cli{t: t, bin: bin, dir: dir, env: env}
 }
 
@@ -235,11 +236,25 @@ func TestAccExamples_offboardingUnknownLeaver(t *testing.T) {
 	e.assertNoWrites()
 }
 
-// TestMain removes the provider binary built for the example tests.
+// TestMain removes the provider binary built for the example tests and, when
+// CCE_SECRETS_SCAN_DIR is set, fails the run if any log holds a secret.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if providerBin != "" {
 		_ = os.RemoveAll(filepath.Dir(providerBin))
+	}
+	if dir := os.Getenv(envSecretsScanDir); dir != "" && code == 0 {
+		n, hits, err := scanSecrets(dir)
+		switch {
+		case err != nil:
+			fmt.Println("secret scan:", err)
+			code = 1
+		case len(hits) > 0:
+			fmt.Printf("secret scan: %d hit(s) in %d provider logs:\n  %s\n", len(hits), n, strings.Join(hits, "\n  "))
+			code = 1
+		default:
+			fmt.Printf("secret scan: no secret in %d provider logs (TRACE)\n", n)
+		}
 	}
 	os.Exit(code)
 }

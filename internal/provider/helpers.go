@@ -43,7 +43,16 @@ func apiErrorDetail(err error, advice string) string {
 		return fmt.Sprintf("%s\n\nThe API answered HTTP %d, code %s: %s (request ID %s).",
 			advice, apiErr.StatusCode, orDash(apiErr.Code), apiErr.Message, orDash(apiErr.RequestID))
 	}
-	return fmt.Sprintf("%s\n\nError: %s", advice, err)
+	return fmt.Sprintf("%s\n\nThe request failed: %s", advice, err)
+}
+
+// refusedByAPI reports whether CCE certainly did not act: it answered with a
+// client error. After a 5xx, a throttled retry budget or a transport error the
+// outcome is unknown (the request may have been carried out before the
+// connection broke).
+func refusedByAPI(err error) bool {
+	var apiErr *cce.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429
 }
 
 func orDash(s string) string {

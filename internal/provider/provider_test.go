@@ -40,6 +40,7 @@ func newAccEnv(t *testing.T, opts ...mockcloud.Option) *accEnv {
 	if err != nil {
 		t.Fatalf("writing the mock's CA: %s", err)
 	}
+	t.Cleanup(func() { recordSecrets(t, cloud) })
 	e := &accEnv{t: t, cloud: cloud, env: map[string]string{
 		"HW_REGION_NAME":  mockcloud.Region,
 		"HW_PROJECT_ID":   mockcloud.ProjectID,

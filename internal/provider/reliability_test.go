@@ -1,0 +1,225 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// These tests drive the real CLI and provider binary through faults, as an
+// offboarding pipeline meets them: nothing may be lost, nothing may be reported
+// done that was not, and a second apply finishes what the first could not.
+
+// revocationTargets makes n other-ID revocations spread over the clusters,
+// written as tfvars for testdata/reliability/main.tf.
+func revocationTargets(t *testing.T, c *cli, clusters []string, n int) {
+	t.Helper()
+	targets := map[string]map[string]string{}
+	for i := range n {
+		id := fmt.Sprintf("10ad%028x", i)
+		cl := clusters[i%len(clusters)]
+		targets[cl+"/"+id] = map[string]string{"cluster_id": cl, "other_id": id}
+	}
+	b, err := json.Marshal(map[string]any{"targets": targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, "targets.auto.tfvars.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addClusters seeds more Available clusters, for ten in all.
+func addClusters(e *accEnv) []string {
+	ids := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
+	for i := len(ids); i < 10; i++ {
+		id := fmt.Sprintf("c0000000-0000-4000-8000-0000000001%02d", i)
+		e.cloud.PutCluster(mockcloud.Cluster{ID: id, Name: fmt.Sprintf("load-%02d", i), Phase: "Available",
+			Version: "v1.28", PlatformVersion: "cce.3.0"})
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// stateRevocations reads "<cluster>/<other ID>" of every revocation in state.
+func stateRevocations(t *testing.T, c *cli) []string {
+	t.Helper()
+	var show struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Type   string         `json:"type"`
+					Values map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(c.must("show", "-json")), &show); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range show.Values.RootModule.Resources {
+		if r.Type == "cce_credential_revocation" {
+			out = append(out, fmt.Sprint(r.Values["cluster_id"], "/", r.Values["other_id"]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// mockRevocations is the set of "<cluster>/<user ID>" the mock recorded
+// (a retried revocation counts once).
+func mockRevocations(c *mockcloud.Cloud) []string {
+	var out []string
+	for _, r := range c.Revocations() {
+		out = append(out, r.ClusterID+"/"+r.UserID)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// assertConverged checks that state and the mock agree exactly and hold want.
+func assertConverged(t *testing.T, e *accEnv, c *cli, want int) {
+	t.Helper()
+	inState, inMock := stateRevocations(t, c), mockRevocations(e.cloud)
+	if len(inState) != want {
+		t.Errorf("state holds %d revocations, want %d", len(inState), want)
+	}
+	if !slices.Equal(inState, inMock) {
+		missing, extra := diff(inState, inMock), diff(inMock, inState)
+		t.Errorf("state and the mock disagree: %d in state only (reported but not done) %v, %d in the mock only (done but lost) %v",
+			len(missing), first(missing), len(extra), first(extra))
+	}
+}
+
+func diff(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func first(s []string) []string { return s[:min(len(s), 3)] }
+
+// 200 revocations over 10 clusters at -parallelism=50 while 30 % of the
+// revocation and cluster calls fail in every way the gateway fails. Every
+// apply either succeeds or fails with clear, transient errors; applying again
+// finishes the rest; in the end state and the mock agree exactly.
+func TestAccReliability_faultsConverge(t *testing.T) {
+	e := newAccEnv(t)
+	e.set("HW_MAX_RETRIES", "") // the provider's default, 5
+	clusters := addClusters(e)
+	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
+	revocationTargets(t, c, clusters, 200)
+	faults := []mockcloud.Fault{
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus500, Probability: 0.08},
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus503, Probability: 0.05},
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultThrottle, Probability: 0.05},
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultThrottle, Probability: 0.03, RetryAfter: "1"},
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultReset, Probability: 0.05},
+		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultCommitDrop, Probability: 0.06},
+		{Route: mockcloud.RouteGetCluster, Kind: mockcloud.FaultStatus502, Probability: 0.3},
+	}
+	e.cloud.SetFaults(42, faults...)
+
+	var applies int
+	for applies = 1; applies <= 2; applies++ {
+		out, code := c.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=50")
+		if code == 0 {
+			break
+		}
+		// A failed apply may only blame transient faults, never a revocation
+		// that had already succeeded.
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "Error: ") && !transientError(line) {
+				t.Fatalf("apply %d failed for a non-transient reason: %s\n%s", applies, line, out)
+			}
+		}
+		if strings.Contains(out, "Revocation failed") && !strings.Contains(out, "may or may not have been made") {
+			t.Errorf("a failed revocation after a lost answer must say its outcome is unknown:\n%s", out)
+		}
+		t.Logf("apply %d failed on transient faults (as it may); applying again", applies)
+	}
+	if applies > 2 {
+		t.Fatal("two applies did not converge")
+	}
+	injected := map[string]int{}
+	for _, r := range e.cloud.Requests() {
+		if r.Fault != "" {
+			injected[r.Fault]++
+		}
+	}
+	t.Logf("converged after %d apply(s); faults injected: %v", applies, injected)
+	if injected[string(mockcloud.FaultCommitDrop)] == 0 || injected[string(mockcloud.FaultReset)] == 0 {
+		t.Errorf("the run did not meet every fault kind: %v", injected)
+	}
+	e.cloud.ClearFaults()
+	assertConverged(t, e, c, 200)
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("a plan after convergence is not empty (exit %d):\n%s", code, out)
+	}
+}
+
+// transientError tells an error summary line caused by an injected fault.
+func transientError(summary string) bool {
+	for _, s := range []string{"Revocation failed", "Cannot read the cluster", "Cannot tell who", "Cannot look up"} {
+		if strings.Contains(summary, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// The CLI interrupted (SIGINT) in the middle of 100 slow revocations, then
+// applied again: the second apply finishes, and state and the mock agree.
+func TestAccReliability_interruptedApply(t *testing.T) {
+	e := newAccEnv(t)
+	clusters := addClusters(e)
+	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
+	revocationTargets(t, c, clusters, 100)
+	e.cloud.SetFaults(1, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultLatency, Probability: 1,
+		Latency: 250 * time.Millisecond})
+
+	cmd := exec.Command(c.bin, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	cmd.Dir, cmd.Env = c.dir, c.env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(e.cloud.Revocations()) < 20 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	interrupted := len(stateRevocations(t, c))
+	t.Logf("interrupted apply: exit %v, %d revocations in state, %d in the mock", err, interrupted, len(mockRevocations(e.cloud)))
+	if err == nil || interrupted == 0 || interrupted >= 100 {
+		t.Fatalf("the interrupt did not land mid-apply (exit %v, %d in state):\n%s", err, interrupted, out.String())
+	}
+	// Whatever the interrupted apply saved is true.
+	for _, r := range stateRevocations(t, c) {
+		if !slices.Contains(mockRevocations(e.cloud), r) {
+			t.Errorf("state holds %s, which the mock never revoked", r)
+		}
+	}
+
+	e.cloud.ClearFaults()
+	c.must("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	assertConverged(t, e, c, 100)
+}
