@@ -72,6 +72,54 @@ func (r credentialRequest) api() cce.ClusterCertRequest {
 	return cce.ClusterCertRequest{Duration: int(r.DurationDays.ValueInt64())}
 }
 
+// credentialOutputs are the attributes an issued credential fills, shared by
+// the resource and the ephemeral resource (embedded in both models).
+type credentialOutputs struct {
+	KubeconfigRaw        types.String `tfsdk:"kubeconfig_raw"`
+	ClientCertificate    types.String `tfsdk:"client_certificate"`
+	ClientKey            types.String `tfsdk:"client_key"`
+	ClusterCACertificate types.String `tfsdk:"cluster_ca_certificate"`
+	InternalEndpoint     types.String `tfsdk:"internal_endpoint"`
+	ExternalEndpoint     types.String `tfsdk:"external_endpoint"`
+	CurrentContext       types.String `tfsdk:"current_context"`
+	ExpiresAt            types.String `tfsdk:"expires_at"`
+	ApplicantID          types.String `tfsdk:"applicant_id"`
+	SerialNumber         types.String `tfsdk:"serial_number"`
+}
+
+// credentialOutput describes one output attribute for both schemas.
+type credentialOutput struct {
+	description string
+	sensitive   bool
+}
+
+var credentialOutputAttrs = map[string]credentialOutput{
+	"kubeconfig_raw":         {"The kubeconfig as YAML, ready for `kubectl --kubeconfig`. Sensitive: it holds the private key.", true},
+	"client_certificate":     {"The client certificate (PEM).", false},
+	"client_key":             {"The client private key (PEM). Sensitive.", true},
+	"cluster_ca_certificate": {"The cluster's CA certificate (PEM), for the internal endpoint.", false},
+	"internal_endpoint":      {"API server URL inside the VPC.", false},
+	"external_endpoint":      {"API server URL through the cluster's EIP; empty without one.", false},
+	"current_context":        {"The kubeconfig's current context: `external` with an EIP, else `internal`.", false},
+	"expires_at":             {"When the certificate expires (RFC 3339, UTC).", false},
+	"applicant_id":           {"The certificate's CN: the IAM user ID it was issued to, which `cce_credential_revocation` revokes.", false},
+	"serial_number":          {"The certificate's serial number (hex).", false},
+}
+
+// set fills the outputs from an issued credential.
+func (o *credentialOutputs) set(c *issuedCredential) {
+	o.KubeconfigRaw = types.StringValue(c.kubeconfigYAML)
+	o.ClientCertificate = types.StringValue(c.clientCertificate)
+	o.ClientKey = types.StringValue(c.clientKey)
+	o.ClusterCACertificate = types.StringValue(c.clusterCA)
+	o.InternalEndpoint = types.StringValue(c.internalEndpoint)
+	o.ExternalEndpoint = types.StringValue(c.externalEndpoint)
+	o.CurrentContext = types.StringValue(c.currentContext)
+	o.ExpiresAt = types.StringValue(c.expiresAt.Format(time.RFC3339))
+	o.ApplicantID = types.StringValue(c.applicantID)
+	o.SerialNumber = types.StringValue(c.serialNumber)
+}
+
 // issuedCredential is a decoded clustercert answer.
 type issuedCredential struct {
 	kubeconfigYAML    string

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -30,19 +29,10 @@ type clusterCredentialEphemeral struct {
 }
 
 type clusterCredentialEphemeralModel struct {
-	ClusterID            types.String `tfsdk:"cluster_id"`
-	DurationDays         types.Int64  `tfsdk:"duration_days"`
-	ExpireAt             types.String `tfsdk:"expire_at"`
-	KubeconfigRaw        types.String `tfsdk:"kubeconfig_raw"`
-	ClientCertificate    types.String `tfsdk:"client_certificate"`
-	ClientKey            types.String `tfsdk:"client_key"`
-	ClusterCACertificate types.String `tfsdk:"cluster_ca_certificate"`
-	InternalEndpoint     types.String `tfsdk:"internal_endpoint"`
-	ExternalEndpoint     types.String `tfsdk:"external_endpoint"`
-	CurrentContext       types.String `tfsdk:"current_context"`
-	ExpiresAt            types.String `tfsdk:"expires_at"`
-	ApplicantID          types.String `tfsdk:"applicant_id"`
-	SerialNumber         types.String `tfsdk:"serial_number"`
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	DurationDays types.Int64  `tfsdk:"duration_days"`
+	ExpireAt     types.String `tfsdk:"expire_at"`
+	credentialOutputs
 }
 
 func (m clusterCredentialEphemeralModel) request() credentialRequest {
@@ -54,8 +44,19 @@ func (e *clusterCredentialEphemeral) Metadata(_ context.Context, req ephemeral.M
 }
 
 func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	result := func(desc string, sensitive bool) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: desc}
+	attrs := map[string]schema.Attribute{
+		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
+			Validators: []validator.String{clusterIDFormat}},
+		"duration_days": schema.Int64Attribute{Optional: true,
+			MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
+				"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
+			Validators: []validator.Int64{credentialDays{}}},
+		"expire_at": schema.StringAttribute{Optional: true,
+			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
+			Validators:          []validator.String{rfc3339Time{}}},
+	}
+	for name, o := range credentialOutputAttrs {
+		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: o.sensitive, MarkdownDescription: o.description}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues the caller's own kubeconfig for a CCE cluster without storing it: the key never " +
@@ -63,27 +64,7 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			"or a pipeline step.\n\n" +
 			"Every time Terraform opens it (during plan and again during apply) CCE issues a new certificate, " +
 			"so prefer a short `duration_days`. Needs Terraform 1.10 or later, or OpenTofu 1.11 or later.",
-		Attributes: map[string]schema.Attribute{
-			"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
-				Validators: []validator.String{clusterIDFormat}},
-			"duration_days": schema.Int64Attribute{Optional: true,
-				MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
-					"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
-				Validators: []validator.Int64{credentialDays{}}},
-			"expire_at": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
-				Validators:          []validator.String{rfc3339Time{}}},
-			"kubeconfig_raw":         result("The kubeconfig as YAML. Sensitive: it holds the private key.", true),
-			"client_certificate":     result("The client certificate (PEM).", false),
-			"client_key":             result("The client private key (PEM). Sensitive.", true),
-			"cluster_ca_certificate": result("The cluster's CA certificate (PEM), for the internal endpoint.", false),
-			"internal_endpoint":      result("API server URL inside the VPC.", false),
-			"external_endpoint":      result("API server URL through the cluster's EIP; empty without one.", false),
-			"current_context":        result("The kubeconfig's current context: `external` with an EIP, else `internal`.", false),
-			"expires_at":             result("When the certificate expires (RFC 3339, UTC).", false),
-			"applicant_id":           result("The certificate's CN: the caller's IAM user ID.", false),
-			"serial_number":          result("The certificate's serial number (hex).", false),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -111,15 +92,6 @@ func (e *clusterCredentialEphemeral) Open(ctx context.Context, req ephemeral.Ope
 	if c == nil {
 		return
 	}
-	m.KubeconfigRaw = types.StringValue(c.kubeconfigYAML)
-	m.ClientCertificate = types.StringValue(c.clientCertificate)
-	m.ClientKey = types.StringValue(c.clientKey)
-	m.ClusterCACertificate = types.StringValue(c.clusterCA)
-	m.InternalEndpoint = types.StringValue(c.internalEndpoint)
-	m.ExternalEndpoint = types.StringValue(c.externalEndpoint)
-	m.CurrentContext = types.StringValue(c.currentContext)
-	m.ExpiresAt = types.StringValue(c.expiresAt.Format(time.RFC3339))
-	m.ApplicantID = types.StringValue(c.applicantID)
-	m.SerialNumber = types.StringValue(c.serialNumber)
+	m.set(c)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
 }

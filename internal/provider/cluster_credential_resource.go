@@ -34,32 +34,17 @@ type clusterCredentialResource struct {
 }
 
 type clusterCredentialModel struct {
-	ID                   types.String `tfsdk:"id"`
-	ClusterID            types.String `tfsdk:"cluster_id"`
-	DurationDays         types.Int64  `tfsdk:"duration_days"`
-	ExpireAt             types.String `tfsdk:"expire_at"`
-	RotateBefore         types.String `tfsdk:"rotate_before"`
-	KubeconfigRaw        types.String `tfsdk:"kubeconfig_raw"`
-	ClientCertificate    types.String `tfsdk:"client_certificate"`
-	ClientKey            types.String `tfsdk:"client_key"`
-	ClusterCACertificate types.String `tfsdk:"cluster_ca_certificate"`
-	InternalEndpoint     types.String `tfsdk:"internal_endpoint"`
-	ExternalEndpoint     types.String `tfsdk:"external_endpoint"`
-	CurrentContext       types.String `tfsdk:"current_context"`
-	ExpiresAt            types.String `tfsdk:"expires_at"`
-	ApplicantID          types.String `tfsdk:"applicant_id"`
-	SerialNumber         types.String `tfsdk:"serial_number"`
+	ID           types.String `tfsdk:"id"`
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	DurationDays types.Int64  `tfsdk:"duration_days"`
+	ExpireAt     types.String `tfsdk:"expire_at"`
+	RotateBefore types.String `tfsdk:"rotate_before"`
+	credentialOutputs
 }
 
 func (m clusterCredentialModel) request() credentialRequest {
 	return credentialRequest{ClusterID: m.ClusterID, DurationDays: m.DurationDays, ExpireAt: m.ExpireAt}
 }
-
-// computedCredentialAttrs are the attributes an issuance fills; a rotation
-// plans them all as unknown.
-var computedCredentialAttrs = []string{"id", "kubeconfig_raw", "client_certificate", "client_key",
-	"cluster_ca_certificate", "internal_endpoint", "external_endpoint", "current_context", "expires_at",
-	"applicant_id", "serial_number"}
 
 func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cluster_credential"
@@ -67,8 +52,32 @@ func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.Met
 
 func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	computed := func(desc string, sensitive bool) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: desc, PlanModifiers: keep}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<cluster_id>/<serial_number>`.", PlanModifiers: keep},
+		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
+		"duration_days": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
+				"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			Validators:    []validator.Int64{credentialDays{}},
+		},
+		"expire_at": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead when the credential is issued.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Validators:          []validator.String{rfc3339Time{}},
+		},
+		"rotate_before": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Plan a replacement (a fresh credential) once the current one expires within this " +
+				"duration, e.g. `720h`. Changing it alone changes nothing remotely.",
+			Validators: []validator.String{durationWithin{max: maxCredentialAhead}},
+		},
+	}
+	for name, o := range credentialOutputAttrs {
+		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: o.sensitive, MarkdownDescription: o.description, PlanModifiers: keep}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues the caller's own kubeconfig (X.509 client certificate) for a CCE cluster, as the " +
@@ -78,40 +87,7 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			"private key is stored in the state, marked sensitive; use the `cce_cluster_credential` ephemeral " +
 			"resource to keep it out of the state. Destroying the resource does not invalidate the certificate: " +
 			"revoke it with `cce_credential_revocation`.",
-		Attributes: map[string]schema.Attribute{
-			"id":         computed("`<cluster_id>/<serial_number>`.", false),
-			"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).", PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
-			"duration_days": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
-					"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:    []validator.Int64{credentialDays{}},
-			},
-			"expire_at": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead when the credential is " +
-					"issued.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{rfc3339Time{}},
-			},
-			"rotate_before": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Plan a replacement (a fresh credential) once the current one expires within this " +
-					"duration, e.g. `720h`. Changing it alone changes nothing remotely.",
-				Validators: []validator.String{durationWithin{max: maxCredentialAhead}},
-			},
-			"kubeconfig_raw":         computed("The kubeconfig as YAML, ready for `kubectl --kubeconfig`. Sensitive: it holds the private key.", true),
-			"client_certificate":     computed("The client certificate (PEM).", false),
-			"client_key":             computed("The client private key (PEM). Sensitive.", true),
-			"cluster_ca_certificate": computed("The cluster's CA certificate (PEM), for the internal endpoint.", false),
-			"internal_endpoint":      computed("API server URL inside the VPC.", false),
-			"external_endpoint":      computed("API server URL through the cluster's EIP; empty without one.", false),
-			"current_context":        computed("The kubeconfig's current context: `external` with an EIP, else `internal`.", false),
-			"expires_at":             computed("When the certificate expires (RFC 3339, UTC).", false),
-			"applicant_id":           computed("The certificate's CN: the IAM user ID it was issued to, which `cce_credential_revocation` revokes.", false),
-			"serial_number":          computed("The certificate's serial number (hex).", false),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -154,7 +130,8 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 	if err != nil || err2 != nil || time.Until(expires) > before {
 		return
 	}
-	for _, name := range computedCredentialAttrs {
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+	for name := range credentialOutputAttrs {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
@@ -200,16 +177,7 @@ func (r *clusterCredentialResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	plan.ID = types.StringValue(plan.ClusterID.ValueString() + "/" + c.serialNumber)
-	plan.KubeconfigRaw = types.StringValue(c.kubeconfigYAML)
-	plan.ClientCertificate = types.StringValue(c.clientCertificate)
-	plan.ClientKey = types.StringValue(c.clientKey)
-	plan.ClusterCACertificate = types.StringValue(c.clusterCA)
-	plan.InternalEndpoint = types.StringValue(c.internalEndpoint)
-	plan.ExternalEndpoint = types.StringValue(c.externalEndpoint)
-	plan.CurrentContext = types.StringValue(c.currentContext)
-	plan.ExpiresAt = types.StringValue(c.expiresAt.Format(time.RFC3339))
-	plan.ApplicantID = types.StringValue(c.applicantID)
-	plan.SerialNumber = types.StringValue(c.serialNumber)
+	plan.set(c)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
