@@ -101,12 +101,6 @@ func baseTransport(rc *resolvedConfig) (*http.Transport, error) {
 	return t, nil
 }
 
-// AuthMethod returns the configured authentication method.
-func (c *Client) AuthMethod() AuthMethod { return c.cfg.method }
-
-// Region returns the configured region.
-func (c *Client) Region() string { return c.cfg.Region }
-
 // ProjectID returns the configured project ID or discovers it with
 // GET /v3/projects?name=<region> (password auth takes it from the
 // region-scoped token). The result is cached; concurrent callers share one

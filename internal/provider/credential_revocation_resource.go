@@ -481,6 +481,9 @@ func (r *credentialRevocationResource) waitAvailable(ctx context.Context, id str
 		phase = cl.Phase
 		switch cce.ClassifyPhase(cl.Phase) {
 		case cce.PhaseReady:
+			// The cache still holds the busy phase: let the next revocation on
+			// this cluster read it once more instead of waiting again.
+			r.client.ForgetCluster(id)
 			version, _ := r.assessCluster(ctx, cl, diags)
 			return cl, version
 		case cce.PhaseUnusable:
