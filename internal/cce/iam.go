@@ -223,8 +223,17 @@ func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
 		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()
+	agencies, err := decodeAgencies(resp.Body)
+	if err != nil {
+		return nil, opError(ServiceIAM, op, err)
+	}
+	return agencies, nil
+}
+
+// decodeAgencies streams the agencies array, element by element.
+func decodeAgencies(r io.Reader) ([]Agency, error) {
 	var agencies []Agency
-	err = streamArray(resp.Body, "agencies", func(dec *json.Decoder) error {
+	err := streamArray(r, "agencies", func(dec *json.Decoder) error {
 		var a agencyJSON
 		if err := dec.Decode(&a); err != nil {
 			return err
@@ -232,10 +241,7 @@ func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
 		agencies = append(agencies, a.agency())
 		return nil
 	})
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
-	return agencies, nil
+	return agencies, err
 }
 
 // LookupUser finds a user via a per-Client directory built from ONE

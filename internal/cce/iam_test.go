@@ -270,3 +270,29 @@ func BenchmarkDecodeUsers10k(b *testing.B) {
 		}
 	}
 }
+
+// agenciesBody is an agency list as IAM answers it, with n agencies.
+func agenciesBody(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"agencies":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		_, _ = fmt.Fprintf(&b, `{"id":"%032x","name":"agency-%d","domain_id":"%s","trust_domain_id":"%032x","trust_domain_name":"partner","description":"d","duration":null,"expire_time":null,"create_time":"2017-01-04T09:09:15.000000"}`, i, i, testDomainID, i)
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
+func BenchmarkDecodeAgencies2k(b *testing.B) {
+	body := agenciesBody(2000)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		agencies, err := decodeAgencies(bytes.NewReader(body))
+		if err != nil || len(agencies) != 2000 || agencies[1999].Name != "agency-1999" {
+			b.Fatal(len(agencies), err)
+		}
+	}
+}
