@@ -5,7 +5,12 @@ resource "cce_cluster_credential" "me" {
   rotate_before = "720h"
 }
 
-resource "local_sensitive_file" "kubeconfig" {
-  content  = cce_cluster_credential.me.kubeconfig_raw
-  filename = "${path.module}/kubeconfig.yaml"
+# Hand it to kubectl: terraform output -raw kubeconfig > ~/.kube/cce.yaml
+output "kubeconfig" {
+  value     = cce_cluster_credential.me.kubeconfig_raw
+  sensitive = true
+}
+
+output "expires_at" {
+  value = cce_cluster_credential.me.expires_at
 }
