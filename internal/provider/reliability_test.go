@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -222,4 +224,45 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 	e.cloud.ClearFaults()
 	c.must("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	assertConverged(t, e, c, 100)
+}
+
+// An expired IAM token (the gateway answers 401) costs one sign-in, not a
+// failed revocation.
+func TestAccReliability_expiredTokenRenewed(t *testing.T) {
+	e := newAccEnv(t)
+	e.clearCredentials()
+	e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+	e.cloud.SetFaults(7, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultExpireTokens, Probability: 1, Times: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: testConfig(t, "revocation.tf"), ConfigVariables: vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID),
+		}},
+	})
+	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.BobUserID, RevokedBy: mockcloud.AdminUserID})
+	var expired int
+	for _, r := range e.cloud.Requests() {
+		if r.Fault == string(mockcloud.FaultExpireTokens) {
+			expired++
+		}
+	}
+	if expired != 1 {
+		t.Errorf("the token was expired %d times, want 1", expired)
+	}
+}
+
+// AK/SK signatures more than 15 minutes off the cloud's clock are refused with
+// the gateway's code and a hint, and never retried.
+func TestAccReliability_clockSkew(t *testing.T) {
+	e := newAccEnv(t, mockcloud.WithClockSkew(20*time.Minute))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      testConfig(t, "caller_identity.tf"),
+			ExpectError: re(`Cannot tell who the provider is signed in as.*HTTP 401, code APIGW.0301: .*15 minutes`),
+		}},
+	})
+	if n := len(e.cloud.Requests()); n != 1 {
+		t.Errorf("the mock saw %d requests, want exactly 1 (a 401 is not retried)", n)
+	}
 }
