@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
@@ -82,6 +83,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	}
 
 	const rev, app, cred, prov = "revocation.tf", "applicants.tf", "cluster_credential.tf", "provider_block.tf"
+	const eph, fn = "cluster_credential_ephemeral_bad.tf", "function_bad.tf"
 	tests := []badInput{
 		// The provider block.
 		{"cloud with scheme", prov, str("cloud", "https://myhuaweicloud.com"), nil,
@@ -193,6 +195,16 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			"Cluster not found", `HTTP 404`, "cluster_id"},
 		{"credential for a hibernating cluster", cred, days(1), inPhase("Hibernation"),
 			"Cluster cannot issue a credential", `is Hibernation`, "cluster_id"},
+
+		// The ephemeral cce_cluster_credential (Terraform 1.10+, OpenTofu 1.11+).
+		{"ephemeral without lifetime", eph, nil, prod, "How long should the credential live\\?", `Set exactly one of duration_days`, "duration_days"},
+		{"ephemeral with too many days", eph, days(2000), prod, "Invalid lifetime", `duration_days = 2000`, "duration_days"},
+		{"ephemeral on a cluster name", eph, days(1), cluster("prod"), "Invalid ID", `cluster_id = "prod"`, "cluster_id"},
+
+		// The certificate_applicant_id function (Terraform 1.8+, OpenTofu 1.7+): errors name the argument.
+		{"function on empty text", fn, str("text", ""), nil, `Invalid value for "text" parameter`, `empty`, ""},
+		{"function on a private key", fn, str("text", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"), nil,
+			`Invalid value for "text" parameter`, `private key`, ""},
 	}
 	if len(tests) < 40 {
 		t.Fatalf("the catalogue has %d cases, the bar is 40", len(tests))
@@ -213,7 +225,10 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			if tc.attr != "" {
 				pattern += `\d+: ` + tc.attr + ` = .*`
 			}
+			// Ephemeral resources and functions are skipped on CLIs without them.
+			checks := map[string][]tfversion.TerraformVersionCheck{eph: {ephemeralCLI}, fn: {functionsCLI}}[tc.config]
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   checks,
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{
 					Config: testConfig(t, tc.config), ConfigVariables: v,
