@@ -226,12 +226,12 @@ func userJSON(u *userRec, base string) map[string]any {
 	}
 }
 
-// handleListUsers answers GET /v3/users[?name=&enabled=&domain_id=] for admins.
+// handleListUsers answers GET /v3/users[?name=&enabled=&domain_id=] for IAM readers (canReadIAM).
 func (c *Cloud) handleListUsers(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) {
+	if !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "list_users")
 		return
 	}
@@ -256,12 +256,12 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users", "previous": nil, "next": nil}})
 }
 
-// handleGetUser answers GET /v3/users/{user_id} for admins and the user itself.
+// handleGetUser answers GET /v3/users/{user_id} for IAM readers and the user itself.
 func (c *Cloud) handleGetUser(rc *reqCtx) {
 	id := rc.params["user_id"]
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if id != rc.caller.userID && !c.st.isAdmin(rc.caller.userID) {
+	if id != rc.caller.userID && !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "get_user")
 		return
 	}
@@ -279,12 +279,12 @@ func groupJSON(name, id string, base string) map[string]any {
 		"create_time": int64(1472888495993), "links": map[string]string{"self": base + "/v3/groups/" + id}}
 }
 
-// handleUserGroups answers GET /v3/users/{user_id}/groups for admins and the user itself.
+// handleUserGroups answers GET /v3/users/{user_id}/groups for IAM readers and the user itself.
 func (c *Cloud) handleUserGroups(rc *reqCtx) {
 	id := rc.params["user_id"]
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if id != rc.caller.userID && !c.st.isAdmin(rc.caller.userID) {
+	if id != rc.caller.userID && !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "list_groups_for_user")
 		return
 	}
@@ -303,12 +303,12 @@ func (c *Cloud) handleUserGroups(rc *reqCtx) {
 		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users/" + id + "/groups", "previous": nil, "next": nil}})
 }
 
-// handleListGroups answers GET /v3/groups[?name=&domain_id=] for admins.
+// handleListGroups answers GET /v3/groups[?name=&domain_id=] for IAM readers.
 func (c *Cloud) handleListGroups(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) {
+	if !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "list_groups")
 		return
 	}
@@ -339,12 +339,12 @@ func agencyJSON(a *agencyRec) map[string]any {
 	}
 }
 
-// handleListAgencies answers GET /v3.0/OS-AGENCY/agencies?domain_id=...[&name=&trust_domain_id=] for admins.
+// handleListAgencies answers GET /v3.0/OS-AGENCY/agencies?domain_id=...[&name=&trust_domain_id=] for IAM readers.
 func (c *Cloud) handleListAgencies(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) {
+	if !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "list_agencies")
 		return
 	}
@@ -372,12 +372,12 @@ func (c *Cloud) handleListAgencies(rc *reqCtx) {
 	writeJSON(rc.w, http.StatusOK, map[string]any{"agencies": out})
 }
 
-// handleGetAgency answers GET /v3.0/OS-AGENCY/agencies/{agency_id} for admins.
+// handleGetAgency answers GET /v3.0/OS-AGENCY/agencies/{agency_id} for IAM readers.
 func (c *Cloud) handleGetAgency(rc *reqCtx) {
 	id := rc.params["agency_id"]
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) {
+	if !c.st.canReadIAM(rc.caller.userID) {
 		writeIAMForbidden(rc, "get_agency")
 		return
 	}

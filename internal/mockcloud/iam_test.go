@@ -157,7 +157,7 @@ func TestIAMPermissions(t *testing.T) {
 	// Admin reads everything.
 	r = call(t, c, adminCred, "GET", "/v3/users", nil)
 	expectStatus(t, r, http.StatusOK)
-	if us := arr(r.json(t)["users"]); len(us) != 5 {
+	if us := arr(r.json(t)["users"]); len(us) != 6 {
 		t.Errorf("users %s", r.body)
 	}
 	r = call(t, c, adminCred, "GET", "/v3/users?name=frank", nil)
@@ -176,7 +176,7 @@ func TestIAMPermissions(t *testing.T) {
 		t.Errorf("groups by name %s", r.body)
 	}
 	r = call(t, c, adminCred, "GET", "/v3/groups", nil)
-	if gs := arr(r.json(t)["groups"]); len(gs) != 3 {
+	if gs := arr(r.json(t)["groups"]); len(gs) != 4 { // admin, contractors, developers, iam-readonly
 		t.Errorf("groups %s", r.body)
 	}
 
@@ -206,4 +206,91 @@ func TestIAMPermissions(t *testing.T) {
 	// The account itself (user name == domain name) is admin too.
 	c.AddUser(User{ID: "acc00000000000000000000000000010", Name: DomainName, Enabled: true, AccessKey: "ACCOUNTAK00000000010", SecretKey: "accountSK"})
 	expectStatus(t, call(t, c, cred{ak: "ACCOUNTAK00000000010", sk: "accountSK"}, "GET", "/v3/users", nil), http.StatusOK)
+}
+
+// TestIAMReadOnlyGroup covers the seeded reader ivy.reader (group
+// "iam-readonly"): IAM reads like an admin, nothing else of an admin's.
+func TestIAMReadOnlyGroup(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t)
+	ivy := cred{ak: IvyAccessKey, sk: IvySecretKey}
+
+	// Reads and lists of users, groups and agencies.
+	r := call(t, c, ivy, "GET", "/v3/users", nil)
+	expectStatus(t, r, http.StatusOK)
+	if us := arr(r.json(t)["users"]); len(us) != 6 {
+		t.Errorf("users %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3/users?name="+IvyUserName, nil)
+	if us := arr(r.json(t)["users"]); len(us) != 1 || obj(us[0])["id"] != IvyUserID || obj(us[0])["pwd_status"] != true {
+		t.Errorf("users by name %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3/users/"+BobUserID, nil)
+	expectStatus(t, r, http.StatusOK)
+	if str(r.json(t), "user.name") != BobUserName {
+		t.Errorf("user %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3/users/"+BobUserID+"/groups", nil)
+	expectStatus(t, r, http.StatusOK)
+	if gs := arr(r.json(t)["groups"]); len(gs) != 1 || obj(gs[0])["id"] != DevelopersGroupID {
+		t.Errorf("bob's groups %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3/users/"+IvyUserID+"/groups", nil)
+	if gs := arr(r.json(t)["groups"]); len(gs) != 1 || obj(gs[0])["name"] != IAMReadOnlyGroupName || obj(gs[0])["id"] != IAMReadOnlyGroupID {
+		t.Errorf("ivy's groups %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3/groups", nil)
+	expectStatus(t, r, http.StatusOK)
+	if gs := arr(r.json(t)["groups"]); len(gs) != 3 {
+		t.Errorf("groups %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3.0/OS-AGENCY/agencies?domain_id="+DomainID, nil)
+	expectStatus(t, r, http.StatusOK)
+	if as := arr(r.json(t)["agencies"]); len(as) != 2 {
+		t.Errorf("agencies %s", r.body)
+	}
+	r = call(t, c, ivy, "GET", "/v3.0/OS-AGENCY/agencies/"+VendorAgencyID, nil)
+	expectStatus(t, r, http.StatusOK)
+	if str(r.json(t), "agency.name") != VendorAgencyName {
+		t.Errorf("agency %s", r.body)
+	}
+
+	// Not an admin: no CTS traces, no revoking others, no one else's keys or tokens.
+	r = call(t, c, ivy, "GET", "/v3/"+ProjectID+"/traces", nil)
+	expectStatus(t, r, http.StatusForbidden)
+	if str(r.json(t), "error_code") != CodeCTSForbidden {
+		t.Errorf("traces %s", r.body)
+	}
+	revoke := cceClusters + "/" + ProdClusterID + "/clustercertrevoke"
+	for _, body := range []map[string]string{{"userId": BobUserID}, {"agencyId": OpsAgencyID}} {
+		r = call(t, c, ivy, "POST", revoke, body)
+		expectStatus(t, r, http.StatusForbidden)
+		if m := r.json(t); m["errorCode"] != CodeForbidden {
+			t.Errorf("revoke %v: %s", body, r.body)
+		}
+	}
+	expectStatus(t, call(t, c, ivy, "POST", revoke, map[string]string{"userId": IvyUserID}), http.StatusOK) // self
+	if revs := c.Revocations(); len(revs) != 1 || revs[0].UserID != IvyUserID || revs[0].RevokedBy != IvyUserID {
+		t.Errorf("revocations %+v", revs)
+	}
+	expectStatus(t, call(t, c, ivy, "GET", "/v3.0/OS-CREDENTIAL/credentials/"+BobAccessKey, nil), http.StatusForbidden)
+	expectStatus(t, call(t, c, ivy, "GET", "/v3.0/OS-CREDENTIAL/credentials/"+IvyAccessKey, nil), http.StatusOK)
+
+	// Password sign-in; the token carries the non-admin role and may introspect only itself.
+	r = call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(IvyUserName, IvyPassword, "id", ProjectID))
+	expectStatus(t, r, http.StatusCreated)
+	tok := r.header.Get("X-Subject-Token")
+	m := r.json(t)
+	if roles := arr(obj(m["token"])["roles"]); str(m, "token.user.id") != IvyUserID || len(roles) != 1 || obj(roles[0])["name"] != "readonly" {
+		t.Errorf("token %s", r.body)
+	}
+	expectStatus(t, call(t, c, cred{token: tok}, "GET", "/v3/users", nil), http.StatusOK)
+	expectStatus(t, call(t, c, cred{token: tok}, "GET", "/v3/auth/tokens", nil, "X-Subject-Token", tok), http.StatusOK)
+	other := c.IssueToken(AliceUserID)
+	expectStatus(t, call(t, c, cred{token: tok}, "GET", "/v3/auth/tokens", nil, "X-Subject-Token", other), http.StatusForbidden)
+
+	// Membership, not the seeded user, grants the reads.
+	c.AddUser(User{ID: "5ec0000000000000000000000000000a", Name: "second.reader", Enabled: true,
+		Groups: []string{IAMReadOnlyGroupName}, AccessKey: "READERAK000000000010", SecretKey: "readerSK"})
+	expectStatus(t, call(t, c, cred{ak: "READERAK000000000010", sk: "readerSK"}, "GET", "/v3/groups", nil), http.StatusOK)
 }

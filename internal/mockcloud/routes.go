@@ -26,6 +26,17 @@ const (
 	RouteListTraces   = "GET /v3/{project_id}/traces"
 )
 
+// Routes returns the label of every route the mock serves, in routing order
+// (the kube API servers of the clusters are not included).
+func Routes() []string {
+	table := (&Cloud{}).routeTable()
+	out := make([]string, len(table))
+	for i, rt := range table {
+		out[i] = rt.label
+	}
+	return out
+}
+
 // route is one entry of the routing table; the label doubles as the pattern.
 type route struct {
 	label  string

@@ -16,6 +16,11 @@ const (
 	AdminGroupID        = "90000000000000000000000000000001"
 	DevelopersGroupName = "developers"
 	DevelopersGroupID   = "90000000000000000000000000000002"
+	// IAMReadOnlyGroupName is the group whose members may read and list IAM
+	// users, groups and agencies like an admin, but may neither query CTS
+	// traces nor revoke other applicants' credentials.
+	IAMReadOnlyGroupName = "iam-readonly"
+	IAMReadOnlyGroupID   = "90000000000000000000000000000003"
 )
 
 // Seeded IAM users and their demo credentials (all fake).
@@ -43,6 +48,13 @@ const (
 
 	FrankUserID   = "f0000000000000000000000000000007"
 	FrankUserName = "frank"
+
+	// Ivy is a read-only IAM auditor (group "iam-readonly"), for permission tests.
+	IvyUserID    = "1e4d0000000000000000000000000009"
+	IvyUserName  = "ivy.reader"
+	IvyAccessKey = "IVYAKEXAMPLE00000009"
+	IvySecretKey = "ivySecretKey0009DoNotLog"
+	IvyPassword  = "Ivy-Passw0rd!"
 )
 
 // Seeded agencies.
@@ -84,6 +96,7 @@ const PhaseAvailable = "Available"
 func (s *state) seedIdentity() {
 	s.groups[AdminGroupName] = AdminGroupID
 	s.groups[DevelopersGroupName] = DevelopersGroupID
+	s.groups[IAMReadOnlyGroupName] = IAMReadOnlyGroupID
 }
 
 // seed fills the demo account described in the brief.
@@ -100,6 +113,8 @@ func (s *state) seed(now time.Time) {
 			Groups: []string{DevelopersGroupName}},
 		{ID: FrankUserID, Name: FrankUserName, Description: "Developer (re-created)", Enabled: true,
 			Groups: []string{DevelopersGroupName}},
+		{ID: IvyUserID, Name: IvyUserName, Description: "IAM auditor (read-only)", Enabled: true,
+			Groups: []string{IAMReadOnlyGroupName}, AccessKey: IvyAccessKey, SecretKey: IvySecretKey, Password: IvyPassword},
 	}
 	for _, u := range users {
 		s.addUser(u, now.Add(-30*day))

@@ -44,7 +44,7 @@ func TestUnknownRoutes(t *testing.T) {
 		t.Errorf("clusters without seed: %s", r.body)
 	}
 	r = call(t, c, tok, "GET", "/v3/groups", nil)
-	if gs := arr(r.json(t)["groups"]); len(gs) != 2 {
+	if gs := arr(r.json(t)["groups"]); len(gs) != 3 || obj(gs[2])["id"] != IAMReadOnlyGroupID {
 		t.Errorf("groups without seed: %s", r.body)
 	}
 }

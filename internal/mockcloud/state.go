@@ -196,6 +196,17 @@ func (s *state) isAdmin(userID string) bool {
 	return u.Name == DomainName || slices.Contains(u.Groups, AdminGroupName)
 }
 
+// canReadIAM reports whether the user may read and list IAM users, groups
+// and agencies: an admin, or a member of group "iam-readonly". Readers get
+// no other admin right (no CTS traces, no revoking others' credentials).
+func (s *state) canReadIAM(userID string) bool {
+	if s.isAdmin(userID) {
+		return true
+	}
+	u, ok := s.users[userID]
+	return ok && slices.Contains(u.Groups, IAMReadOnlyGroupName)
+}
+
 // sortedUsers returns the users ordered by name.
 func (s *state) sortedUsers() []*userRec {
 	out := make([]*userRec, 0, len(s.users))
