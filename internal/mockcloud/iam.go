@@ -135,7 +135,8 @@ func (s *state) tokenBody(t *token, base string) map[string]any {
 	return map[string]any{"token": tb}
 }
 
-// handleGetToken implements token introspection (GET /v3/auth/tokens).
+// handleGetToken implements token introspection (GET /v3/auth/tokens[?nocatalog=true]);
+// the catalog is shown when the token was issued with one and nocatalog is not "true".
 func (c *Cloud) handleGetToken(rc *reqCtx) {
 	subject := rc.r.Header.Get("X-Subject-Token")
 	if subject == "" {
@@ -154,8 +155,12 @@ func (c *Cloud) handleGetToken(rc *reqCtx) {
 		writeKeystone(rc, http.StatusNotFound, "The token must be updated.")
 		return
 	}
+	view := *t
+	if rc.r.URL.Query().Get("nocatalog") == "true" {
+		view.requestedCatalog = false
+	}
 	rc.w.Header().Set("X-Subject-Token", subject)
-	writeJSON(rc.w, http.StatusOK, c.st.tokenBody(t, baseURL(rc.r)))
+	writeJSON(rc.w, http.StatusOK, c.st.tokenBody(&view, baseURL(rc.r)))
 }
 
 // handleCredential answers GET /v3.0/OS-CREDENTIAL/credentials/{access_key}

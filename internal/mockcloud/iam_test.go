@@ -74,6 +74,14 @@ func TestTokenFlow(t *testing.T) {
 	if str(r.json(t), "token.user.name") != AliceUserName {
 		t.Errorf("introspection %s", r.body)
 	}
+	if cat := arr(obj(r.json(t)["token"])["catalog"]); len(cat) == 0 {
+		t.Errorf("introspection without catalog %s", r.body)
+	}
+	r = call(t, c, cred{token: tok}, "GET", "/v3/auth/tokens?nocatalog=true", nil, "X-Subject-Token", tok)
+	expectStatus(t, r, http.StatusOK)
+	if _, ok := obj(r.json(t)["token"])["catalog"]; ok || str(r.json(t), "token.user.name") != AliceUserName {
+		t.Errorf("introspection with nocatalog=true %s", r.body)
+	}
 	expectStatus(t, call(t, c, cred{token: tok}, "GET", "/v3/auth/tokens", nil, "X-Subject-Token", bobTok), http.StatusForbidden)
 	expectStatus(t, call(t, c, adminCred, "GET", "/v3/auth/tokens", nil, "X-Subject-Token", bobTok), http.StatusOK)
 	expectStatus(t, call(t, c, cred{token: tok}, "GET", "/v3/auth/tokens", nil), http.StatusBadRequest)

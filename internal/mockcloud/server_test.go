@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -144,5 +145,16 @@ func TestCertificates(t *testing.T) {
 	defer func() { _ = ln.Close() }()
 	if _, err := Start(WithAddr(ln.Addr().String())); err == nil {
 		t.Error("busy address accepted")
+	}
+}
+
+// TestRoutes checks that Routes lists every route label once, in routing order.
+func TestRoutes(t *testing.T) {
+	t.Parallel()
+	want := []string{RouteListClusters, RouteGetCluster, RouteUpgradeInfo, RouteClusterCert, RouteRevoke,
+		RouteCreateToken, RouteGetToken, RouteCredential, RouteDomains, RouteProjects, RouteListUsers,
+		RouteGetUser, RouteUserGroups, RouteListGroups, RouteListAgencies, RouteGetAgency, RouteListTraces}
+	if got := Routes(); !slices.Equal(got, want) {
+		t.Errorf("Routes() = %q, want %q", got, want)
 	}
 }

@@ -61,6 +61,10 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			return next(e)
 		}
 	}
+	asIvy := func(e *accEnv) config.Variables { // may read IAM, not CTS
+		e.signIn(mockcloud.IvyAccessKey, mockcloud.IvySecretKey)
+		return nil
+	}
 	env := func(kv ...string) func(*accEnv) config.Variables {
 		return func(e *accEnv) config.Variables {
 			e.set(kv...)
@@ -176,6 +180,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			"Cluster not found", `HTTP 404, code CCE.01404001`, "cluster_id"},
 		{"no IAM permission for users", app, nil, asAlice(nil),
 			"Cannot list IAM users", `not allowed.*IAM ReadOnlyAccess.*HTTP 403`, ""},
+		{"no CTS permission", app, config.Variables{"include_deleted": config.BoolVariable(true)}, asIvy,
+			"Cannot read deletions from CTS", `cts:trace:list.*CTS ReadOnlyAccess.*HTTP 403, code CTS.0013`, ""},
 		{"no IAM permission for agencies", app, config.Variables{"types": config.ListVariable(config.StringVariable("agency"))}, asAlice(nil),
 			"Cannot list IAM agencies", `not allowed.*HTTP 403`, ""},
 

@@ -59,7 +59,7 @@ func TestAccCertificateApplicants_active(t *testing.T) {
 		Steps: []resource.TestStep{applicantsStep(t, config.Variables{},
 			// Sorted by type, then name: agencies before users.
 			wantIDs(mockcloud.OpsAgencyID, mockcloud.VendorAgencyID, mockcloud.AliceUserID, mockcloud.BobUserID,
-				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.AdminUserID),
+				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
 			applicantIs(0, mockcloud.OpsAgencyID, "ops-automation", "agency", "active", knownvalue.Bool(true), false),
 			applicantIs(2, mockcloud.AliceUserID, "alice", "user", "active", knownvalue.Bool(true), false),
 			statecheck.ExpectKnownValue(applicants, tfjsonpath.New("cluster_version"), knownvalue.Null()),
@@ -72,6 +72,18 @@ func TestAccCertificateApplicants_active(t *testing.T) {
 	}
 }
 
+// A caller with IAM read access but no admin rights lists the applicants too.
+func TestAccCertificateApplicants_readOnlyCaller(t *testing.T) {
+	e := newAccEnv(t)
+	e.signIn(mockcloud.IvyAccessKey, mockcloud.IvySecretKey)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{applicantsStep(t, config.Variables{"types": config.ListVariable(config.StringVariable("agency"))},
+			wantIDs(mockcloud.OpsAgencyID, mockcloud.VendorAgencyID))},
+	})
+	e.readOnly()
+}
+
 func TestAccCertificateApplicants_includeDeleted(t *testing.T) {
 	e := newAccEnv(t)
 	resource.Test(t, resource.TestCase{
@@ -81,7 +93,7 @@ func TestAccCertificateApplicants_includeDeleted(t *testing.T) {
 			// user deleted 10 days ago is outside CTS's 7-day window.
 			wantIDs(mockcloud.OldVendorAgencyID, mockcloud.OpsAgencyID, mockcloud.VendorAgencyID,
 				mockcloud.AliceUserID, mockcloud.BobUserID, mockcloud.LeaverUserID, mockcloud.ErinUserID,
-				mockcloud.FrankOldUserID, mockcloud.FrankUserID, mockcloud.AdminUserID),
+				mockcloud.FrankOldUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
 			applicantIs(0, mockcloud.OldVendorAgencyID, "old-vendor", "agency", "deleted", knownvalue.Null(), true),
 			applicantIs(6, mockcloud.ErinUserID, "erin.former", "user", "deleted", knownvalue.Null(), true),
 			applicantIs(7, mockcloud.FrankOldUserID, "frank", "user", "deleted", knownvalue.Null(), true),

@@ -102,6 +102,7 @@ func secrets() []string {
 		mockcloud.AdminSecretKey, mockcloud.AdminPassword,
 		mockcloud.AliceSecretKey, mockcloud.AlicePassword,
 		mockcloud.BobSecretKey, mockcloud.BobPassword,
+		mockcloud.IvySecretKey, mockcloud.IvyPassword,
 	}
 }
 
