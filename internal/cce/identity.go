@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Identity describes the caller.
@@ -30,6 +32,10 @@ func (c *Client) WhoAmI(ctx context.Context) (*Identity, error) {
 	return &cp, nil
 }
 
+// whoAmI asks IAM who the caller is. After the one lookup that yields the
+// user ID, the remaining independent calls (user, domain, groups, project)
+// run at the same time: every plan and apply starts with this, so its round
+// trips add directly to the run time.
 func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
 	id := &Identity{AuthMethod: c.cfg.method}
 	switch c.cfg.method {
@@ -47,29 +53,51 @@ func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
 			return nil, err
 		}
 		fillFromToken(id, tb.Token)
-	default: // AK/SK
-		if err := c.whoAmIAKSK(ctx, id); err != nil {
+	default: // AK/SK: only the user ID is known after this call.
+		userID, err := c.accessKeyOwner(ctx)
+		if err != nil {
 			return nil, err
 		}
+		id.UserID = userID
 	}
-	pid, err := c.ProjectID(ctx)
-	if err != nil {
-		return nil, err
+
+	var (
+		user    *User
+		domains []domainJSON
+		groups  []Group
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if c.cfg.method != AuthPassword && c.cfg.method != AuthToken {
+		g.Go(func() (err error) { user, err = c.GetUser(gctx, id.UserID); return err })
+		g.Go(func() (err error) { domains, err = c.listAuthDomains(gctx); return err })
 	}
-	id.ProjectID = pid
-	groups, err := c.ListUserGroups(ctx, id.UserID)
-	switch {
-	case err == nil:
-		for _, g := range groups {
-			id.Groups = append(id.Groups, g.Name)
-			if g.Name == adminGroupName {
-				id.IsAdmin = true
-			}
+	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })
+	g.Go(func() error {
+		var err error
+		groups, err = c.ListUserGroups(gctx, id.UserID)
+		if IsForbidden(err) {
+			return nil // Fail closed: without group visibility the caller is not admin.
 		}
-	case IsForbidden(err):
-		// Fail closed: without group visibility the caller is not admin.
-	default:
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+
+	if user != nil {
+		id.UserName, id.DomainID = user.Name, user.DomainID
+	}
+	for _, d := range domains {
+		if id.DomainID == "" || d.ID == id.DomainID {
+			id.DomainID, id.DomainName = d.ID, d.Name
+			break
+		}
+	}
+	for _, gr := range groups {
+		id.Groups = append(id.Groups, gr.Name)
+		if gr.Name == adminGroupName {
+			id.IsAdmin = true
+		}
 	}
 	if id.UserName != "" && id.UserName == id.DomainName {
 		id.IsAdmin = true
@@ -84,11 +112,11 @@ func fillFromToken(id *Identity, t tokenInfo) {
 	id.DomainName = t.User.Domain.Name
 }
 
-// whoAmIAKSK resolves the caller of an access key.
-func (c *Client) whoAmIAKSK(ctx context.Context, id *Identity) error {
+// accessKeyOwner returns the user ID behind the configured access key.
+func (c *Client) accessKeyOwner(ctx context.Context) (string, error) {
 	ak, err := escapeID("access key", c.cfg.Credentials.AccessKey)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var cred struct {
 		Credential struct {
@@ -96,33 +124,25 @@ func (c *Client) whoAmIAKSK(ctx context.Context, id *Identity) error {
 		} `json:"credential"`
 	}
 	if err := c.getJSON(ctx, c.iamCall("get credential", fmt.Sprintf(pathCredential, ak), nil), &cred); err != nil {
-		return err
+		return "", err
 	}
 	if cred.Credential.UserID == "" {
-		return opError(ServiceIAM, "get credential", fmt.Errorf("response has no user_id"))
+		return "", opError(ServiceIAM, "get credential", fmt.Errorf("response has no user_id"))
 	}
-	u, err := c.GetUser(ctx, cred.Credential.UserID)
-	if err != nil {
-		return err
-	}
-	id.UserID, id.UserName, id.DomainID = u.ID, u.Name, u.DomainID
-	if id.UserID == "" {
-		id.UserID = cred.Credential.UserID
-	}
+	return cred.Credential.UserID, nil
+}
+
+// domainJSON is one entry of GET /v3/auth/domains.
+type domainJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// listAuthDomains lists the domains the caller may act in (its own account).
+func (c *Client) listAuthDomains(ctx context.Context) ([]domainJSON, error) {
 	var doms struct {
-		Domains []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"domains"`
+		Domains []domainJSON `json:"domains"`
 	}
-	if err := c.getJSON(ctx, c.iamCall("list auth domains", pathDomains, nil), &doms); err != nil {
-		return err
-	}
-	for _, d := range doms.Domains {
-		if id.DomainID == "" || d.ID == id.DomainID {
-			id.DomainID, id.DomainName = d.ID, d.Name
-			break
-		}
-	}
-	return nil
+	err := c.getJSON(ctx, c.iamCall("list auth domains", pathDomains, nil), &doms)
+	return doms.Domains, err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -269,23 +270,34 @@ type checked struct {
 // check runs every prerequisite whose inputs are known, adding
 // attribute-scoped diagnostics. It is shared by ModifyPlan and Create, and it
 // goes through the client's per-process caches, so N revocations on C clusters
-// cost C cluster reads.
+// cost C cluster reads. The cluster, the caller and the applicant are looked
+// up at the same time: on a cold cache these are sequential round trips.
 func (r *credentialRevocationResource) check(ctx context.Context, m credentialRevocationModel, a applicant, known bool, diags *diagsT) checked {
-	var c checked
+	var (
+		c                            checked
+		clusterDiags, applicantDiags diagsT
+		callerErr                    error
+		wg                           sync.WaitGroup
+	)
 	if !m.ClusterID.IsUnknown() {
-		c.cluster, c.version, c.wait = r.checkCluster(ctx, m.ClusterID.ValueString(), diags)
+		wg.Go(func() { c.cluster, c.version, c.wait = r.checkCluster(ctx, m.ClusterID.ValueString(), &clusterDiags) })
 	}
+	if known {
+		wg.Go(func() { c.caller, callerErr = r.client.WhoAmI(ctx) })
+		wg.Go(func() { c.name = r.checkApplicant(ctx, a, &applicantDiags) })
+	}
+	wg.Wait()
+	diags.Append(clusterDiags...)
 	if !known {
 		return c
 	}
-	caller, err := r.client.WhoAmI(ctx)
-	if err != nil {
-		diags.AddError("Cannot tell who the provider is signed in as", apiErrorDetail(err,
+	if callerErr != nil {
+		diags.AddError("Cannot tell who the provider is signed in as", apiErrorDetail(callerErr,
 			"The provider needs the caller's identity to know whether it may revoke this credential."))
 		return c
 	}
-	c.caller = caller
-	c.name = r.checkApplicant(ctx, a, diags)
+	diags.Append(applicantDiags...)
+	caller := c.caller
 	if !caller.IsAdmin && (a.apiType != kindUser || a.id != caller.UserID) {
 		diags.AddAttributeError(path.Root(a.attr), "Not allowed to revoke this credential",
 			fmt.Sprintf("The provider is signed in as %s (%s), who is not a member of the admin group, and an IAM "+
