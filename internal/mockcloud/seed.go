@@ -1,6 +1,9 @@
 package mockcloud
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Account seeded by Start unless WithoutSeed is given.
 const (
@@ -150,5 +153,19 @@ func (s *state) seed(now time.Time) {
 	for i, cl := range clusters {
 		cl.InternalEndpoint, cl.ExternalEndpoint = SeedInternalEndpoint, SeedExternalEndpoint
 		s.putCluster(cl, now.Add(-time.Duration(400-50*i)*day))
+	}
+}
+
+// ExtraClusterID is the ID of the i-th extra cluster that the standalone
+// command adds with -extra-clusters (i from 0): Available, v1.28.3-r0.
+func ExtraClusterID(i int) string { return fmt.Sprintf("c0000000-0000-4000-8000-1%011d", i) }
+
+// AddExtraClusters adds n Available clusters that accept revocations, with
+// the IDs ExtraClusterID(0) to ExtraClusterID(n-1), for load and benchmarks.
+func (c *Cloud) AddExtraClusters(n int) {
+	for i := range n {
+		c.PutCluster(Cluster{ID: ExtraClusterID(i), Name: fmt.Sprintf("extra-%02d", i), Phase: PhaseAvailable,
+			Version: "v1.28", PlatformVersion: "cce.3.0", LegacyVersion: "v1.28.3-r0",
+			InternalEndpoint: SeedInternalEndpoint, ExternalEndpoint: SeedExternalEndpoint})
 	}
 }

@@ -40,14 +40,13 @@ func revocationTargets(t *testing.T, c *cli, clusters []string, n int) {
 	}
 }
 
-// addClusters seeds more Available clusters, for ten in all.
+// addClusters adds seven clusters to the three seeded ones that accept
+// revocations, for ten in all.
 func addClusters(e *accEnv) []string {
 	ids := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
-	for i := len(ids); i < 10; i++ {
-		id := fmt.Sprintf("c0000000-0000-4000-8000-0000000001%02d", i)
-		e.cloud.PutCluster(mockcloud.Cluster{ID: id, Name: fmt.Sprintf("load-%02d", i), Phase: "Available",
-			Version: "v1.28", PlatformVersion: "cce.3.0"})
-		ids = append(ids, id)
+	e.cloud.AddExtraClusters(7)
+	for i := range 7 {
+		ids = append(ids, mockcloud.ExtraClusterID(i))
 	}
 	return ids
 }

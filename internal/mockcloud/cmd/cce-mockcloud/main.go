@@ -47,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Int64("seed", 1, "seed of the fault injection's random source")
 	latency := fs.Duration("latency", 0, "add this latency to every request (a latency fault on route *)")
 	clockSkew := fs.Duration("clock-skew", 0, "run the server clock this far ahead (negative: behind)")
+	extra := fs.Int("extra-clusters", 0, "add this many Available v1.28 clusters (IDs c0000000-0000-4000-8000-1000000000NN from 00)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +62,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *dir == "" {
 		return errors.New("-dir is required")
+	}
+	if *extra < 0 || *extra > 1000 {
+		return fmt.Errorf("-extra-clusters must be from 0 to 1000, got %d", *extra)
 	}
 	if *flavour != string(mockcloud.FlavourHWC) && *flavour != string(mockcloud.FlavourOTC) {
 		return fmt.Errorf("-flavour must be hwc or otc, got %q", *flavour)
@@ -82,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer cloud.Close()
+	cloud.AddExtraClusters(*extra)
 
 	caPath, err := cloud.WriteCACert(stateDir)
 	if err != nil {

@@ -1,0 +1,385 @@
+// Command bench is the performance harness behind `make bench`.
+//
+// It builds the provider and the standalone mock cloud, then runs real `plan`
+// and `apply` commands of Terraform 1.5.7 and OpenTofu 1.12.6 (from
+// scripts/tools.sh) through dev_overrides against generated configurations of
+// N cce_credential_revocation resources over C clusters, alternated with the
+// same N terraform_data resources as a baseline. It also times `validate` and
+// `plan` of one resource, runs the Go benchmarks of internal/cce, counts the
+// mock's requests per route, samples the provider's peak memory, and writes
+// BENCHMARKS.md and benchmarks/chart.svg.
+//
+// Usage (from the repository root):
+//
+//	go run ./scripts/bench            full run: N in {10,100,1000}, 3 rounds
+//	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round
+//
+// Only the standard library is used.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// extraClusters is how many clusters the standalone mock is asked to add
+// (-extra-clusters) to the three seeded ones that accept a revocation (the
+// fourth seeded cluster, "old", is below its line's minimum by design).
+const extraClusters = 7
+
+// seededClusters are the clusters the benchmark spreads revocations over.
+var seededClusters = func() []string {
+	ids := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
+	for i := range extraClusters {
+		ids = append(ids, mockcloud.ExtraClusterID(i))
+	}
+	return ids
+}()
+
+// options are the command-line settings.
+type options struct {
+	root        string
+	quick       bool
+	ns          []int
+	cs          []int
+	rounds      int
+	oneRuns     int
+	parallelism int
+	latency     time.Duration
+	report      string
+	chart       string
+	keep        bool
+	skipTools   bool
+	cmdTimeout  time.Duration
+	clis        []string
+}
+
+// cliInfo is one CLI under test.
+type cliInfo struct {
+	Name    string // terraform | tofu
+	Path    string
+	Version string // first line of `version`
+}
+
+// bench holds the state of one harness run.
+type bench struct {
+	opt      options
+	work     string
+	provider string // provider binary
+	mockBin  string
+	rc       string // dev.tfrc
+	baseEnv  []string
+	clis     []cliInfo
+	latMode  string // how the latency is added: "mock -latency flag" or "reverse proxy in scripts/bench"
+	proxyCA  *proxyCert
+	machine  machineInfo
+	goBench  string
+	binSize  int64
+	one      []oneResult
+	samples  []*sample
+	diags    []diagnosis
+	started  time.Time
+	finished time.Time
+	command  string
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// parseInts reads a comma-separated list of positive integers.
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a list of positive integers", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseOptions() (options, error) {
+	var o options
+	quickDefault := os.Getenv("BENCH_QUICK") != "" && os.Getenv("BENCH_QUICK") != "0"
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.StringVar(&o.root, "root", ".", "repository root")
+	fs.BoolVar(&o.quick, "quick", quickDefault, "quick mode: N in {10,100}, 1 round (default from BENCH_QUICK=1)")
+	ns := fs.String("n", "", "comma-separated resource counts (default 10,100,1000; quick: 10,100)")
+	cs := fs.String("c", "1,10", "comma-separated cluster counts (at most 10: see seededClusters)")
+	fs.IntVar(&o.rounds, "rounds", 0, "rounds of A B A B per CLI and N (default 3; quick: 1)")
+	fs.IntVar(&o.oneRuns, "one-runs", 5, "runs of validate / plan of one resource")
+	fs.IntVar(&o.parallelism, "parallelism", 10, "-parallelism of plan and apply")
+	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "per-request latency of the slow mode")
+	fs.StringVar(&o.report, "report", "BENCHMARKS.md", "report path, relative to -root")
+	fs.StringVar(&o.chart, "chart", "benchmarks/chart.svg", "chart path, relative to -root")
+	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (configs, CLI output, mock logs)")
+	fs.BoolVar(&o.skipTools, "skip-tools", false, "do not run scripts/tools.sh (the CLIs must already be built)")
+	fs.DurationVar(&o.cmdTimeout, "cmd-timeout", 10*time.Minute, "timeout of one CLI command")
+	clis := fs.String("clis", "terraform,tofu", "CLIs to run")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		return o, err
+	}
+	var err error
+	switch {
+	case *ns != "":
+		o.ns, err = parseInts(*ns)
+	case o.quick:
+		o.ns = []int{10, 100}
+	default:
+		o.ns = []int{10, 100, 1000}
+	}
+	if err != nil {
+		return o, err
+	}
+	if o.cs, err = parseInts(*cs); err != nil {
+		return o, err
+	}
+	for _, c := range o.cs {
+		if c > len(seededClusters) {
+			return o, fmt.Errorf("-c %d: the mock seeds only %d clusters that accept a revocation", c, len(seededClusters))
+		}
+	}
+	if o.rounds == 0 {
+		o.rounds = 3
+		if o.quick {
+			o.rounds = 1
+		}
+	}
+	o.clis = strings.Split(*clis, ",")
+	if o.root, err = filepath.Abs(o.root); err != nil {
+		return o, err
+	}
+	if _, err := os.Stat(filepath.Join(o.root, "go.mod")); err != nil {
+		return o, fmt.Errorf("-root %s is not the repository root: %w", o.root, err)
+	}
+	return o, nil
+}
+
+func run() error {
+	opt, err := parseOptions()
+	if err != nil {
+		return err
+	}
+	b := &bench{opt: opt, started: time.Now()}
+	b.command = "make bench"
+	if opt.quick {
+		b.command = "BENCH_QUICK=1 make bench"
+	}
+	b.command += "  (= go run ./scripts/bench" + strings.Join(append([]string{""}, os.Args[1:]...), " ") + ")"
+	b.work, err = os.MkdirTemp("", "cce-bench-")
+	if err != nil {
+		return err
+	}
+	if opt.keep {
+		logf("work directory %s (kept)", b.work)
+	} else {
+		defer func() { _ = os.RemoveAll(b.work) }()
+	}
+	b.machine = readMachine(true)
+	if err := b.setup(); err != nil {
+		return err
+	}
+	if err := b.runGoBench(); err != nil {
+		return err
+	}
+	for _, cli := range b.clis {
+		if err := b.runOneResource(cli); err != nil {
+			return err
+		}
+	}
+	if err := b.runMatrix(); err != nil {
+		return err
+	}
+	b.diagnoseMisses()
+	b.finished = time.Now()
+	end := readMachine(false)
+	b.machine.LoadEnd = end.LoadStart
+	if err := b.writeChart(); err != nil {
+		return err
+	}
+	if err := b.writeReport(); err != nil {
+		return err
+	}
+	logf("done in %s: %s and %s", b.finished.Sub(b.started).Round(time.Second), b.inRoot(opt.report), b.inRoot(opt.chart))
+	return nil
+}
+
+// inRoot resolves a path relative to the repository root.
+func (b *bench) inRoot(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(b.opt.root, p)
+}
+
+// logf prints a progress line to stderr.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// output runs a command in dir and returns its combined output.
+func output(dir string, env []string, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = env
+	}
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	if err != nil {
+		return buf.String(), fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, buf.String())
+	}
+	return buf.String(), nil
+}
+
+// setup builds the tools, the provider and the mock, and writes dev.tfrc.
+func (b *bench) setup() error {
+	root := b.opt.root
+	tools := filepath.Join(root, "scripts", "tools.sh")
+	if !b.opt.skipTools {
+		logf("scripts/tools.sh: building missing tools (only the first run on a machine takes long)")
+		cmd := exec.Command(tools)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("scripts/tools.sh: %w", err)
+		}
+	}
+	for _, name := range b.opt.clis {
+		p, err := output(root, nil, tools, "path", name)
+		if err != nil {
+			return err
+		}
+		p = strings.TrimSpace(p)
+		v, err := output(root, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.work, "CHECKPOINT_DISABLE=1",
+			"TF_CLI_CONFIG_FILE=/dev/null"}, p, "version")
+		if err != nil {
+			return fmt.Errorf("%s (build it with scripts/tools.sh): %w", p, err)
+		}
+		b.clis = append(b.clis, cliInfo{Name: name, Path: p, Version: strings.SplitN(strings.TrimSpace(v), "\n", 2)[0]})
+	}
+
+	binDir := filepath.Join(b.work, "bin")
+	b.provider = filepath.Join(binDir, "terraform-provider-cce")
+	b.mockBin = filepath.Join(b.work, "cce-mockcloud")
+	logf("building the provider (flags of `make build`) and the mock cloud")
+	if _, err := output(root, nil, "go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=bench",
+		"-o", b.provider, "."); err != nil {
+		return err
+	}
+	st, err := os.Stat(b.provider)
+	if err != nil {
+		return err
+	}
+	b.binSize = st.Size()
+	if _, err := output(root, nil, "go", "build", "-o", b.mockBin, "./internal/mockcloud/cmd/cce-mockcloud"); err != nil {
+		return err
+	}
+	help, _ := output(root, nil, b.mockBin, "-h") // -h exits 2 after printing the flags.
+	if strings.Contains(help, "-latency") {
+		b.latMode = "the mock's `-latency` flag"
+	} else {
+		b.latMode = "a delaying HTTPS reverse proxy in scripts/bench in front of the mock (the mock has no `-latency` flag)"
+		if b.proxyCA, err = newProxyCert(b.work); err != nil {
+			return err
+		}
+	}
+
+	b.rc = filepath.Join(b.work, "dev.tfrc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n", binDir)
+	if err := os.WriteFile(b.rc, []byte(rc), 0o600); err != nil {
+		return err
+	}
+	home := filepath.Join(b.work, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+	b.baseEnv = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TF_CLI_CONFIG_FILE=" + b.rc,
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	if t := os.Getenv("TMPDIR"); t != "" {
+		b.baseEnv = append(b.baseEnv, "TMPDIR="+t)
+	}
+	return nil
+}
+
+// goBenchCmd is the Go benchmark command, as printed in the report.
+var goBenchCmd = []string{"go", "test", "-run=^$", "-bench=.", "-benchmem", "./internal/cce/"}
+
+// runGoBench runs the Go benchmarks of internal/cce.
+func (b *bench) runGoBench() error {
+	logf("%s", strings.Join(goBenchCmd, " "))
+	out, err := output(b.opt.root, nil, goBenchCmd[0], goBenchCmd[1:]...)
+	if err != nil {
+		return err
+	}
+	b.goBench = strings.TrimSpace(out)
+	return nil
+}
+
+// machineInfo describes the machine for the report.
+type machineInfo struct {
+	CPUs      int
+	CPUModel  string
+	MemTotal  string
+	Kernel    string
+	GoVersion string
+	LoadStart string
+	LoadEnd   string
+}
+
+// readMachine reads /proc and `go version`.
+func readMachine(full bool) machineInfo {
+	m := machineInfo{CPUs: runtime.NumCPU()}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		f := strings.Fields(string(b))
+		if len(f) >= 3 {
+			m.LoadStart = strings.Join(f[:3], " ")
+		}
+	}
+	if !full {
+		return m
+	}
+	if out, err := exec.Command("nproc").Output(); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil {
+			m.CPUs = n
+		}
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+				m.MemTotal = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = "Linux " + strings.TrimSpace(string(b))
+	}
+	if out, err := exec.Command("go", "version").Output(); err == nil {
+		m.GoVersion = strings.TrimSpace(string(out))
+	}
+	return m
+}

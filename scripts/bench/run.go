@@ -1,0 +1,384 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kinds of configuration.
+const (
+	kindOurs     = "ours"     // cce_credential_revocation
+	kindBaseline = "baseline" // terraform_data
+)
+
+// phase is one CLI command of a sample.
+type phase struct {
+	Wall   time.Duration
+	PeakKB int64          // peak RSS (VmHWM) of the largest provider process; 0 when none ran
+	Procs  int            // provider processes seen
+	Routes map[string]int // mock requests per route (ours only)
+	Err    string
+}
+
+// sample is one fresh-directory plan + apply.
+type sample struct {
+	CLI     string
+	Kind    string
+	N, C    int
+	Latency time.Duration
+	Round   int
+	Seq     int
+	PairC   int // baseline: C of the ours sample run just before it, in the same round
+	Plan    phase
+	Apply   phase
+}
+
+// ok reports whether both commands succeeded.
+func (s *sample) ok() bool { return s.Plan.Err == "" && s.Apply.Err == "" && s.Apply.Wall > 0 }
+
+// peakKB is the larger peak of the two commands.
+func (s *sample) peakKB() int64 { return max(s.Plan.PeakKB, s.Apply.PeakKB) }
+
+// randomHex returns n random bytes as lower-case hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux.
+	return hex.EncodeToString(b)
+}
+
+// configText renders a configuration of n resources over the first c seeded
+// clusters: revocations of random other_id values (no IAM lookup), or the
+// same map as terraform_data inputs for the baseline.
+func configText(kind string, n, c int) string {
+	var sb strings.Builder
+	if kind == kindOurs {
+		sb.WriteString("terraform {\n  required_providers {\n    cce = {\n      source = \"cceops/cce\"\n    }\n  }\n}\n\n" +
+			"provider \"cce\" {}\n\n")
+	}
+	sb.WriteString("locals {\n  revocations = {\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "    r%04d = { cluster_id = %q, id = %q }\n", i, seededClusters[i%max(c, 1)], randomHex(16))
+	}
+	sb.WriteString("  }\n}\n\n")
+	if kind == kindOurs {
+		sb.WriteString("resource \"cce_credential_revocation\" \"r\" {\n  for_each     = local.revocations\n" +
+			"  cluster_id   = each.value.cluster_id\n  other_id     = each.value.id\n  confirmation = \"REVOKE\"\n}\n")
+	} else {
+		sb.WriteString("resource \"terraform_data\" \"r\" {\n  for_each = local.revocations\n  input    = each.value\n}\n")
+	}
+	return sb.String()
+}
+
+// writeConfig writes main.tf into a new directory.
+func writeConfig(dir, kind string, n, c int) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configText(kind, n, c)), 0o600)
+}
+
+// runCLI runs one CLI command in dir, timing it and sampling the provider's
+// memory; its output goes to dir/<logName>.log.
+func (b *bench) runCLI(cli cliInfo, dir string, env []string, logName string, args ...string) phase {
+	var p phase
+	f, err := os.Create(filepath.Join(dir, logName+".log"))
+	if err != nil {
+		p.Err = err.Error()
+		return p
+	}
+	defer func() { _ = f.Close() }()
+	ctx, cancel := context.WithTimeout(context.Background(), b.opt.cmdTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cli.Path, args...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, f, f
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		p.Err = err.Error()
+		return p
+	}
+	w := startWatch(cmd.Process.Pid)
+	err = cmd.Wait()
+	p.Wall = time.Since(start)
+	p.PeakKB, p.Procs = w.stop()
+	if err != nil {
+		out, _ := os.ReadFile(filepath.Join(dir, logName+".log"))
+		p.Err = fmt.Sprintf("%s %s: %v: %s", cli.Name, strings.Join(args, " "), err, tail(string(out), 1500))
+	}
+	return p
+}
+
+// tail returns the end of s.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
+
+// runCase runs plan -out and apply of the saved plan in a fresh directory
+// with fresh state; ours gets its own freshly started mock, so the request
+// counts belong to this sample alone.
+func (b *bench) runCase(cli cliInfo, s *sample) {
+	dir := filepath.Join(b.work, "cases", fmt.Sprintf("%03d-%s-%s-n%d-c%d-%s-r%d", s.Seq, cli.Name, s.Kind, s.N, s.C,
+		latencyLabel(s.Latency), s.Round))
+	if !b.opt.keep {
+		defer func() { _ = os.RemoveAll(dir) }()
+	}
+	if err := writeConfig(dir, s.Kind, s.N, s.C); err != nil {
+		s.Plan.Err = err.Error()
+		return
+	}
+	env := b.baseEnv
+	var m *mock
+	if s.Kind == kindOurs {
+		var err error
+		if m, err = b.startMock(filepath.Join(dir, "mock"), s.Latency); err != nil {
+			s.Plan.Err = err.Error()
+			return
+		}
+		defer m.stop()
+		env = append(slices.Clone(env), m.env...)
+	}
+	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
+	s.Plan = b.runCLI(cli, dir, env, "plan", "plan", "-input=false", "-no-color", par, "-out=tfplan")
+	var off int64
+	if m != nil {
+		off = m.logOffset()
+		s.Plan.Routes, _ = m.routesBetween(0, off)
+	}
+	if s.Plan.Err == "" {
+		s.Apply = b.runCLI(cli, dir, env, "apply", "apply", "-input=false", "-no-color", par, "tfplan")
+		if m != nil {
+			s.Apply.Routes, _ = m.routesBetween(off, -1)
+		}
+	}
+	what := fmt.Sprintf("%-9s %-8s N=%-4d", cli.Name, s.Kind, s.N)
+	if s.Kind == kindOurs {
+		what += fmt.Sprintf(" C=%d %s", s.C, latencyLabel(s.Latency))
+	}
+	if !s.ok() {
+		logf("%s round %d: FAILED: %s%s", what, s.Round, s.Plan.Err, s.Apply.Err)
+		return
+	}
+	mem := ""
+	if s.peakKB() > 0 {
+		mem = fmt.Sprintf(", provider peak %.0f MiB", float64(s.peakKB())/1024)
+	}
+	logf("%s round %d: plan %.2fs, apply %.2fs%s", what, s.Round, s.Plan.Wall.Seconds(), s.Apply.Wall.Seconds(), mem)
+}
+
+// latencyLabel names a latency mode.
+func latencyLabel(d time.Duration) string {
+	if d == 0 {
+		return "0ms"
+	}
+	return d.String()
+}
+
+// runMatrix runs every CLI, N and round. A round alternates ours and the
+// baseline: ours C=1, baseline, ours C=max, baseline, then ours C=max with
+// latency, so every ours sample has a baseline neighbour run just after it.
+func (b *bench) runMatrix() error {
+	cmax := slices.Max(b.opt.cs)
+	for _, cli := range b.clis {
+		for _, n := range b.opt.ns {
+			for r := 1; r <= b.opt.rounds; r++ {
+				var order []*sample
+				for _, c := range b.opt.cs {
+					order = append(order,
+						&sample{CLI: cli.Name, Kind: kindOurs, N: n, C: c, Round: r},
+						&sample{CLI: cli.Name, Kind: kindBaseline, N: n, PairC: c, Round: r})
+				}
+				if b.opt.latency > 0 {
+					order = append(order, &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Latency: b.opt.latency, Round: r})
+				}
+				for _, s := range order {
+					s.Seq = len(b.samples) + 1
+					b.runCase(cli, s)
+					b.samples = append(b.samples, s)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// oneResult holds the one-resource timings of one CLI.
+type oneResult struct {
+	CLI                  string
+	Validate, Plan       []time.Duration
+	BaseValidate, BasePl []time.Duration
+	PeakKB               int64
+	Err                  string
+}
+
+// runOneResource times validate and plan of a one-resource configuration
+// (and of one terraform_data for comparison), alternated, oneRuns times.
+func (b *bench) runOneResource(cli cliInfo) error {
+	res := oneResult{CLI: cli.Name}
+	dir := filepath.Join(b.work, "one", cli.Name)
+	ours, base := filepath.Join(dir, "ours"), filepath.Join(dir, "baseline")
+	if err := writeConfig(ours, kindOurs, 1, 1); err != nil {
+		return err
+	}
+	if err := writeConfig(base, kindBaseline, 1, 1); err != nil {
+		return err
+	}
+	m, err := b.startMock(filepath.Join(dir, "mock"), 0)
+	if err != nil {
+		return err
+	}
+	defer m.stop()
+	env := append(slices.Clone(b.baseEnv), m.env...)
+	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
+	for i := range b.opt.oneRuns {
+		steps := []struct {
+			dir  string
+			into *[]time.Duration
+			args []string
+		}{
+			{ours, &res.Validate, []string{"validate", "-no-color"}},
+			{base, &res.BaseValidate, []string{"validate", "-no-color"}},
+			{ours, &res.Plan, []string{"plan", "-input=false", "-no-color", par}},
+			{base, &res.BasePl, []string{"plan", "-input=false", "-no-color", par}},
+		}
+		for _, st := range steps {
+			p := b.runCLI(cli, st.dir, env, st.args[0], st.args...)
+			if p.Err != "" {
+				res.Err = p.Err
+				logf("%s one resource: FAILED: %s", cli.Name, p.Err)
+				b.one = append(b.one, res)
+				return nil
+			}
+			*st.into = append(*st.into, p.Wall)
+			res.PeakKB = max(res.PeakKB, p.PeakKB)
+		}
+		logf("%-9s one resource run %d: validate %.2fs (terraform_data %.2fs), plan %.2fs (terraform_data %.2fs)", cli.Name, i+1,
+			res.Validate[i].Seconds(), res.BaseValidate[i].Seconds(), res.Plan[i].Seconds(), res.BasePl[i].Seconds())
+	}
+	b.one = append(b.one, res)
+	return nil
+}
+
+// watcher samples the peak RSS of the provider processes a CLI starts.
+//
+// VmHWM in /proc/<pid>/status is the kernel's own high-water mark of the
+// process's resident set, so a sampler only has to see each provider process
+// while it is alive: every reading is the peak so far, and a reading taken
+// late in the process's life is its peak. Polling every 20 ms can miss a
+// provider that lives less than 20 ms and growth in its last 20 ms (shutdown,
+// after the work is done). The provider binary is not wrapped, so timings are
+// not disturbed.
+type watcher struct {
+	stopCh chan struct{}
+	done   chan struct{}
+	peak   map[int]int64
+}
+
+const providerComm = "terraform-provi" // /proc/<pid>/comm keeps 15 bytes of the binary's name
+
+// startWatch starts sampling the children of pid.
+func startWatch(pid int) *watcher {
+	w := &watcher{stopCh: make(chan struct{}), done: make(chan struct{}), peak: map[int]int64{}}
+	go func() {
+		defer close(w.done)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			w.sample(pid)
+			select {
+			case <-w.stopCh:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return w
+}
+
+// stop ends sampling and returns the largest peak and the number of
+// provider processes seen.
+func (w *watcher) stop() (int64, int) {
+	close(w.stopCh)
+	<-w.done
+	var peak int64
+	for _, v := range w.peak {
+		peak = max(peak, v)
+	}
+	return peak, len(w.peak)
+}
+
+// sample reads VmHWM of every provider child of pid.
+func (w *watcher) sample(pid int) {
+	for _, c := range childrenOf(pid) {
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", c))
+		if err != nil || !strings.HasPrefix(strings.TrimSpace(string(comm)), providerComm) {
+			continue // not a provider, or still the CLI between fork and exec
+		}
+		w.peak[c] = max(w.peak[c], vmHWM(c))
+	}
+}
+
+// childrenOf lists the child processes of pid from /proc/<pid>/task/*/children,
+// falling back to scanning /proc/*/stat where that file does not exist.
+func childrenOf(pid int) []int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	if len(tasks) > 0 {
+		var out []int
+		for _, t := range tasks {
+			b, err := os.ReadFile(t)
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				if c, err := strconv.Atoi(f); err == nil {
+					out = append(out, c)
+				}
+			}
+		}
+		return out
+	}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, s := range stats {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			continue
+		}
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			if c, err := strconv.Atoi(filepath.Base(filepath.Dir(s))); err == nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// vmHWM returns VmHWM of pid in KiB (0 when unreadable).
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
