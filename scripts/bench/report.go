@@ -431,7 +431,7 @@ func (b *bench) writeReport() error {
 	p("- Configurations: a `locals` map of N entries `{ cluster_id, id }` with random 32-hex IDs, spread round-robin over " +
 		"the first C clusters, and `for_each` over it: `cce_credential_revocation` with `other_id` (no IAM lookup) " +
 		"or `terraform_data` with `input = each.value`.\n")
-	p("- Clusters: the three seeded clusters that accept a revocation plus %d added with the mock's `-extra-clusters` " +
+	p("- Clusters: the three seeded clusters that accept a revocation plus %d added with the mock's `-extra-clusters` "+
 		"flag (the fourth seeded cluster, `old`, is below its line's minimum by design).\n", extraClusters)
 	p("- Wall time is measured around each CLI process. Provider peak memory is VmHWM (the kernel's peak-RSS mark) of " +
 		"each `terraform-provider-cce` child of the CLI, read from /proc every 20 ms while it runs; being a high-water " +
