@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -15,7 +17,10 @@ import (
 // when the state holds something else (a state written by hand or by another
 // tool). That change must be an in-place no-op, never a new revocation. No CLI
 // can produce it, so this test speaks the plugin protocol directly.
-func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
+// protocolServer configures the provider, signed in with the given keys,
+// against a fresh mock and returns it with the revocation's value type.
+func protocolServer(t *testing.T, ak, sk string) (tfprotov6.ProviderServer, *mockcloud.Cloud, tftypes.Type) {
+	t.Helper()
 	ctx := context.Background()
 	cloud := mockcloud.NewForTest(t)
 	ca, err := cloud.WriteCACert(t.TempDir())
@@ -25,7 +30,7 @@ func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 	env := map[string]string{
 		"HW_REGION_NAME": mockcloud.Region, "HW_PROJECT_ID": mockcloud.ProjectID,
 		"HW_IAM_ENDPOINT": cloud.URL(), "HW_CCE_ENDPOINT": cloud.URL(), "HW_CTS_ENDPOINT": cloud.URL(),
-		"HW_CACERT_FILE": ca, "HW_ACCESS_KEY": mockcloud.AdminAccessKey, "HW_SECRET_KEY": mockcloud.AdminSecretKey,
+		"HW_CACERT_FILE": ca, "HW_ACCESS_KEY": ak, "HW_SECRET_KEY": sk,
 	}
 	server, err := providerserver.NewProtocol6WithError(newWithEnv("test", func(k string) string { return env[k] })())()
 	if err != nil {
@@ -39,8 +44,12 @@ func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 	providerConfig := dynamic(t, providerType, objectOf(t, providerType, nil))
 	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig})
 	failOnDiags(t, "configure", configured.Diagnostics, err)
+	return server, cloud, schemas.ResourceSchemas["cce_credential_revocation"].ValueType()
+}
 
-	typ := schemas.ResourceSchemas["cce_credential_revocation"].ValueType()
+func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
+	ctx := context.Background()
+	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	id := mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID
 	state := map[string]tftypes.Value{
@@ -125,4 +134,83 @@ func failOnDiags(t *testing.T, step string, diags []*tfprotov6.Diagnostic, err e
 			t.Fatalf("%s: %s: %s", step, d.Summary, d.Detail)
 		}
 	}
+}
+
+// The warnings a user must see, which plugin-testing cannot assert: every new
+// revocation says it cannot be undone and whom it cuts off from where; a
+// caller without IAM read access is warned that the applicant was not
+// verified; destroy says the credential stays revoked.
+func TestCredentialRevocation_warnings(t *testing.T) {
+	ctx := context.Background()
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	config := func(typ tftypes.Type, userID string) tftypes.Value {
+		return objectOf(t, typ, map[string]tftypes.Value{
+			"cluster_id": str(mockcloud.ProdClusterID), "user_id": str(userID), "confirmation": str(confirmationWord),
+		})
+	}
+	plan := func(server tfprotov6.ProviderServer, typ tftypes.Type, userID string) []*tfprotov6.Diagnostic {
+		t.Helper()
+		cfg := config(typ, userID)
+		resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, tftypes.NewValue(typ, nil)),
+			ProposedNewState: dynamic(t, typ, cfg), Config: dynamic(t, typ, cfg),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+	has := func(diags []*tfprotov6.Diagnostic, sev tfprotov6.DiagnosticSeverity, summary, detail string) bool {
+		for _, d := range diags {
+			if d.Severity == sev && d.Summary == summary && strings.Contains(d.Detail, detail) {
+				return true
+			}
+		}
+		return false
+	}
+
+	// An administrator plans a revocation: one warning, naming who and where.
+	server, _, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	diags := plan(server, typ, mockcloud.BobUserID)
+	if len(diags) != 1 || !has(diags, tfprotov6.DiagnosticSeverityWarning, "Revocation cannot be undone",
+		`user `+mockcloud.BobUserID+` downloaded for cluster "prod" (`+mockcloud.ProdClusterID+`)`) {
+		t.Errorf("an admin's plan: %v", summaries(diags))
+	}
+
+	// A caller who may not read IAM: the existence check turns into a
+	// warning, and the permission check still fails the plan.
+	server, _, typ = protocolServer(t, mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)
+	diags = plan(server, typ, mockcloud.BobUserID)
+	if !has(diags, tfprotov6.DiagnosticSeverityWarning, "Cannot verify the user", "may not read IAM users") ||
+		!has(diags, tfprotov6.DiagnosticSeverityError, "Not allowed to revoke this credential", "signed in as alice") {
+		t.Errorf("a plain user's plan: %v", summaries(diags))
+	}
+
+	// Destroy only forgets, and says so.
+	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	prior := objectOf(t, typ, map[string]tftypes.Value{
+		"id": str(mockcloud.ProdClusterID + "/user/" + mockcloud.BobUserID), "cluster_id": str(mockcloud.ProdClusterID),
+		"user_id": str(mockcloud.BobUserID), "other_id_type": str("user"), "confirmation": str(confirmationWord),
+	})
+	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, prior),
+		PlannedState: dynamic(t, typ, tftypes.NewValue(typ, nil)), Config: dynamic(t, typ, tftypes.NewValue(typ, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(resp.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "The credential stays revoked", "cannot be undone") {
+		t.Errorf("destroy: %v", summaries(resp.Diagnostics))
+	}
+	if w := cloud.Writes(); len(w) != 0 {
+		t.Errorf("destroy sent %d writes", len(w))
+	}
+}
+
+func summaries(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, fmt.Sprintf("%v %q: %s", d.Severity, d.Summary, d.Detail))
+	}
+	return out
 }
