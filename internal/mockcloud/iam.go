@@ -261,18 +261,29 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users", "previous": nil, "next": nil}})
 }
 
-// handleGetUser answers GET /v3/users/{user_id} for IAM readers and the user itself.
-func (c *Cloud) handleGetUser(rc *reqCtx) {
+// visibleUser returns the user of the {user_id} path parameter when the caller
+// may see it (IAM readers, and every user for itself), else answers 403 or 404
+// with the keystone body. The caller holds c.st.mu.
+func (c *Cloud) visibleUser(rc *reqCtx, action string) (*userRec, bool) {
 	id := rc.params["user_id"]
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
 	if id != rc.caller.userID && !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "get_user")
-		return
+		writeIAMForbidden(rc, action)
+		return nil, false
 	}
 	u, ok := c.st.users[id]
 	if !ok {
 		writeKeystone(rc, http.StatusNotFound, "Could not find user: "+id+".")
+		return nil, false
+	}
+	return u, true
+}
+
+// handleGetUser answers GET /v3/users/{user_id} for IAM readers and the user itself.
+func (c *Cloud) handleGetUser(rc *reqCtx) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	u, ok := c.visibleUser(rc, "get_user")
+	if !ok {
 		return
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{"user": userJSON(u, baseURL(rc.r))})
@@ -286,16 +297,10 @@ func groupJSON(name, id string, base string) map[string]any {
 
 // handleUserGroups answers GET /v3/users/{user_id}/groups for IAM readers and the user itself.
 func (c *Cloud) handleUserGroups(rc *reqCtx) {
-	id := rc.params["user_id"]
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if id != rc.caller.userID && !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "list_groups_for_user")
-		return
-	}
-	u, ok := c.st.users[id]
+	u, ok := c.visibleUser(rc, "list_groups_for_user")
 	if !ok {
-		writeKeystone(rc, http.StatusNotFound, "Could not find user: "+id+".")
 		return
 	}
 	out := []map[string]any{}
@@ -305,7 +310,7 @@ func (c *Cloud) handleUserGroups(rc *reqCtx) {
 		out = append(out, groupJSON(g, c.st.groups[g], baseURL(rc.r)))
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{"groups": out,
-		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users/" + id + "/groups", "previous": nil, "next": nil}})
+		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users/" + u.ID + "/groups", "previous": nil, "next": nil}})
 }
 
 // handleListGroups answers GET /v3/groups[?name=&domain_id=] for IAM readers.
