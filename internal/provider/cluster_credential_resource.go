@@ -86,7 +86,8 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			"creating or replacing the resource does (`rotate_before` plans a replacement near expiry). The " +
 			"private key is stored in the state, marked sensitive; use the `cce_cluster_credential` ephemeral " +
 			"resource to keep it out of the state. Destroying the resource does not invalidate the certificate: " +
-			"revoke it with `cce_credential_revocation`.",
+			"revoke it with `cce_credential_revocation`. It cannot be imported: CCE never hands out an issued " +
+			"private key again.",
 		Attributes: attrs,
 	}
 }
