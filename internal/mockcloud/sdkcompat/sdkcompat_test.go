@@ -39,14 +39,23 @@ func httpConfig(t *testing.T, c *mockcloud.Cloud) *config.HttpConfig {
 }
 
 // TestOfficialSDK drives the mock with huaweicloud-sdk-go-v3 using AK/SK and ID discovery.
-func TestOfficialSDK(t *testing.T) {
-	c := mockcloud.NewForTest(t)
-	hc := httpConfig(t, c)
-	reg := region.NewRegion(mockcloud.Region, c.URL())
+// sdkClients are the official SDK's clients, signed in with one access key.
+type sdkClients struct {
+	cce *cce.CceClient
+	iam *iam.IamClient
+	cts *cts.CtsClient
+}
 
-	// Project-scoped services: no project ID given, the SDK discovers it via GET /v3/projects?name=<region>.
-	projCred, err := basic.NewCredentialsBuilder().WithAk(mockcloud.AdminAccessKey).WithSk(mockcloud.AdminSecretKey).
-		WithIamEndpointOverride(c.URL()).SafeBuild()
+// clientsAs builds the SDK's CCE, IAM and CTS clients for an access key pair,
+// pointed at the mock. No project or domain ID is given: the SDK discovers
+// them (GET /v3/projects?name=<region>, GET /v3/auth/domains).
+func clientsAs(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *region.Region, ak, sk string) sdkClients {
+	t.Helper()
+	projCred, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithIamEndpointOverride(c.URL()).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	globalCred, err := global.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithIamEndpointOverride(c.URL()).SafeBuild()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +63,24 @@ func TestOfficialSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cceClient := cce.NewCceClient(cceHC)
+	iamHC, err := iam.IamClientBuilder().WithRegion(reg).WithCredential(globalCred).WithHttpConfig(hc).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctsHC, err := cts.CtsClientBuilder().WithRegion(reg).WithCredential(projCred).WithHttpConfig(hc).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sdkClients{cce: cce.NewCceClient(cceHC), iam: iam.NewIamClient(iamHC), cts: cts.NewCtsClient(ctsHC)}
+}
+
+func TestOfficialSDK(t *testing.T) {
+	c := mockcloud.NewForTest(t)
+	hc := httpConfig(t, c)
+	reg := region.NewRegion(mockcloud.Region, c.URL())
+
+	admin := clientsAs(t, c, hc, reg, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	cceClient, iamClient, ctsClient := admin.cce, admin.iam, admin.cts
 
 	show, err := cceClient.ShowCluster(&ccemodel.ShowClusterRequest{ClusterId: mockcloud.StagingClusterID})
 	if err != nil {
@@ -107,17 +133,7 @@ func TestOfficialSDK(t *testing.T) {
 		t.Errorf("ShowCluster unknown: %v", err)
 	}
 
-	// Global service (IAM): no domain ID given, the SDK discovers it via GET /v3/auth/domains.
-	globalCred, err := global.NewCredentialsBuilder().WithAk(mockcloud.AdminAccessKey).WithSk(mockcloud.AdminSecretKey).
-		WithIamEndpointOverride(c.URL()).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamHC, err := iam.IamClientBuilder().WithRegion(reg).WithCredential(globalCred).WithHttpConfig(hc).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamClient := iam.NewIamClient(iamHC)
+	// Global service (IAM): the SDK discovers the domain ID via GET /v3/auth/domains.
 	users, err := iamClient.KeystoneListUsers(&iammodel.KeystoneListUsersRequest{})
 	if err != nil {
 		t.Fatalf("KeystoneListUsers: %v", err)
@@ -134,11 +150,6 @@ func TestOfficialSDK(t *testing.T) {
 	}
 
 	// CTS v3 traces.
-	ctsHC, err := cts.CtsClientBuilder().WithRegion(reg).WithCredential(projCred).WithHttpConfig(hc).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctsClient := cts.NewCtsClient(ctsHC)
 	now := time.Now()
 	from, to := now.Add(-7*24*time.Hour).UnixMilli(), now.UnixMilli()
 	limit := int32(1)
@@ -466,21 +477,8 @@ func checkTokens(t *testing.T, iamClient *iam.IamClient) {
 // CTS traces and revoking someone else are refused with the documented codes.
 func checkReader(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *region.Region) {
 	t.Helper()
-	globalCred, err := global.NewCredentialsBuilder().WithAk(mockcloud.IvyAccessKey).WithSk(mockcloud.IvySecretKey).
-		WithIamEndpointOverride(c.URL()).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	projCred, err := basic.NewCredentialsBuilder().WithAk(mockcloud.IvyAccessKey).WithSk(mockcloud.IvySecretKey).
-		WithIamEndpointOverride(c.URL()).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamHC, err := iam.IamClientBuilder().WithRegion(reg).WithCredential(globalCred).WithHttpConfig(hc).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamClient := iam.NewIamClient(iamHC)
+	reader := clientsAs(t, c, hc, reg, mockcloud.IvyAccessKey, mockcloud.IvySecretKey)
+	iamClient := reader.iam
 	users, err := iamClient.KeystoneListUsers(&iammodel.KeystoneListUsersRequest{})
 	if err != nil || users.Users == nil || len(*users.Users) != 6 {
 		t.Errorf("reader KeystoneListUsers: %v %v", users, err)
@@ -493,22 +491,14 @@ func checkReader(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *r
 		t.Errorf("reader ShowAgency: %v", err)
 	}
 
-	ctsHC, err := cts.CtsClientBuilder().WithRegion(reg).WithCredential(projCred).WithHttpConfig(hc).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var se *sdkerr.ServiceResponseError
-	_, err = cts.NewCtsClient(ctsHC).ListTraces(&ctsmodel.ListTracesRequest{TraceType: ctsmodel.GetListTracesRequestTraceTypeEnum().SYSTEM})
+	_, err = reader.cts.ListTraces(&ctsmodel.ListTracesRequest{TraceType: ctsmodel.GetListTracesRequestTraceTypeEnum().SYSTEM})
 	if !errors.As(err, &se) || se.StatusCode != http.StatusForbidden || se.ErrorCode != mockcloud.CodeCTSForbidden {
 		t.Errorf("reader ListTraces: %v", err)
 	}
 
-	cceHC, err := cce.CceClientBuilder().WithRegion(reg).WithCredential(projCred).WithHttpConfig(hc).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
 	bob := mockcloud.BobUserID
-	_, err = cce.NewCceClient(cceHC).RevokeKubernetesClusterCert(&ccemodel.RevokeKubernetesClusterCertRequest{
+	_, err = reader.cce.RevokeKubernetesClusterCert(&ccemodel.RevokeKubernetesClusterCertRequest{
 		ClusterId: mockcloud.ProdClusterID, Body: &ccemodel.CertRevokeConfigRequestBody{UserId: &bob},
 	})
 	// The CCE body carries errorCode CCE.01403001 and error_code CCE_CM.0003;
