@@ -27,29 +27,26 @@ type badInput struct {
 	attr string
 }
 
-// str makes config variables from name/value pairs.
-func str(kv ...string) config.Variables { return vars(kv...) }
-
 // The bad-input catalogue: every object and the provider block, each invalid
 // configuration failing at plan time (PlanOnly) with its message on its
 // argument, and the mock seeing no write.
 func TestAccBadInputCatalogue(t *testing.T) {
-	prod := func(*accEnv) config.Variables { return str("cluster_id", mockcloud.ProdClusterID) }
+	prod := func(*accEnv) config.Variables { return vars("cluster_id", mockcloud.ProdClusterID) }
 	cluster := func(id string) func(*accEnv) config.Variables {
-		return func(*accEnv) config.Variables { return str("cluster_id", id) }
+		return func(*accEnv) config.Variables { return vars("cluster_id", id) }
 	}
 	lineOf := func(id, version, platform, legacy string) func(*accEnv) config.Variables {
 		return func(e *accEnv) config.Variables {
 			cid := "c0000000-0000-4000-8000-0000000000" + id
 			e.cloud.PutCluster(mockcloud.Cluster{ID: cid, Name: "line-" + id, Phase: "Available",
 				Version: version, PlatformVersion: platform, LegacyVersion: legacy})
-			return str("cluster_id", cid)
+			return vars("cluster_id", cid)
 		}
 	}
 	inPhase := func(phase string) func(*accEnv) config.Variables {
 		return func(e *accEnv) config.Variables {
 			e.cloud.SetClusterPhase(mockcloud.ProdClusterID, phase)
-			return str("cluster_id", mockcloud.ProdClusterID)
+			return vars("cluster_id", mockcloud.ProdClusterID)
 		}
 	}
 	asAlice := func(next func(*accEnv) config.Variables) func(*accEnv) config.Variables {
@@ -78,7 +75,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			return nil
 		}
 	}
-	bob := str("user_id", mockcloud.BobUserID)
+	bob := vars("user_id", mockcloud.BobUserID)
 	soon := time.Now().Add(5 * time.Minute).UTC().Format(time.RFC3339)
 	days := func(d int) config.Variables { return config.Variables{"duration_days": config.IntegerVariable(d)} }
 	number := func(name string, n int) config.Variables { return config.Variables{name: config.IntegerVariable(n)} }
@@ -90,9 +87,9 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	const eph, fn = "cluster_credential_ephemeral_bad.tf", "function_bad.tf"
 	tests := []badInput{
 		// The provider block.
-		{"cloud with scheme", prov, str("cloud", "https://myhuaweicloud.com"), nil,
+		{"cloud with scheme", prov, vars("cloud", "https://myhuaweicloud.com"), nil,
 			"Invalid cloud domain", `cloud = "https://myhuaweicloud.com" is not a domain suffix`, "cloud"},
-		{"cloud in capitals", prov, str("cloud", "OTC"), nil, "Invalid cloud domain", `cloud = "OTC" is not a domain suffix`, "cloud"},
+		{"cloud in capitals", prov, vars("cloud", "OTC"), nil, "Invalid cloud domain", `cloud = "OTC" is not a domain suffix`, "cloud"},
 		{"endpoint not a URL", prov, endpoints("iam", "iam.example.com"), nil,
 			// The value comes from a variable, so the CLI can only quote the provider block.
 			"Invalid endpoint URL", `endpoints.iam = "iam.example.com" is not an absolute URL`, ""},
@@ -101,15 +98,15 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"too many retries", prov, number("max_retries", 99), nil, "Invalid Attribute Value", `max_retries value must be between 0 and 20, got: 99`, "max_retries"},
 		{"negative retries", prov, number("max_retries", -1), nil, "Invalid Attribute Value", `got: -1`, "max_retries"},
 		{"negative rate limit", prov, number("rate_limit", -1), nil, "Invalid Attribute Value", `rate_limit value must be at least 0`, "rate_limit"},
-		{"empty project", prov, str("project_id", ""), nil, "Invalid Attribute Value Length", `project_id string length must be at least 1`, "project_id"},
-		{"missing CA file", prov, str("cacert_file", "/nonexistent/ca.pem"), nil, "Cannot read cacert_file", `"/nonexistent/ca.pem"`, "cacert_file"},
-		{"CA file without certificate", prov, str("cacert_file", "testdata/provider_block.tf"), nil,
+		{"empty project", prov, vars("project_id", ""), nil, "Invalid Attribute Value Length", `project_id string length must be at least 1`, "project_id"},
+		{"missing CA file", prov, vars("cacert_file", "/nonexistent/ca.pem"), nil, "Cannot read cacert_file", `"/nonexistent/ca.pem"`, "cacert_file"},
+		{"CA file without certificate", prov, vars("cacert_file", "testdata/provider_block.tf"), nil,
 			"cacert_file holds no certificate", `contains no PEM block of type CERTIFICATE`, "cacert_file"},
-		{"access key without secret", prov, str("access_key", "AKONLY"), noCredentials(),
+		{"access key without secret", prov, vars("access_key", "AKONLY"), noCredentials(),
 			"Incomplete credentials", `access_key is set.*secret_key is missing.*HW_SECRET_KEY`, "secret_key"},
-		{"security token without keys", prov, str("security_token", "tok", "auth_token", "x"), noCredentials(),
+		{"security token without keys", prov, vars("security_token", "tok", "auth_token", "x"), noCredentials(),
 			"Security token without an access key", `temporary access key pair`, "security_token"},
-		{"keys and token", prov, str("auth_token", "x"), nil, "More than one way to sign in", `an access key pair and a token`, "auth_token"},
+		{"keys and token", prov, vars("auth_token", "x"), nil, "More than one way to sign in", `an access key pair and a token`, "auth_token"},
 		{"password without account", prov, nil, noCredentials("HW_USER_NAME", "alice", "HW_PASSWORD", "p"),
 			"Incomplete credentials", `domain_name is missing.*HW_DOMAIN_NAME`, ""},
 		{"no credentials", prov, nil, noCredentials(), "No credentials", `HW_ACCESS_KEY.*HW_AUTH_TOKEN`, "access_key"},
@@ -117,27 +114,27 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			"Invalid environment variable", `HW_MAX_RETRIES="many" is not a whole number`, "max_retries"},
 
 		// cce_credential_revocation.
-		{"both user and agency", rev, str("user_id", mockcloud.BobUserID, "agency_id", mockcloud.OpsAgencyID), prod,
+		{"both user and agency", rev, vars("user_id", mockcloud.BobUserID, "agency_id", mockcloud.OpsAgencyID), prod,
 			"One identity per revocation", `user_id and agency_id are set.*one resource per identity`, "agency_id"},
 		{"no applicant", rev, nil, prod, "Whose credential\\?", `None of user_id, agency_id and other_id is set`, "user_id"},
-		{"wrong confirmation", rev, str("user_id", mockcloud.BobUserID, "confirmation", "yes"), prod,
+		{"wrong confirmation", rev, vars("user_id", mockcloud.BobUserID, "confirmation", "yes"), prod,
 			"Revocation not confirmed", `confirmation = "yes", but it must be exactly "REVOKE"`, "confirmation"},
-		{"lowercase revoke", rev, str("user_id", mockcloud.BobUserID, "confirmation", "revoke"), prod,
+		{"lowercase revoke", rev, vars("user_id", mockcloud.BobUserID, "confirmation", "revoke"), prod,
 			"Revocation not confirmed", `confirmation = "revoke".*in capitals`, "confirmation"},
-		{"uppercase user ID", rev, str("user_id", "B0B00000000000000000000000000003"), prod, "Invalid ID",
+		{"uppercase user ID", rev, vars("user_id", "B0B00000000000000000000000000003"), prod, "Invalid ID",
 			`user_id = "B0B00000000000000000000000000003" is not valid: an IAM ID is 32 lowercase hexadecimal`, "user_id"},
-		{"short agency ID", rev, str("agency_id", "a9e0001"), prod, "Invalid ID", `agency_id = "a9e0001" is not valid`, "agency_id"},
-		{"name instead of other ID", rev, str("other_id", "erin.former"), prod, "Invalid ID",
+		{"short agency ID", rev, vars("agency_id", "a9e0001"), prod, "Invalid ID", `agency_id = "a9e0001" is not valid`, "agency_id"},
+		{"name instead of other ID", rev, vars("other_id", "erin.former"), prod, "Invalid ID",
 			`other_id = "erin.former" is not valid.*certificate_applicant_id`, "other_id"},
 		{"cluster name instead of ID", rev, bob, cluster("prod"), "Invalid ID",
 			`cluster_id = "prod" is not valid: a CCE cluster ID is a lowercase UUID`, "cluster_id"},
-		{"other_id_type unknown", rev, str("other_id", mockcloud.ErinUserID, "other_id_type", "group"), prod,
+		{"other_id_type unknown", rev, vars("other_id", mockcloud.ErinUserID, "other_id_type", "group"), prod,
 			"Invalid Attribute Value Match", `other_id_type value must be one of: \["user" "agency"\], got: "group"`, "other_id_type"},
-		{"other_id_type with user_id", rev, str("user_id", mockcloud.BobUserID, "other_id_type", "agency"), prod,
+		{"other_id_type with user_id", rev, vars("user_id", mockcloud.BobUserID, "other_id_type", "agency"), prod,
 			"Invalid Attribute Combination", `other_id_type.*user_id`, "other_id_type"},
-		{"unknown user", rev, str("user_id", "00000000000000000000000000000bad"), prod,
+		{"unknown user", rev, vars("user_id", "00000000000000000000000000000bad"), prod,
 			"No such user", `IAM has no user with this ID.*other_id = "00000000000000000000000000000bad"`, "user_id"},
-		{"unknown agency", rev, str("agency_id", "00000000000000000000000000000bad"), prod,
+		{"unknown agency", rev, vars("agency_id", "00000000000000000000000000000bad"), prod,
 			"No such agency", `other_id_type = "agency"`, "agency_id"},
 		{"unknown cluster", rev, bob, cluster("00000000-0000-4000-8000-000000000000"),
 			"Cluster not found", `HTTP 404, code CCE.01404001`, "cluster_id"},
@@ -159,11 +156,11 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"cluster in error", rev, bob, inPhase("Error"), "Cluster cannot accept a revocation", `is Error`, "cluster_id"},
 		{"plain user revoking another", rev, bob, asAlice(prod),
 			"Not allowed to revoke this credential", `signed in as alice.*not a member of the admin group`, "user_id"},
-		{"plain user revoking an agency", rev, str("agency_id", mockcloud.OpsAgencyID), asAlice(prod),
+		{"plain user revoking an agency", rev, vars("agency_id", mockcloud.OpsAgencyID), asAlice(prod),
 			"Not allowed to revoke this credential", `agency_id = "a9e00000000000000000000000000011" is someone else`, "agency_id"},
 
 		// cce_certificate_applicants.
-		{"bad regex", app, str("name_regex", "("), nil, "Invalid regular expression",
+		{"bad regex", app, vars("name_regex", "("), nil, "Invalid regular expression",
 			`name_regex = "\(" is not a valid regular expression.*RE2`, "name_regex"},
 		{"days are no unit", app, config.Variables{"include_deleted": config.BoolVariable(true), "deleted_within": config.StringVariable("8d")}, nil,
 			"Invalid duration", `deleted_within = "8d" is not a duration.*write 48h for two days`, "deleted_within"},
@@ -175,8 +172,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			"Invalid Attribute Value Match", `value must be one of: \["user" "agency"\], got: "group"`, "types"},
 		{"repeated type", app, config.Variables{"types": config.ListVariable(config.StringVariable("user"), config.StringVariable("user"))}, nil,
 			"Duplicate List Value", `types.*duplicate`, "types"},
-		{"applicants on a cluster name", app, str("cluster_id", "prod"), nil, "Invalid ID", `cluster_id = "prod"`, "cluster_id"},
-		{"applicants on an unknown cluster", app, str("cluster_id", "00000000-0000-4000-8000-000000000000"), nil,
+		{"applicants on a cluster name", app, vars("cluster_id", "prod"), nil, "Invalid ID", `cluster_id = "prod"`, "cluster_id"},
+		{"applicants on an unknown cluster", app, vars("cluster_id", "00000000-0000-4000-8000-000000000000"), nil,
 			"Cluster not found", `HTTP 404, code CCE.01404001`, "cluster_id"},
 		{"no IAM permission for users", app, nil, asAlice(nil),
 			"Cannot list IAM users", `not allowed.*IAM ReadOnlyAccess.*HTTP 403`, ""},
@@ -192,9 +189,9 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"zero days", cred, days(0), prod, "Invalid lifetime", `duration_days = 0: value must be from 1 to 1827 days, or -1`, "duration_days"},
 		{"too many days", cred, days(1828), prod, "Invalid lifetime", `duration_days = 1828`, "duration_days"},
 		{"minus two days", cred, days(-2), prod, "Invalid lifetime", `duration_days = -2`, "duration_days"},
-		{"not a time", cred, str("expire_at", "tomorrow"), prod, "Invalid time", `expire_at = "tomorrow" is not an RFC 3339 time`, "expire_at"},
-		{"expiry too soon", cred, str("expire_at", soon), prod, "Expiry out of range", `between 15 minutes and 5 years from now`, "expire_at"},
-		{"expiry too late", cred, str("expire_at", "2099-01-01T00:00:00Z"), prod, "Expiry out of range", `5 years`, "expire_at"},
+		{"not a time", cred, vars("expire_at", "tomorrow"), prod, "Invalid time", `expire_at = "tomorrow" is not an RFC 3339 time`, "expire_at"},
+		{"expiry too soon", cred, vars("expire_at", soon), prod, "Expiry out of range", `between 15 minutes and 5 years from now`, "expire_at"},
+		{"expiry too late", cred, vars("expire_at", "2099-01-01T00:00:00Z"), prod, "Expiry out of range", `5 years`, "expire_at"},
 		{"rotation longer than the lifetime", cred, config.Variables{"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable("48h")}, prod,
 			"rotate_before is not shorter than the lifetime", `"48h".*1 day.*every plan would replace`, "rotate_before"},
 		{"credential for an unknown cluster", cred, days(1), cluster("00000000-0000-4000-8000-000000000000"),
@@ -208,8 +205,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"ephemeral on a cluster name", eph, days(1), cluster("prod"), "Invalid ID", `cluster_id = "prod"`, "cluster_id"},
 
 		// The certificate_applicant_id function (Terraform 1.8+, OpenTofu 1.7+): errors name the argument.
-		{"function on empty text", fn, str("text", ""), nil, `Invalid value for "text" parameter`, `empty`, ""},
-		{"function on a private key", fn, str("text", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"), nil,
+		{"function on empty text", fn, vars("text", ""), nil, `Invalid value for "text" parameter`, `empty`, ""},
+		{"function on a private key", fn, vars("text", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"), nil,
 			`Invalid value for "text" parameter`, `private key`, ""},
 	}
 	if len(tests) < 40 {

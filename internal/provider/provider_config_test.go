@@ -7,8 +7,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -128,12 +129,62 @@ func TestProvider_insecureWarns(t *testing.T) {
 	}
 }
 
+// Every attribute, block and function parameter of every object has a
+// description: the docs are generated from them.
 func TestProvider_schemaDescriptions(t *testing.T) {
-	var resp provider.SchemaResponse
-	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
-	for name, a := range resp.Schema.Attributes {
-		if a.GetMarkdownDescription() == "" {
-			t.Errorf("attribute %s has no description", name)
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check func(where string, b *tfprotov6.SchemaBlock)
+	check = func(where string, b *tfprotov6.SchemaBlock) {
+		for _, a := range b.Attributes {
+			if a.Description == "" {
+				t.Errorf("%s: attribute %s has no description", where, a.Name)
+			}
+			if a.NestedType != nil {
+				for _, n := range a.NestedType.Attributes {
+					if n.Description == "" {
+						t.Errorf("%s: attribute %s.%s has no description", where, a.Name, n.Name)
+					}
+				}
+			}
+		}
+		for _, nb := range b.BlockTypes {
+			check(where+"."+nb.TypeName, nb.Block)
+		}
+	}
+	schemas := map[string]*tfprotov6.Schema{"provider": resp.Provider}
+	for name, sch := range resp.ResourceSchemas {
+		schemas["resource "+name] = sch
+	}
+	for name, sch := range resp.DataSourceSchemas {
+		schemas["data source "+name] = sch
+	}
+	for name, sch := range resp.EphemeralResourceSchemas {
+		schemas["ephemeral resource "+name] = sch
+	}
+	if len(schemas) != 6 {
+		t.Errorf("want the provider and 5 objects, got %d schemas", len(schemas))
+	}
+	for where, sch := range schemas {
+		if where != "provider" && sch.Block.Description == "" {
+			t.Errorf("%s has no description", where)
+		}
+		check(where, sch.Block)
+	}
+	for name, f := range resp.Functions {
+		if f.Summary == "" || f.Description == "" {
+			t.Errorf("function %s has no summary or description", name)
+		}
+		for _, p := range f.Parameters {
+			if p.Description == "" {
+				t.Errorf("function %s: parameter %s has no description", name, p.Name)
+			}
 		}
 	}
 }
