@@ -37,6 +37,14 @@ type Client struct {
 	agencyDir   memo[map[string]Agency]
 	usersByID   memo[*User]
 	agencyByID  memo[*Agency]
+
+	// Facts for prerequisite checks, shared with other processes through
+	// the fact cache (nil when off): see facts.go.
+	facts          *factCache
+	recentClusters memo[*Cluster]
+	recentCaller   memo[*Identity]
+	recentUsers    memo[*User]
+	recentAgencies memo[*Agency]
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -50,6 +58,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: rc, now: time.Now}
+	c.facts = newFactCache(rc, time.Now)
 	if rc.RateLimit > 0 {
 		burst := int(rc.RateLimit)
 		if burst < 1 {

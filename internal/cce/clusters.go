@@ -147,10 +147,11 @@ func (c *Client) CachedCluster(ctx context.Context, clusterID string) (*Cluster,
 	return &cp, nil
 }
 
-// ForgetCluster drops a cluster from the cache (e.g. after waiting for a
-// phase change).
+// ForgetCluster drops a cluster from this process's caches (e.g. after
+// waiting for a phase change).
 func (c *Client) ForgetCluster(clusterID string) {
 	c.clusters.forget(clusterID)
+	c.recentClusters.forget(clusterID)
 }
 
 // versionResult is a cached upgradeinfo answer.

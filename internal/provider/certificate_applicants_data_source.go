@@ -110,7 +110,7 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 				Optional: true,
 				MarkdownDescription: "How far back to look for deletions, as a duration such as `72h`. Default and " +
 					"maximum `168h`: CTS keeps only the last 7 days of traces. Only used with `include_deleted`.",
-				Validators: []validator.String{durationWithin{max: ctsWindow}},
+				Validators: []validator.String{durationWithin{max: ctsWindow, why: "CTS keeps only the last 7 days of traces, so older deletions cannot be found."}},
 			},
 			"cluster_id": schema.StringAttribute{
 				Optional: true,

@@ -73,7 +73,7 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			Optional: true,
 			MarkdownDescription: "Plan a replacement (a fresh credential) once the current one expires within this " +
 				"duration, e.g. `720h`. Changing it alone changes nothing remotely.",
-			Validators: []validator.String{durationWithin{max: maxCredentialAhead}},
+			Validators: []validator.String{durationWithin{max: maxCredentialAhead, why: "It is compared with the credential's lifetime, which is at most 5 years."}},
 		},
 	}
 	for name, o := range credentialOutputAttrs {

@@ -265,13 +265,16 @@ type checked struct {
 	name    string
 	caller  *cce.Identity
 	wait    bool // the cluster is in a transitional phase: Create must wait
+	waited  bool // Create waited for it
 }
 
 // check runs every prerequisite whose inputs are known, adding
 // attribute-scoped diagnostics. It is shared by ModifyPlan and Create, and it
-// goes through the client's per-process caches, so N revocations on C clusters
-// cost C cluster reads. The cluster, the caller and the applicant are looked
-// up at the same time: on a cold cache these are sequential round trips.
+// goes through the client's Recent* lookups: per process, N revocations on C
+// clusters cost C cluster reads, and facts a plan recorded moments before
+// (check_cache_ttl) cost none, so the apply of that plan sends only its
+// revocations. The cluster, the caller and the applicant are looked up at the
+// same time: on a cold cache these are sequential round trips.
 func (r *credentialRevocationResource) check(ctx context.Context, m credentialRevocationModel, a applicant, known bool, diags *diagsT) checked {
 	var (
 		c                            checked
@@ -283,7 +286,7 @@ func (r *credentialRevocationResource) check(ctx context.Context, m credentialRe
 		wg.Go(func() { c.cluster, c.version, c.wait = r.checkCluster(ctx, m.ClusterID.ValueString(), &clusterDiags) })
 	}
 	if known {
-		wg.Go(func() { c.caller, callerErr = r.client.WhoAmI(ctx) })
+		wg.Go(func() { c.caller, callerErr = r.client.RecentIdentity(ctx) })
 		wg.Go(func() { c.name = r.checkApplicant(ctx, a, &applicantDiags) })
 	}
 	wg.Wait()
@@ -309,7 +312,7 @@ func (r *credentialRevocationResource) check(ctx context.Context, m credentialRe
 }
 
 func (r *credentialRevocationResource) checkCluster(ctx context.Context, id string, diags *diagsT) (*cce.Cluster, string, bool) {
-	cl, err := r.client.CachedCluster(ctx, id)
+	cl, err := r.client.RecentCluster(ctx, id)
 	if cce.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("cluster_id"), "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
 			"cluster_id = %q: no such cluster in this project and region. Check the ID on the cluster's overview "+
@@ -386,12 +389,12 @@ func (r *credentialRevocationResource) checkApplicant(ctx context.Context, a app
 	)
 	if a.kind == kindUser {
 		var u *cce.User
-		if u, err = r.client.LookupUser(ctx, a.id); err == nil {
+		if u, err = r.client.RecentUser(ctx, a.id); err == nil {
 			name = u.Name
 		}
 	} else {
 		var ag *cce.Agency
-		if ag, err = r.client.LookupAgency(ctx, a.id); err == nil {
+		if ag, err = r.client.RecentAgency(ctx, a.id); err == nil {
 			name = ag.Name
 		}
 	}
@@ -433,21 +436,32 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	defer cancel()
 
 	a, _ := applicantOf(plan)
-	// Checks skipped at plan (unknown values) or stale since (a saved plan) run
-	// again here; the caches make the repeated ones free. Warnings were shown
-	// at plan time, so only errors are kept.
-	var checks diagsT
-	c := r.check(ctx, plan, a, true, &checks)
-	if c.wait {
-		c.cluster, c.version = r.waitAvailable(ctx, plan.ClusterID.ValueString(), timeout, &checks)
-	}
-	resp.Diagnostics.Append(checks.Errors()...)
-	if resp.Diagnostics.HasError() {
+	// Checks skipped at plan (unknown values) run here; the others are free
+	// (this process's or a recent plan's facts). Warnings were shown at plan
+	// time, so only errors are kept.
+	c, ok := r.checkForCreate(ctx, plan, a, timeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-
 	tflog.Info(ctx, "revoking credential", map[string]any{"cluster_id": c.cluster.ID, "applicant": a.describe()})
-	if err := r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api()); err != nil {
+	err := r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api())
+	if err != nil && refusedByAPI(err) {
+		// The checks may have used facts that went stale since they were
+		// learned: look again, live, before blaming CCE. A cluster that became
+		// busy is waited for; anything the checks now find is the clearer
+		// explanation of the refusal.
+		r.client.ForgetRecent(c.cluster.ID)
+		var recheck diagsT
+		if c, ok = r.checkForCreate(ctx, plan, a, timeout, &recheck); !ok || c.waited {
+			resp.Diagnostics.Append(recheck...)
+			if !ok {
+				return
+			}
+			tflog.Info(ctx, "revoking credential after waiting", map[string]any{"cluster_id": c.cluster.ID, "applicant": a.describe()})
+			err = r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api())
+		}
+	}
+	if err != nil {
 		outcome := "CCE refused to revoke the credentials of %s on cluster %q; nothing was changed."
 		if !refusedByAPI(err) {
 			outcome = "Revoking the credentials of %s on cluster %q failed even after retries, and CCE's answer " +
@@ -467,6 +481,19 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	plan.RevokedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	plan.RevokedBy = types.StringValue(c.caller.UserID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// checkForCreate runs the checks for Create and waits while the cluster is
+// busy. Only errors are added to diags; ok is false when there was one.
+func (r *credentialRevocationResource) checkForCreate(ctx context.Context, plan credentialRevocationModel, a applicant, timeout time.Duration, diags *diagsT) (checked, bool) {
+	var checks diagsT
+	c := r.check(ctx, plan, a, true, &checks)
+	if c.wait && !checks.HasError() {
+		c.cluster, c.version = r.waitAvailable(ctx, plan.ClusterID.ValueString(), timeout, &checks)
+		c.waited = true
+	}
+	diags.Append(checks.Errors()...)
+	return c, !checks.HasError()
 }
 
 // waitAvailable polls the cluster (uncached) with backoff until it is

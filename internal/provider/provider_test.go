@@ -50,6 +50,8 @@ func newAccEnv(t *testing.T, opts ...mockcloud.Option) *accEnv {
 		"HW_CACERT_FILE":  ca,
 		// Fast retries keep failure tests short; the schema's default is 5.
 		"HW_MAX_RETRIES": "2",
+		// Recorded checks stay within the test (the default is the user's cache).
+		"HW_CCE_CHECK_CACHE_DIR": t.TempDir(),
 	}}
 	return e.signIn(mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
 }

@@ -73,10 +73,18 @@ func (validRegex) ValidateString(_ context.Context, req validator.StringRequest,
 	}
 }
 
-// durationWithin accepts a positive Go duration no longer than max.
-type durationWithin struct{ max time.Duration }
+// durationWithin accepts a Go duration greater than 0 (or 0 itself, meaning
+// off, when zeroOK) and at most max; why explains the bound.
+type durationWithin struct {
+	max    time.Duration
+	zeroOK bool
+	why    string
+}
 
 func (v durationWithin) Description(context.Context) string {
+	if v.zeroOK {
+		return fmt.Sprintf("value must be a duration such as 5m, from 0s (off) to %s", shortDuration(v.max))
+	}
 	return fmt.Sprintf("value must be a duration such as 72h, greater than 0 and at most %s", shortDuration(v.max))
 }
 
@@ -86,18 +94,30 @@ func (v durationWithin) ValidateString(ctx context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	raw := req.ConfigValue.ValueString()
+	if msg := v.check(req.Path.String(), req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.title(req.ConfigValue.ValueString()), msg)
+	}
+}
+
+// title is the summary of the error check reports for raw.
+func (v durationWithin) title(raw string) string {
+	if _, err := time.ParseDuration(raw); err != nil {
+		return "Invalid duration"
+	}
+	return "Duration out of range"
+}
+
+// check explains what is wrong with raw as the value of name ("" if nothing).
+func (v durationWithin) check(name, raw string) string {
 	d, err := time.ParseDuration(raw)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s = %q is not a duration: %s. Use hours, minutes or seconds, e.g. \"72h\" or \"90m\" "+
-				"(days are not a unit: write 48h for two days).", req.Path, raw, v.Description(ctx)))
-	case d <= 0 || d > v.max:
-		resp.Diagnostics.AddAttributeError(req.Path, "Duration out of range",
-			fmt.Sprintf("%s = %q is out of range: %s. CTS keeps only the last 7 days of traces, so older "+
-				"deletions cannot be found.", req.Path, raw, v.Description(ctx)))
+		return fmt.Sprintf("%s = %q is not a duration: %s. Use hours, minutes or seconds, e.g. \"72h\" or \"90m\" "+
+			"(days are not a unit: write 48h for two days).", name, raw, v.Description(context.Background()))
+	case d < 0 || (d == 0 && !v.zeroOK) || d > v.max:
+		return fmt.Sprintf("%s = %q is out of range: %s. %s", name, raw, v.Description(context.Background()), v.why)
 	}
+	return ""
 }
 
 // shortDuration prints 168h0m0s as 168h.
