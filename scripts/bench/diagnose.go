@@ -23,14 +23,17 @@ func logEnv(path string) []string {
 }
 
 // diagnoseMisses re-runs each missed timing target once with logging and
-// summarises where the time went. One profile per CLI and kind of target.
-func (b *bench) diagnoseMisses() {
+// summarises where the time went. One profile per CLI and kind of target. It
+// returns the missed timing targets.
+func (b *bench) diagnoseMisses() []target {
 	done := map[string]bool{}
+	var missed []target
 	for _, t := range b.evalTargets() {
 		if t.Result != "MISS" || t.diagKind == "" || done[t.diagCLI+t.diagKind] {
 			continue
 		}
 		done[t.diagCLI+t.diagKind] = true
+		missed = append(missed, t)
 		var cli cliInfo
 		for _, c := range b.clis {
 			if c.Name == t.diagCLI {
@@ -44,6 +47,7 @@ func (b *bench) diagnoseMisses() {
 		}
 		b.diags = append(b.diags, diagnosis{Text: fmt.Sprintf("#### %s\n\n%s\n", t.Name, text)})
 	}
+	return missed
 }
 
 // profile runs the command behind a target once with logs and summarises them.
@@ -65,7 +69,10 @@ func (b *bench) profile(cli cliInfo, t target) (string, error) {
 		return "", err
 	}
 	defer m.stop()
-	env := append(slices.Clone(b.baseEnv), m.env...)
+	env, err := withCacheDir(append(slices.Clone(b.baseEnv), m.env...), dir)
+	if err != nil {
+		return "", err
+	}
 	logPath := filepath.Join(dir, "tf.log")
 	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
 	var p phase

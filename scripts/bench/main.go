@@ -9,16 +9,25 @@
 // mock's requests per route, samples the provider's peak memory, and writes
 // BENCHMARKS.md and benchmarks/chart.svg.
 //
+// Each missed timing target is run once more with TRACE logs. Each missed
+// timing target and, always, the latency case of the smallest N over the most
+// clusters are run once more with a provider built with -tags pprof
+// (main_pprof.go). The report summarises the logs and the CPU and block
+// profiles.
+//
 // Usage (from the repository root):
 //
 //	go run ./scripts/bench            full run: N in {10,100,1000}, 3 rounds
 //	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round
+//	go run ./scripts/bench -pprof-only -clis terraform -n 10 -report /tmp/pprof.md
+//	                                  only the pprof summary of that case
 //
 // Only the standard library is used.
 package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -56,6 +65,8 @@ type options struct {
 	oneRuns     int
 	parallelism int
 	latency     time.Duration
+	latPairs    int // at least this many (0 ms, latency) apply pairs for N ≤ latPairsMaxN
+	pprofOnly   bool
 	report      string
 	chart       string
 	keep        bool
@@ -76,6 +87,7 @@ type bench struct {
 	opt      options
 	work     string
 	provider string // provider binary
+	rcPprof  string // dev.tfrc of the profiling build (-tags pprof)
 	mockBin  string
 	rc       string // dev.tfrc
 	baseEnv  []string
@@ -88,6 +100,7 @@ type bench struct {
 	one      []oneResult
 	samples  []*sample
 	diags    []diagnosis
+	pprofs   []diagnosis
 	started  time.Time
 	finished time.Time
 	command  string
@@ -125,6 +138,10 @@ func parseOptions() (options, error) {
 	fs.IntVar(&o.oneRuns, "one-runs", 5, "runs of validate / plan of one resource")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "-parallelism of plan and apply")
 	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "per-request latency of the slow mode")
+	fs.IntVar(&o.latPairs, "latency-pairs", 9, fmt.Sprintf("for N ≤ %d, at least this many alternated (0 ms, latency) "+
+		"apply pairs for the latency target: extra pairs after the rounds", latPairsMaxN))
+	fs.BoolVar(&o.pprofOnly, "pprof-only", false, "only profile (pprof) the latency case of the smallest N for each CLI "+
+		"and write that summary to -report (no chart)")
 	fs.StringVar(&o.report, "report", "BENCHMARKS.md", "report path, relative to -root")
 	fs.StringVar(&o.chart, "chart", "benchmarks/chart.svg", "chart path, relative to -root")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (configs, CLI output, mock logs)")
@@ -161,6 +178,16 @@ func parseOptions() (options, error) {
 		}
 	}
 	o.clis = strings.Split(*clis, ",")
+	if o.pprofOnly {
+		reportSet := false
+		fs.Visit(func(f *flag.Flag) { reportSet = reportSet || f.Name == "report" })
+		if !reportSet {
+			return o, errors.New("-pprof-only writes only a profile summary: name its file with -report")
+		}
+	}
+	if o.latPairs < 0 {
+		return o, errors.New("-latency-pairs must not be negative")
+	}
 	if o.root, err = filepath.Abs(o.root); err != nil {
 		return o, err
 	}
@@ -180,7 +207,11 @@ func run() error {
 	if opt.quick {
 		b.command = "BENCH_QUICK=1 make bench"
 	}
-	b.command += "  (= go run ./scripts/bench" + strings.Join(append([]string{""}, os.Args[1:]...), " ") + ")"
+	args := strings.Join(append([]string{""}, os.Args[1:]...), " ")
+	b.command += "  (= go run ./scripts/bench" + args + ")"
+	if opt.pprofOnly {
+		b.command = "go run ./scripts/bench" + args
+	}
 	b.work, err = os.MkdirTemp("", "cce-bench-")
 	if err != nil {
 		return err
@@ -194,6 +225,15 @@ func run() error {
 	if err := b.setup(); err != nil {
 		return err
 	}
+	if opt.pprofOnly {
+		b.runPprof(nil)
+		b.finished = time.Now()
+		if err := b.writePprofReport(); err != nil {
+			return err
+		}
+		logf("done in %s: %s", b.finished.Sub(b.started).Round(time.Second), b.inRoot(opt.report))
+		return nil
+	}
 	if err := b.runGoBench(); err != nil {
 		return err
 	}
@@ -205,7 +245,7 @@ func run() error {
 	if err := b.runMatrix(); err != nil {
 		return err
 	}
-	b.diagnoseMisses()
+	b.runPprof(b.diagnoseMisses())
 	b.finished = time.Now()
 	end := readMachine(false)
 	b.machine.LoadEnd = end.LoadStart
@@ -277,9 +317,14 @@ func (b *bench) setup() error {
 	binDir := filepath.Join(b.work, "bin")
 	b.provider = filepath.Join(binDir, "terraform-provider-cce")
 	b.mockBin = filepath.Join(b.work, "cce-mockcloud")
-	logf("building the provider (flags of `make build`) and the mock cloud")
-	if _, err := output(root, nil, "go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=bench",
-		"-o", b.provider, "."); err != nil {
+	logf("building the provider (flags of `make build`), its profiling build (-tags %s) and the mock cloud", pprofTag)
+	buildArgs := []string{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench"}
+	if _, err := output(root, nil, "go", append(buildArgs, "-o", b.provider, ".")...); err != nil {
+		return err
+	}
+	pprofDir := filepath.Join(b.work, "bin-pprof")
+	if _, err := output(root, nil, "go", append(buildArgs, "-tags", pprofTag, "-o",
+		filepath.Join(pprofDir, "terraform-provider-cce"), ".")...); err != nil {
 		return err
 	}
 	st, err := os.Stat(b.provider)
@@ -301,9 +346,11 @@ func (b *bench) setup() error {
 	}
 
 	b.rc = filepath.Join(b.work, "dev.tfrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n", binDir)
-	if err := os.WriteFile(b.rc, []byte(rc), 0o600); err != nil {
-		return err
+	b.rcPprof = filepath.Join(b.work, "dev-pprof.tfrc")
+	for rcPath, dir := range map[string]string{b.rc: binDir, b.rcPprof: pprofDir} {
+		if err := os.WriteFile(rcPath, []byte(devOverrides(dir)), 0o600); err != nil {
+			return err
+		}
 	}
 	home := filepath.Join(b.work, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
@@ -315,6 +362,11 @@ func (b *bench) setup() error {
 		b.baseEnv = append(b.baseEnv, "TMPDIR="+t)
 	}
 	return nil
+}
+
+// devOverrides is a CLI configuration that takes the provider from dir.
+func devOverrides(dir string) string {
+	return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n", dir)
 }
 
 // goBenchCmd is the Go benchmark command, as printed in the report.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,8 +39,20 @@ func medianF(fs []float64) float64 {
 // secs formats a duration in seconds.
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
-// filter returns the successful samples that match.
+// filter returns the successful samples of the rounds that match (not the
+// extra latency pairs).
 func (b *bench) filter(cli, kind string, n, c int, lat time.Duration) []*sample {
+	var out []*sample
+	for _, s := range b.latFilter(cli, kind, n, c, lat) {
+		if !s.LatPair {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// latFilter is filter including the extra latency pairs.
+func (b *bench) latFilter(cli, kind string, n, c int, lat time.Duration) []*sample {
 	var out []*sample
 	for _, s := range b.samples {
 		if s.CLI == cli && s.Kind == kind && s.N == n && s.ok() && s.Latency == lat && (kind == kindBaseline || s.C == c) {
@@ -81,17 +94,32 @@ func (b *bench) pairRatios(cli string, n, c int, apply bool) []float64 {
 }
 
 // latencyExtras are the apply time of the latency sample minus that of the
-// zero-latency sample with the same C in the same round.
+// zero-latency sample with the same C in the same round or extra pair; the
+// target is their median.
 func (b *bench) latencyExtras(cli string, n, c int) []time.Duration {
+	return pairDiffs(b.latFilter(cli, kindOurs, n, c, b.opt.latency), b.latFilter(cli, kindOurs, n, c, 0))
+}
+
+// pairDiffs are, for each slow sample, its apply time minus that of the fast
+// sample of the same round (or extra pair), in the slow samples' order.
+func pairDiffs(slow, fast []*sample) []time.Duration {
 	var out []time.Duration
-	for _, l := range b.filter(cli, kindOurs, n, c, b.opt.latency) {
-		for _, z := range b.filter(cli, kindOurs, n, c, 0) {
-			if z.Round == l.Round {
+	for _, l := range slow {
+		for _, z := range fast {
+			if z.Round == l.Round && z.LatPair == l.LatPair {
 				out = append(out, l.Apply.Wall-z.Apply.Wall)
 			}
 		}
 	}
 	return out
+}
+
+// spread formats the smallest and largest of durations.
+func spread(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s to %s", secs(slices.Min(ds)), secs(slices.Max(ds)))
 }
 
 // target is one evaluated goal of the issue.
@@ -241,9 +269,9 @@ func (b *bench) evalTargets() []target {
 				} else {
 					m := median(extra)
 					t.Result = passIf(m <= bound)
-					t.Detail = fmt.Sprintf("median extra %s over %d rounds (apply %s vs %s)", secs(m), len(extra),
-						secs(median(walls(b.filter(cli.Name, kindOurs, n, cmax, b.opt.latency), true))),
-						secs(median(walls(b.filter(cli.Name, kindOurs, n, cmax, 0), true))))
+					t.Detail = fmt.Sprintf("median of %d per-pair differences %s (from %s; apply %s vs %s)", len(extra), secs(m),
+						spread(extra), secs(median(walls(b.latFilter(cli.Name, kindOurs, n, cmax, b.opt.latency), true))),
+						secs(median(walls(b.latFilter(cli.Name, kindOurs, n, cmax, 0), true))))
 				}
 				ts = append(ts, t)
 			}
@@ -320,6 +348,7 @@ func (b *bench) writeReport() error {
 			p("%s\n", d.Text)
 		}
 	}
+	b.writePprofSection(p)
 
 	p("## Plan and apply: N revocations over C clusters vs N terraform_data\n\n")
 	p("Medians of %d rounds; each round runs, in a fresh directory with fresh state and a freshly started mock, "+
@@ -353,20 +382,24 @@ func (b *bench) writeReport() error {
 
 	if b.opt.latency > 0 {
 		p("## Apply with %s per request (C=%d)\n\n", b.opt.latency, cmax)
-		p("Extra = apply at %s minus the zero-latency apply of the same round (median). The ideal is about "+
-			"N × %s / %d for the revocation POSTs, plus one round trip for each request the provider makes one "+
-			"after the other before them.\n\n", b.opt.latency, b.opt.latency, b.opt.parallelism)
-		p("| CLI | N | plan | apply | apply at 0 ms | extra | bound 1.5 × N × %s / %d |\n|---|---:|---:|---:|---:|---:|---:|\n",
+		p("Extra = the median, over pairs, of the apply at %s minus the zero-latency apply of the same pair: the "+
+			"rounds, plus for N ≤ %d extra alternated pairs (0 ms then %s, then the other way round) up to %d pairs. "+
+			"The ideal is about N × %s / %d for the revocation POSTs, plus one round trip for each request the provider "+
+			"makes one after the other before them.\n\n", b.opt.latency, latPairsMaxN, b.opt.latency, b.opt.latPairs,
 			b.opt.latency, b.opt.parallelism)
+		p("| CLI | N | pairs | plan | apply | apply at 0 ms | extra | per-pair extras | bound 1.5 × N × %s / %d |\n"+
+			"|---|---:|---:|---:|---:|---:|---:|---|---:|\n", b.opt.latency, b.opt.parallelism)
 		for _, cli := range b.clis {
 			for _, n := range b.opt.ns {
-				l := b.filter(cli.Name, kindOurs, n, cmax, b.opt.latency)
+				l := b.latFilter(cli.Name, kindOurs, n, cmax, b.opt.latency)
 				if len(l) == 0 {
 					continue
 				}
+				extra := b.latencyExtras(cli.Name, n, cmax)
 				bound := time.Duration(1.5 * float64(n) * float64(b.opt.latency) / float64(b.opt.parallelism))
-				p("| %s | %d | %s | %s | %s | %s | %s |\n", cli.Name, n, secs(median(walls(l, false))), secs(median(walls(l, true))),
-					secs(median(walls(b.filter(cli.Name, kindOurs, n, cmax, 0), true))), secs(median(b.latencyExtras(cli.Name, n, cmax))), secs(bound))
+				p("| %s | %d | %d | %s | %s | %s | %s | %s | %s |\n", cli.Name, n, len(extra), secs(median(walls(l, false))),
+					secs(median(walls(l, true))), secs(median(walls(b.latFilter(cli.Name, kindOurs, n, cmax, 0), true))),
+					secs(median(extra)), spread(extra), secs(bound))
 			}
 		}
 		p("\n")
@@ -437,23 +470,84 @@ func (b *bench) writeReport() error {
 		"each `terraform-provider-cce` child of the CLI, read from /proc every 20 ms while it runs; being a high-water " +
 		"mark, it only needs one late reading per process, and the provider is not wrapped, so timings are unchanged.\n")
 	p("- The latency mode adds %s to every request the mock serves (%s).\n", b.opt.latency, b.latMode)
+	p("- Latency target: extra = median of per-pair differences (apply at %s minus apply at 0 ms of the same pair, "+
+		"each with its own plan, directory and mock). The rounds give one pair each; for N ≤ %d, where the bound is "+
+		"about as small as the run-to-run noise, extra alternated pairs are added up to %d pairs (`-latency-pairs`). "+
+		"The extra pairs count for the latency target and its table only.\n", b.opt.latency, latPairsMaxN, b.opt.latPairs)
+	p("- Every sample (and every one-resource run) gets a fresh, empty provider cache directory (`%s`, also set as "+
+		"`%s`) in its own directory, shared by its plan and apply, as on a user's machine; nothing carries over "+
+		"between samples.\n", cacheDirEnv, cacheDirEnvAlt)
 	p("- Other jobs may share the machine: see the load averages above before comparing runs.\n\n")
 
 	p("<details><summary>Every sample</summary>\n\n| # | CLI | kind | N | C | latency | round | plan | apply | provider processes (plan/apply) | peak RSS |\n")
-	p("|---:|---|---|---:|---:|---|---:|---:|---:|---|---:|\n")
+	p("|---:|---|---|---:|---:|---|---|---:|---:|---|---:|\n")
 	for _, s := range b.samples {
 		status := ""
 		if !s.ok() {
 			status = " (failed)"
 		}
-		p("| %d | %s | %s | %d | %d | %s | %d | %s | %s%s | %d/%d | %.0f MiB |\n", s.Seq, s.CLI, s.Kind, s.N, s.C,
-			latencyLabel(s.Latency), s.Round, secs(s.Plan.Wall), secs(s.Apply.Wall), status, s.Plan.Procs, s.Apply.Procs,
+		round := strconv.Itoa(s.Round)
+		if s.LatPair {
+			round = "pair " + round
+		}
+		p("| %d | %s | %s | %d | %d | %s | %s | %s | %s%s | %d/%d | %.0f MiB |\n", s.Seq, s.CLI, s.Kind, s.N, s.C,
+			latencyLabel(s.Latency), round, secs(s.Plan.Wall), secs(s.Apply.Wall), status, s.Plan.Procs, s.Apply.Procs,
 			float64(s.peakKB())/1024)
 	}
 	p("\n</details>\n")
 
 	path := b.inRoot(b.opt.report)
 	return os.WriteFile(path, []byte(w.String()), 0o644) //nolint:gosec // a document in the repository
+}
+
+// writePprofSection writes the pprof summaries, if any.
+func (b *bench) writePprofSection(p func(format string, args ...any)) {
+	if len(b.pprofs) == 0 {
+		return
+	}
+	p("## Where the apply's time goes (pprof)\n\n%s", b.pprofIntro())
+	for _, d := range b.pprofs {
+		p("%s\n", d.Text)
+	}
+}
+
+// writePprofReport writes only the pprof summaries (-pprof-only).
+func (b *bench) writePprofReport() error {
+	var w strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
+	p("# Profiles (pprof)\n\nWritten by `%s` on %s from the tree at %s (%s) in %s; %d CPUs, load average %s at start.\n\n",
+		b.command, b.started.UTC().Format("2006-01-02 15:04 MST"), b.opt.root, treeState(b.opt.root),
+		b.finished.Sub(b.started).Round(time.Second), b.machine.CPUs, b.machine.LoadStart)
+	for _, c := range b.clis {
+		p("- %s: %s\n", c.Name, c.Version)
+	}
+	p("\n")
+	b.writePprofSection(p)
+	return os.WriteFile(b.inRoot(b.opt.report), []byte(w.String()), 0o644) //nolint:gosec // a document
+}
+
+// treeState names the commit of a work tree and its uncommitted paths.
+func treeState(root string) string {
+	head, err := output(root, nil, "git", "log", "-1", "--format=%h %s")
+	if err != nil {
+		return "not a git work tree"
+	}
+	st, _ := output(root, nil, "git", "status", "--porcelain")
+	var paths []string
+	for line := range strings.SplitSeq(strings.TrimSpace(st), "\n") {
+		if len(line) > 3 {
+			paths = append(paths, line[3:])
+		}
+	}
+	out := "commit " + strings.TrimSpace(head)
+	switch {
+	case len(paths) == 0:
+	case len(paths) <= 3:
+		out += ", plus uncommitted " + strings.Join(paths, ", ")
+	default:
+		out += fmt.Sprintf(", plus %d uncommitted paths", len(paths))
+	}
+	return out
 }
 
 // formatRoutes renders route counts sorted by label.

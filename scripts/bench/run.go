@@ -38,6 +38,9 @@ type sample struct {
 	Round   int
 	Seq     int
 	PairC   int // baseline: C of the ours sample run just before it, in the same round
+	// LatPair marks the extra (0 ms, latency) pairs run after the rounds for
+	// small N: they count for the latency target only (Round pairs them).
+	LatPair bool
 	Plan    phase
 	Apply   phase
 }
@@ -130,6 +133,10 @@ func tail(s string, n int) string {
 func (b *bench) runCase(cli cliInfo, s *sample) {
 	dir := filepath.Join(b.work, "cases", fmt.Sprintf("%03d-%s-%s-n%d-c%d-%s-r%d", s.Seq, cli.Name, s.Kind, s.N, s.C,
 		latencyLabel(s.Latency), s.Round))
+	round := fmt.Sprintf("round %d", s.Round)
+	if s.LatPair {
+		round = fmt.Sprintf("latency pair %d", s.Round)
+	}
 	if !b.opt.keep {
 		defer func() { _ = os.RemoveAll(dir) }()
 	}
@@ -137,16 +144,19 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		s.Plan.Err = err.Error()
 		return
 	}
-	env := b.baseEnv
+	env, err := withCacheDir(b.baseEnv, dir)
+	if err != nil {
+		s.Plan.Err = err.Error()
+		return
+	}
 	var m *mock
 	if s.Kind == kindOurs {
-		var err error
 		if m, err = b.startMock(filepath.Join(dir, "mock"), s.Latency); err != nil {
 			s.Plan.Err = err.Error()
 			return
 		}
 		defer m.stop()
-		env = append(slices.Clone(env), m.env...)
+		env = append(env, m.env...)
 	}
 	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
 	s.Plan = b.runCLI(cli, dir, env, "plan", "plan", "-input=false", "-no-color", par, "-out=tfplan")
@@ -166,14 +176,14 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		what += fmt.Sprintf(" C=%d %s", s.C, latencyLabel(s.Latency))
 	}
 	if !s.ok() {
-		logf("%s round %d: FAILED: %s%s", what, s.Round, s.Plan.Err, s.Apply.Err)
+		logf("%s %s: FAILED: %s%s", what, round, s.Plan.Err, s.Apply.Err)
 		return
 	}
 	mem := ""
 	if s.peakKB() > 0 {
 		mem = fmt.Sprintf(", provider peak %.0f MiB", float64(s.peakKB())/1024)
 	}
-	logf("%s round %d: plan %.2fs, apply %.2fs%s", what, s.Round, s.Plan.Wall.Seconds(), s.Apply.Wall.Seconds(), mem)
+	logf("%s %s: plan %.2fs, apply %.2fs%s", what, round, s.Plan.Wall.Seconds(), s.Apply.Wall.Seconds(), mem)
 }
 
 // latencyLabel names a latency mode.
@@ -184,9 +194,15 @@ func latencyLabel(d time.Duration) string {
 	return d.String()
 }
 
+// latPairsMaxN is the largest N that gets extra latency pairs: there the
+// bound (1.5 × N × latency / parallelism) is as small as the noise.
+const latPairsMaxN = 10
+
 // runMatrix runs every CLI, N and round. A round alternates ours and the
 // baseline: ours C=1, baseline, ours C=max, baseline, then ours C=max with
 // latency, so every ours sample has a baseline neighbour run just after it.
+// For N ≤ latPairsMaxN, extra (0 ms, latency) pairs at C=max follow the
+// rounds until there are -latency-pairs pairs.
 func (b *bench) runMatrix() error {
 	cmax := slices.Max(b.opt.cs)
 	for _, cli := range b.clis {
@@ -201,15 +217,38 @@ func (b *bench) runMatrix() error {
 				if b.opt.latency > 0 {
 					order = append(order, &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Latency: b.opt.latency, Round: r})
 				}
-				for _, s := range order {
-					s.Seq = len(b.samples) + 1
-					b.runCase(cli, s)
-					b.samples = append(b.samples, s)
+				b.runSamples(cli, order)
+			}
+			for r := b.opt.rounds + 1; r <= b.extraPairsUpTo(n); r++ {
+				zero := &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Round: r, LatPair: true}
+				slow := &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Latency: b.opt.latency, Round: r, LatPair: true}
+				order := []*sample{zero, slow}
+				if r%2 == 1 { // alternate which of the pair runs first
+					order = []*sample{slow, zero}
 				}
+				b.runSamples(cli, order)
 			}
 		}
 	}
 	return nil
+}
+
+// extraPairsUpTo is the round number up to which extra latency pairs of N
+// run (no extra pairs when it is not above -rounds).
+func (b *bench) extraPairsUpTo(n int) int {
+	if b.opt.latency <= 0 || n > latPairsMaxN {
+		return 0
+	}
+	return b.opt.latPairs
+}
+
+// runSamples runs samples in order and records them.
+func (b *bench) runSamples(cli cliInfo, order []*sample) {
+	for _, s := range order {
+		s.Seq = len(b.samples) + 1
+		b.runCase(cli, s)
+		b.samples = append(b.samples, s)
+	}
 }
 
 // oneResult holds the one-resource timings of one CLI.
@@ -238,9 +277,13 @@ func (b *bench) runOneResource(cli cliInfo) error {
 		return err
 	}
 	defer m.stop()
-	env := append(slices.Clone(b.baseEnv), m.env...)
+	mockEnv := append(slices.Clone(b.baseEnv), m.env...)
 	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
 	for i := range b.opt.oneRuns {
+		env, err := withCacheDir(mockEnv, filepath.Join(dir, fmt.Sprintf("run%d", i+1)))
+		if err != nil {
+			return err
+		}
 		steps := []struct {
 			dir  string
 			into *[]time.Duration
