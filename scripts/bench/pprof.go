@@ -19,16 +19,17 @@ import (
 const (
 	pprofTag    = "pprof"
 	pprofDirEnv = "CCE_PPROF_DIR"
-	// cacheDirEnv is the provider's on-disk cache of plan-time facts; every
-	// sample gets a fresh one, shared by its plan and apply.
-	cacheDirEnv = "HW_CCE_CACHE_DIR"
-	// cacheDirEnvAlt is the name the provider's work in progress reads; set
-	// too, so that no sample falls back to the cache under the shared HOME.
-	cacheDirEnvAlt = "HW_CCE_CHECK_CACHE_DIR"
-	modulePath     = "github.com/cceops/"
-	shortPrefix    = "github.com/cceops/terraform-provider-cce/internal/"
-	pprofRows      = 6 // rows per table of a profile summary
+	modulePath  = "github.com/cceops/"
+	shortPrefix = "github.com/cceops/terraform-provider-cce/internal/"
+	pprofRows   = 6 // rows per table of a profile summary
 )
+
+// cacheDirEnvs name the provider's on-disk cache of plan-time checks, which
+// every sample gets fresh, shared by its plan and apply: HW_CCE_CHECK_CACHE_DIR
+// is what the provider reads (check_cache_dir); HW_CCE_CACHE_DIR, the name
+// first planned for it, is set too. Without them the cache would be the
+// user's cache directory under the HOME that all samples share.
+var cacheDirEnvs = []string{"HW_CCE_CHECK_CACHE_DIR", "HW_CCE_CACHE_DIR"}
 
 // httpWaitRE matches the net/http frames a request waits in: the whole round
 // trip, waiting for a connection, and waiting for the response (HTTP/1, HTTP/2).
@@ -182,7 +183,10 @@ func withCacheDir(env []string, sampleDir string) ([]string, error) {
 	if err := os.MkdirAll(d, 0o700); err != nil {
 		return nil, err
 	}
-	return setEnv(setEnv(env, cacheDirEnv, d), cacheDirEnvAlt, d), nil
+	for _, k := range cacheDirEnvs {
+		env = setEnv(env, k, d)
+	}
+	return env, nil
 }
 
 // summarizeProfiles renders the merged profiles of one command's provider

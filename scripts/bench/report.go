@@ -474,9 +474,9 @@ func (b *bench) writeReport() error {
 		"each with its own plan, directory and mock). The rounds give one pair each; for N ≤ %d, where the bound is "+
 		"about as small as the run-to-run noise, extra alternated pairs are added up to %d pairs (`-latency-pairs`). "+
 		"The extra pairs count for the latency target and its table only.\n", b.opt.latency, latPairsMaxN, b.opt.latPairs)
-	p("- Every sample (and every one-resource run) gets a fresh, empty provider cache directory (`%s`, also set as "+
-		"`%s`) in its own directory, shared by its plan and apply, as on a user's machine; nothing carries over "+
-		"between samples.\n", cacheDirEnv, cacheDirEnvAlt)
+	p("- Every sample (and every one-resource run) gets a fresh, empty directory for the provider's recorded checks "+
+		"(`%s`) in its own directory, shared by its plan and apply, as on a user's machine; nothing carries over "+
+		"between samples.\n", strings.Join(cacheDirEnvs, "`, `"))
 	p("- Other jobs may share the machine: see the load averages above before comparing runs.\n\n")
 
 	p("<details><summary>Every sample</summary>\n\n| # | CLI | kind | N | C | latency | round | plan | apply | provider processes (plan/apply) | peak RSS |\n")
