@@ -9,14 +9,10 @@
 // it exits normally, writes them to $CCE_PPROF_DIR/cpu-<pid>.pprof and
 // $CCE_PPROF_DIR/block-<pid>.pprof.
 //
-// Go has no exit hook and main.go is not to be touched for profiling, so this
-// file's init runs main itself: init functions run after every package-level
-// variable is set, and this is the only init of package main, so main runs as
-// it would otherwise. When it returns (providerserver.Serve returns once the
-// CLI has shut the plugin down through go-plugin's Shutdown RPC), the
-// profiles are written and the process exits with status 0 before the
-// runtime could call main a second time. A process that ends through
-// os.Exit or log.Fatal, or is killed, writes no profiles.
+// main.go calls atExit when main returns, which it does once the CLI has shut
+// the plugin down (go-plugin's Shutdown RPC ends providerserver.Serve). A
+// process that ends through os.Exit or log.Fatal, or is killed, writes no
+// profiles.
 package main
 
 import (
@@ -41,11 +37,11 @@ func init() {
 		fmt.Fprintf(os.Stderr, "%s: profiling not started: %v\n", pprofDirEnv, err)
 		return
 	}
-	main()
-	if err := stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", pprofDirEnv, err)
+	atExit = func() {
+		if err := stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", pprofDirEnv, err)
+		}
 	}
-	os.Exit(0)
 }
 
 // startProfiles starts the CPU profile and block profiling; the returned

@@ -24,12 +24,11 @@ const (
 	pprofRows   = 6 // rows per table of a profile summary
 )
 
-// cacheDirEnvs name the provider's on-disk cache of plan-time checks, which
-// every sample gets fresh, shared by its plan and apply: HW_CCE_CHECK_CACHE_DIR
-// is what the provider reads (check_cache_dir); HW_CCE_CACHE_DIR, the name
-// first planned for it, is set too. Without them the cache would be the
-// user's cache directory under the HOME that all samples share.
-var cacheDirEnvs = []string{"HW_CCE_CHECK_CACHE_DIR", "HW_CCE_CACHE_DIR"}
+// cacheDirEnv names the directory of the provider's recorded plan-time checks
+// (check_cache_dir), which every sample gets fresh, shared by its plan and
+// apply. Without it the cache would be the user's cache directory under the
+// HOME that all samples share.
+const cacheDirEnv = "HW_CCE_CHECK_CACHE_DIR"
 
 // httpWaitRE matches the net/http frames a request waits in: the whole round
 // trip, waiting for a connection, and waiting for the response (HTTP/1, HTTP/2).
@@ -183,10 +182,7 @@ func withCacheDir(env []string, sampleDir string) ([]string, error) {
 	if err := os.MkdirAll(d, 0o700); err != nil {
 		return nil, err
 	}
-	for _, k := range cacheDirEnvs {
-		env = setEnv(env, k, d)
-	}
-	return env, nil
+	return setEnv(env, cacheDirEnv, d), nil
 }
 
 // summarizeProfiles renders the merged profiles of one command's provider

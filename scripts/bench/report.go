@@ -476,7 +476,7 @@ func (b *bench) writeReport() error {
 		"The extra pairs count for the latency target and its table only.\n", b.opt.latency, latPairsMaxN, b.opt.latPairs)
 	p("- Every sample (and every one-resource run) gets a fresh, empty directory for the provider's recorded checks "+
 		"(`%s`) in its own directory, shared by its plan and apply, as on a user's machine; nothing carries over "+
-		"between samples.\n", strings.Join(cacheDirEnvs, "`, `"))
+		"between samples.\n", cacheDirEnv)
 	p("- Other jobs may share the machine: see the load averages above before comparing runs.\n\n")
 
 	p("<details><summary>Every sample</summary>\n\n| # | CLI | kind | N | C | latency | round | plan | apply | provider processes (plan/apply) | peak RSS |\n")
