@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -217,14 +218,14 @@ func (f *factCache) prune() {
 	}
 }
 
-// recent returns a fact from this process's memo m, else what this process
-// already read live (the memo live), else the fact cache, else fetch;
+// recent returns a copy of a fact from this process's memo m, else what this
+// process already read live (the memo live), else the fact cache, else fetch;
 // a fetched value is recorded when keep says so. Errors are memoised only when
 // keepErr says so (e.g. not found).
 func recent[V any](ctx context.Context, c *Client, m, live *memo[*V], kind, id string,
 	fetch func(context.Context) (*V, error), keep func(*V) bool, keepErr func(error) bool,
 ) (*V, error) {
-	return m.get(ctx, id, func(ctx context.Context) (*V, error) {
+	v, err := m.get(ctx, id, func(ctx context.Context) (*V, error) {
 		e, seen := live.lookup(id)
 		v, err := e.v, e.err
 		if !seen {
@@ -238,6 +239,11 @@ func recent[V any](ctx context.Context, c *Client, m, live *memo[*V], kind, id s
 		}
 		return v, err
 	}, keepErr)
+	if err != nil {
+		return nil, err
+	}
+	cp := *v
+	return &cp, nil
 }
 
 // RecentCluster is CachedCluster for prerequisite checks: an Available
@@ -245,14 +251,9 @@ func recent[V any](ctx context.Context, c *Client, m, live *memo[*V], kind, id s
 // cache's TTL is returned without a request. Read the cluster with
 // CachedCluster or GetCluster where it must be live.
 func (c *Client) RecentCluster(ctx context.Context, clusterID string) (*Cluster, error) {
-	cl, err := recent(ctx, c, &c.recentClusters, &c.clusters, factCluster, clusterID, func(ctx context.Context) (*Cluster, error) {
+	return recent(ctx, c, &c.recentClusters, &c.clusters, factCluster, clusterID, func(ctx context.Context) (*Cluster, error) {
 		return c.CachedCluster(ctx, clusterID)
 	}, func(cl *Cluster) bool { return ClassifyPhase(cl.Phase) == PhaseReady }, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *cl
-	return &cp, nil
 }
 
 // RecentIdentity is WhoAmI for prerequisite checks, through the fact cache.
@@ -267,33 +268,22 @@ func (c *Client) RecentIdentity(ctx context.Context) (*Identity, error) {
 			c.project.store("", memoEntry[string]{v: id.ProjectID})
 		}
 	}
-	cp := *id
-	cp.Groups = append([]string(nil), id.Groups...)
-	return &cp, nil
+	id.Groups = slices.Clone(id.Groups)
+	return id, nil
 }
 
 // RecentUser is LookupUser for prerequisite checks, through the fact cache.
 func (c *Client) RecentUser(ctx context.Context, id string) (*User, error) {
-	u, err := recent(ctx, c, &c.recentUsers, &c.usersByID, factUser, id, func(ctx context.Context) (*User, error) {
+	return recent(ctx, c, &c.recentUsers, &c.usersByID, factUser, id, func(ctx context.Context) (*User, error) {
 		return c.LookupUser(ctx, id)
 	}, nil, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *u
-	return &cp, nil
 }
 
 // RecentAgency is LookupAgency for prerequisite checks, through the fact cache.
 func (c *Client) RecentAgency(ctx context.Context, id string) (*Agency, error) {
-	a, err := recent(ctx, c, &c.recentAgencies, &c.agencyByID, factAgency, id, func(ctx context.Context) (*Agency, error) {
+	return recent(ctx, c, &c.recentAgencies, &c.agencyByID, factAgency, id, func(ctx context.Context) (*Agency, error) {
 		return c.LookupAgency(ctx, id)
 	}, nil, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *a
-	return &cp, nil
 }
 
 // ForgetRecent drops what this process and the fact cache know about a
