@@ -92,8 +92,6 @@ type bench struct {
 	rc       string // dev.tfrc
 	baseEnv  []string
 	clis     []cliInfo
-	latMode  string // how the latency is added: "mock -latency flag" or "reverse proxy in scripts/bench"
-	proxyCA  *proxyCert
 	machine  machineInfo
 	goBench  string
 	binSize  int64
@@ -334,15 +332,6 @@ func (b *bench) setup() error {
 	b.binSize = st.Size()
 	if _, err := output(root, nil, "go", "build", "-o", b.mockBin, "./internal/mockcloud/cmd/cce-mockcloud"); err != nil {
 		return err
-	}
-	help, _ := output(root, nil, b.mockBin, "-h") // -h exits 2 after printing the flags.
-	if strings.Contains(help, "-latency") {
-		b.latMode = "the mock's `-latency` flag"
-	} else {
-		b.latMode = "a delaying HTTPS reverse proxy in scripts/bench in front of the mock (the mock has no `-latency` flag)"
-		if b.proxyCA, err = newProxyCert(b.work); err != nil {
-			return err
-		}
 	}
 
 	b.rc = filepath.Join(b.work, "dev.tfrc")

@@ -51,7 +51,7 @@ func TestMedianAndStep(t *testing.T) {
 	if m := median([]time.Duration{3, 1, 2}); m != 2 {
 		t.Errorf("median = %v", m)
 	}
-	if m := medianF([]float64{4, 1, 3, 2}); m != 2.5 {
+	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
 		t.Errorf("medianF = %v", m)
 	}
 	if s := niceStep(3.7); s != 5 {

@@ -2,21 +2,9 @@ package main
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
-	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,21 +13,18 @@ import (
 	"time"
 )
 
-// mock is one running standalone mock cloud (cce-mockcloud), optionally
-// behind the delaying proxy.
+// mock is one running standalone mock cloud (cce-mockcloud).
 type mock struct {
 	cmd     *exec.Cmd
 	done    chan struct{} // closed when the process has exited
 	exitErr error
 	logPath string
 	logFile *os.File
-	env     []string // HW_* variables from env.sh (pointing at the proxy when there is one)
-	proxy   *http.Server
+	env     []string // HW_* variables from env.sh
 }
 
 // startMock starts the mock with its state in dir. With latency > 0 every
-// request is delayed by that much, with the mock's own -latency flag when it
-// has one, else by a reverse proxy.
+// request is delayed by that much (the mock's -latency flag).
 func (b *bench) startMock(dir string, latency time.Duration) (*mock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -51,7 +36,7 @@ func (b *bench) startMock(dir string, latency time.Duration) (*mock, error) {
 	}
 	state := filepath.Join(dir, "state")
 	args := []string{"-dir", state, "-extra-clusters", fmt.Sprint(extraClusters)}
-	if latency > 0 && b.proxyCA == nil {
+	if latency > 0 {
 		args = append(args, "-latency", latency.String())
 	}
 	m.cmd = exec.Command(b.mockBin, args...)
@@ -85,12 +70,6 @@ func (b *bench) startMock(dir string, latency time.Duration) (*mock, error) {
 	if err != nil {
 		m.stop()
 		return nil, err
-	}
-	if latency > 0 && b.proxyCA != nil {
-		if err := m.startProxy(env, latency, b.proxyCA); err != nil {
-			m.stop()
-			return nil, err
-		}
 	}
 	for k, v := range env {
 		m.env = append(m.env, k+"="+v)
@@ -142,11 +121,8 @@ func (m *mock) routesBetween(from, to int64) (map[string]int, error) {
 	return countRoutes(string(b[from:to])), nil
 }
 
-// stop ends the mock with SIGTERM (SIGKILL after 5 s) and the proxy.
+// stop ends the mock with SIGTERM (SIGKILL after 5 s).
 func (m *mock) stop() {
-	if m.proxy != nil {
-		_ = m.proxy.Close()
-	}
 	if m.cmd.Process != nil {
 		_ = m.cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -157,101 +133,6 @@ func (m *mock) stop() {
 		}
 	}
 	_ = m.logFile.Close()
-}
-
-// proxyCert is the self-signed certificate of the delaying proxy.
-type proxyCert struct {
-	cert   tls.Certificate
-	caPath string
-}
-
-// newProxyCert creates a self-signed ECDSA certificate for 127.0.0.1 and
-// writes it as a CA file for the provider.
-func newProxyCert(dir string) (*proxyCert, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "cce-bench latency proxy"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(48 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, err
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	pair, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-	if err != nil {
-		return nil, err
-	}
-	p := &proxyCert{cert: pair, caPath: filepath.Join(dir, "proxy-ca.pem")}
-	return p, os.WriteFile(p.caPath, certPEM, 0o600)
-}
-
-// startProxy puts an HTTPS reverse proxy that sleeps latency before
-// forwarding each request in front of the mock, and points env at it. The
-// Host header is kept, so the provider's signature (which covers host) still
-// verifies at the mock.
-func (m *mock) startProxy(env map[string]string, latency time.Duration, pc *proxyCert) error {
-	target, err := url.Parse(env["HW_CCE_ENDPOINT"])
-	if err != nil {
-		return err
-	}
-	caPEM, err := os.ReadFile(env["HW_CACERT_FILE"])
-	if err != nil {
-		return err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return errors.New("the mock's CA file holds no certificate")
-	}
-	transport := &http.Transport{
-		TLSClientConfig:     &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
-		MaxIdleConnsPerHost: 64,
-	}
-	rp := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.Out.Host = r.In.Host
-		},
-		Transport: transport,
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	m.proxy = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-time.After(latency):
-			case <-r.Context().Done():
-				return
-			}
-			rp.ServeHTTP(w, r)
-		}),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{pc.cert}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 30 * time.Second,
-	}
-	go func() { _ = m.proxy.ServeTLS(ln, "", "") }()
-	u := "https://" + ln.Addr().String()
-	for _, k := range []string{"HW_IAM_ENDPOINT", "HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT"} {
-		env[k] = u
-	}
-	env["HW_CACERT_FILE"] = pc.caPath
-	return nil
 }
 
 // routePatterns are the mock's route labels (internal/mockcloud/routes.go);

@@ -10,25 +10,12 @@ import (
 	"time"
 )
 
-// median of durations (0 for none).
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
+// median of durations or ratios (0 for none).
+func median[T time.Duration | float64](xs []T) T {
+	if len(xs) == 0 {
 		return 0
 	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// medianF of floats (0 for none).
-func medianF(fs []float64) float64 {
-	if len(fs) == 0 {
-		return 0
-	}
-	s := slices.Clone(fs)
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
@@ -249,7 +236,7 @@ func (b *bench) evalTargets() []target {
 			r := median(o).Seconds() / median(base).Seconds()
 			t.Result = passIf(r <= 5)
 			t.Detail = fmt.Sprintf("median %s vs %s: %.2fx (median of per-pair ratios %.2fx)", secs(median(o)), secs(median(base)), r,
-				medianF(b.pairRatios(cli.Name, nmax, cmax, true)))
+				median(b.pairRatios(cli.Name, nmax, cmax, true)))
 			if nmax != 1000 {
 				t.Detail += fmt.Sprintf("; the issue asks for N=1000, this run's largest N is %d", nmax)
 			}
@@ -331,7 +318,7 @@ func (b *bench) writeReport() error {
 		p("| %s | %s (`%s`) |\n", c.Name, c.Version, c.Path)
 	}
 	p("| provider binary | %.1f MB (%d bytes), built like `make build` (`-trimpath -ldflags \"-s -w\"`) |\n", float64(b.binSize)/1e6, b.binSize)
-	p("| latency mode | %s per request, through %s |\n", b.opt.latency, b.latMode)
+	p("| latency mode | %s per request, through the mock's `-latency` flag |\n", b.opt.latency)
 	p("\n")
 
 	p("## Targets\n\n| target | result | measured |\n|---|---|---|\n")
@@ -374,7 +361,7 @@ func (b *bench) writeReport() error {
 				p("| %s | %d | %d | %s | %s | %s | %s | %.2fx | %.2fx | %.0f MiB |\n", cli.Name, n, c,
 					secs(median(walls(o, false))), secs(median(walls(o, true))),
 					secs(median(walls(base, false))), secs(median(walls(base, true))),
-					medianF(b.pairRatios(cli.Name, n, c, false)), medianF(b.pairRatios(cli.Name, n, c, true)), medianF(peaks))
+					median(b.pairRatios(cli.Name, n, c, false)), median(b.pairRatios(cli.Name, n, c, true)), median(peaks))
 			}
 		}
 	}
@@ -469,7 +456,7 @@ func (b *bench) writeReport() error {
 	p("- Wall time is measured around each CLI process. Provider peak memory is VmHWM (the kernel's peak-RSS mark) of " +
 		"each `terraform-provider-cce` child of the CLI, read from /proc every 20 ms while it runs; being a high-water " +
 		"mark, it only needs one late reading per process, and the provider is not wrapped, so timings are unchanged.\n")
-	p("- The latency mode adds %s to every request the mock serves (%s).\n", b.opt.latency, b.latMode)
+	p("- The latency mode adds %s to every request the mock serves (the mock's `-latency` flag).\n", b.opt.latency)
 	p("- Latency target: extra = median of per-pair differences (apply at %s minus apply at 0 ms of the same pair, "+
 		"each with its own plan, directory and mock). The rounds give one pair each; for N ≤ %d, where the bound is "+
 		"about as small as the run-to-run noise, extra alternated pairs are added up to %d pairs (`-latency-pairs`). "+
