@@ -61,20 +61,12 @@ func (b *bench) profile(cli cliInfo, t target) (string, error) {
 	if t.diagKind == "latency" {
 		lat = b.opt.latency
 	}
-	if err := writeConfig(dir, kindOurs, n, cmax); err != nil {
-		return "", err
-	}
-	m, err := b.startMock(filepath.Join(dir, "mock"), lat)
+	env, m, err := b.setupOurs(dir, n, lat)
 	if err != nil {
 		return "", err
 	}
 	defer m.stop()
-	env, err := withCacheDir(append(slices.Clone(b.baseEnv), m.env...), dir)
-	if err != nil {
-		return "", err
-	}
 	logPath := filepath.Join(dir, "tf.log")
-	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
 	var p phase
 	what := ""
 	switch t.diagKind {
@@ -82,11 +74,11 @@ func (b *bench) profile(cli cliInfo, t target) (string, error) {
 		what = "validate of one resource"
 		p = b.runCLI(cli, dir, append(env, logEnv(logPath)...), "validate", "validate", "-no-color")
 	default:
-		if p = b.runCLI(cli, dir, env, "plan", "plan", "-input=false", "-no-color", par, "-out=tfplan"); p.Err != "" {
+		if p = b.runCLI(cli, dir, env, "plan", b.planArgs()...); p.Err != "" {
 			return "", fmt.Errorf("%s", p.Err)
 		}
 		what = fmt.Sprintf("apply of N=%d C=%d at %s latency", n, cmax, latencyLabel(lat))
-		p = b.runCLI(cli, dir, append(env, logEnv(logPath)...), "apply", "apply", "-input=false", "-no-color", par, "tfplan")
+		p = b.runCLI(cli, dir, append(env, logEnv(logPath)...), "apply", b.applyArgs()...)
 	}
 	if p.Err != "" {
 		return "", fmt.Errorf("%s", p.Err)

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -115,32 +114,21 @@ func pprofWhat(c pprofCase, b *bench) string {
 // provider processes' profiles into its own directory, and summarises them.
 func (b *bench) pprofCase(c pprofCase) (string, error) {
 	dir := filepath.Join(b.work, "pprof", fmt.Sprintf("%s-%s-n%d", c.cli.Name, c.kind, c.n))
-	cmax := slices.Max(b.opt.cs)
 	lat := time.Duration(0)
 	if c.kind == "latency" {
 		lat = b.opt.latency
 	}
-	if err := writeConfig(dir, kindOurs, c.n, cmax); err != nil {
-		return "", err
-	}
-	m, err := b.startMock(filepath.Join(dir, "mock"), lat)
+	env, m, err := b.setupOurs(dir, c.n, lat)
 	if err != nil {
 		return "", err
 	}
 	defer m.stop()
-	env := setEnv(append(slices.Clone(b.baseEnv), m.env...), "TF_CLI_CONFIG_FILE", b.rcPprof)
-	if env, err = withCacheDir(env, dir); err != nil {
-		return "", err
-	}
-	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
+	env = setEnv(env, "TF_CLI_CONFIG_FILE", b.rcPprof)
 	type command struct {
 		name string
 		args []string
 	}
-	cmds := []command{
-		{"plan", []string{"plan", "-input=false", "-no-color", par, "-out=tfplan"}},
-		{"apply", []string{"apply", "-input=false", "-no-color", par, "tfplan"}},
-	}
+	cmds := []command{{"plan", b.planArgs()}, {"apply", b.applyArgs()}}
 	if c.kind == "validate" {
 		cmds = []command{{"validate", []string{"validate", "-no-color"}}}
 	}

@@ -89,6 +89,35 @@ func writeConfig(dir, kind string, n, c int) error {
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configText(kind, n, c)), 0o600)
 }
 
+// planArgs and applyArgs are the two commands of every case: plan -out, then
+// apply of the saved plan.
+func (b *bench) planArgs() []string {
+	return []string{"plan", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism), "-out=tfplan"}
+}
+
+func (b *bench) applyArgs() []string {
+	return []string{"apply", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism), "tfplan"}
+}
+
+// setupOurs prepares dir for re-running one case of N revocations over the
+// most clusters (for a profile): the configuration, a fresh mock (stop it)
+// and the environment of the commands, with a fresh cache directory.
+func (b *bench) setupOurs(dir string, n int, lat time.Duration) ([]string, *mock, error) {
+	if err := writeConfig(dir, kindOurs, n, slices.Max(b.opt.cs)); err != nil {
+		return nil, nil, err
+	}
+	m, err := b.startMock(filepath.Join(dir, "mock"), lat)
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := withCacheDir(append(slices.Clone(b.baseEnv), m.env...), dir)
+	if err != nil {
+		m.stop()
+		return nil, nil, err
+	}
+	return env, m, nil
+}
+
 // runCLI runs one CLI command in dir, timing it and sampling the provider's
 // memory; its output goes to dir/<logName>.log.
 func (b *bench) runCLI(cli cliInfo, dir string, env []string, logName string, args ...string) phase {
@@ -158,15 +187,14 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		defer m.stop()
 		env = append(env, m.env...)
 	}
-	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
-	s.Plan = b.runCLI(cli, dir, env, "plan", "plan", "-input=false", "-no-color", par, "-out=tfplan")
+	s.Plan = b.runCLI(cli, dir, env, "plan", b.planArgs()...)
 	var off int64
 	if m != nil {
 		off = m.logOffset()
 		s.Plan.Routes, _ = m.routesBetween(0, off)
 	}
 	if s.Plan.Err == "" {
-		s.Apply = b.runCLI(cli, dir, env, "apply", "apply", "-input=false", "-no-color", par, "tfplan")
+		s.Apply = b.runCLI(cli, dir, env, "apply", b.applyArgs()...)
 		if m != nil {
 			s.Apply.Routes, _ = m.routesBetween(off, -1)
 		}
