@@ -351,23 +351,29 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 }
 
 // checkCredentials requires exactly one complete way to sign in and says which
-// attributes or variables are missing. It never prints a value.
+// attributes or variables are missing. It never prints a value. As in
+// cce.Credentials.Method, domain_name alone does not select the password
+// method: it qualifies user_name, and environments set up for the huaweicloud
+// provider often carry HW_DOMAIN_NAME next to an access key pair.
 func checkCredentials(c cce.Credentials, diags *diagsT) {
 	type method struct {
-		name   string
-		fields []credField
+		name      string
+		fields    []credField
+		qualifier string // a field that, set alone, does not select the method
 	}
 	methods := []method{
-		{"an access key pair", []credField{{"access_key", envAccessKey, c.AccessKey}, {"secret_key", envSecretKey, c.SecretKey}}},
-		{"a password", []credField{{"user_name", envUserName, c.UserName}, {"password", envPassword, c.Password}, {"domain_name", envDomainName, c.DomainName}}},
-		{"a token", []credField{{"auth_token", envAuthToken, c.AuthToken}}},
+		{"an access key pair", []credField{{"access_key", envAccessKey, c.AccessKey}, {"secret_key", envSecretKey, c.SecretKey}}, ""},
+		{"a password", []credField{{"user_name", envUserName, c.UserName}, {"password", envPassword, c.Password}, {"domain_name", envDomainName, c.DomainName}}, "domain_name"},
+		{"a token", []credField{{"auth_token", envAuthToken, c.AuthToken}}, ""},
 	}
 	var complete []method
 	for _, m := range methods {
 		var set, missing []credField
+		selected := false
 		for _, f := range m.fields {
 			if f.value != "" {
 				set = append(set, f)
+				selected = selected || f.attr != m.qualifier
 			} else {
 				missing = append(missing, f)
 			}
@@ -375,11 +381,14 @@ func checkCredentials(c cce.Credentials, diags *diagsT) {
 		switch {
 		case len(missing) == 0:
 			complete = append(complete, m)
-		case len(set) > 0:
-			f := missing[0]
+		case selected:
+			f, verb := missing[0], "is"
+			if len(set) > 1 {
+				verb = "are"
+			}
 			diags.AddAttributeError(path.Root(f.attr), "Incomplete credentials",
-				fmt.Sprintf("%s is set, so the provider signs in with %s, but %s is missing. Set %s in the "+
-					"provider block or %s.", joinAttrs(set), m.name, f.attr, f.attr, envList(f.env)))
+				fmt.Sprintf("%s %s set, so the provider signs in with %s, but %s is missing. Set %s in the "+
+					"provider block or %s.", joinAttrs(set), verb, m.name, f.attr, f.attr, envList(f.env)))
 			return
 		}
 	}
