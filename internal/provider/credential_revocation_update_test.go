@@ -13,25 +13,14 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
-// confirmation can only be written as "REVOKE", so a plan can change it only
-// when the state holds something else (a state written by hand or by another
-// tool). That change must be an in-place no-op, never a new revocation. No CLI
-// can produce it, so this test speaks the plugin protocol directly.
 // protocolServer configures the provider, signed in with the given keys,
 // against a fresh mock and returns it with the revocation's value type.
 func protocolServer(t *testing.T, ak, sk string) (tfprotov6.ProviderServer, *mockcloud.Cloud, tftypes.Type) {
 	t.Helper()
 	ctx := context.Background()
 	cloud := mockcloud.NewForTest(t)
-	ca, err := cloud.WriteCACert(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{
-		"HW_REGION_NAME": mockcloud.Region, "HW_PROJECT_ID": mockcloud.ProjectID,
-		"HW_IAM_ENDPOINT": cloud.URL(), "HW_CCE_ENDPOINT": cloud.URL(), "HW_CTS_ENDPOINT": cloud.URL(),
-		"HW_CACERT_FILE": ca, "HW_ACCESS_KEY": ak, "HW_SECRET_KEY": sk,
-	}
+	env := mockEnv(t, cloud)
+	env["HW_ACCESS_KEY"], env["HW_SECRET_KEY"] = ak, sk
 	server, err := providerserver.NewProtocol6WithError(newWithEnv("test", func(k string) string { return env[k] })())()
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +36,10 @@ func protocolServer(t *testing.T, ak, sk string) (tfprotov6.ProviderServer, *moc
 	return server, cloud, schemas.ResourceSchemas["cce_credential_revocation"].ValueType()
 }
 
+// confirmation can only be written as "REVOKE", so a plan can change it only
+// when the state holds something else (a state written by hand or by another
+// tool). That change must be an in-place no-op, never a new revocation. No CLI
+// can produce it, so this test speaks the plugin protocol directly.
 func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 	ctx := context.Background()
 	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)

@@ -36,12 +36,20 @@ func newAccEnv(t *testing.T, opts ...mockcloud.Option) *accEnv {
 	}
 	t.Parallel()
 	cloud := mockcloud.NewForTest(t, opts...)
+	t.Cleanup(func() { recordSecrets(t, cloud) })
+	e := &accEnv{t: t, cloud: cloud, env: mockEnv(t, cloud)}
+	return e.signIn(mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+}
+
+// mockEnv is the environment, without credentials, that points the provider
+// at cloud.
+func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
+	t.Helper()
 	ca, err := cloud.WriteCACert(t.TempDir())
 	if err != nil {
 		t.Fatalf("writing the mock's CA: %s", err)
 	}
-	t.Cleanup(func() { recordSecrets(t, cloud) })
-	e := &accEnv{t: t, cloud: cloud, env: map[string]string{
+	return map[string]string{
 		"HW_REGION_NAME":  mockcloud.Region,
 		"HW_PROJECT_ID":   mockcloud.ProjectID,
 		"HW_IAM_ENDPOINT": cloud.URL(),
@@ -52,8 +60,7 @@ func newAccEnv(t *testing.T, opts ...mockcloud.Option) *accEnv {
 		"HW_MAX_RETRIES": "2",
 		// Recorded checks stay within the test (the default is the user's cache).
 		"HW_CCE_CHECK_CACHE_DIR": t.TempDir(),
-	}}
-	return e.signIn(mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	}
 }
 
 // signIn replaces the credentials with an access key pair.
