@@ -1,6 +1,9 @@
 package mockcloud
 
-import "strings"
+import (
+	"net/http"
+	"strings"
+)
 
 // Auth kinds recorded in Request.Auth.
 const (
@@ -12,15 +15,8 @@ const (
 // authenticate checks the AK/SK signature or the IAM token of rc. On failure
 // it writes the APIG 401 and returns false.
 func (c *Cloud) authenticate(rc *reqCtx) bool {
-	r := rc.r
-	authz := r.Header.Get("Authorization")
-	tok := r.Header.Get("X-Auth-Token")
-	if tok == "" {
-		if bearer, ok := strings.CutPrefix(authz, "Bearer "); ok {
-			tok = strings.TrimSpace(bearer)
-		}
-	}
-	switch {
+	authz := rc.r.Header.Get("Authorization")
+	switch tok := presentedToken(rc.r); {
 	case strings.HasPrefix(authz, signAlgorithm):
 		return c.authAKSK(rc, authz)
 	case tok != "":
@@ -29,6 +25,18 @@ func (c *Cloud) authenticate(rc *reqCtx) bool {
 		writeAuthFailed(rc, "x-auth-token not found")
 		return false
 	}
+}
+
+// presentedToken returns the IAM token of r (X-Auth-Token or a Bearer
+// Authorization), or "".
+func presentedToken(r *http.Request) string {
+	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
+		return tok
+	}
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return strings.TrimSpace(bearer)
+	}
+	return ""
 }
 
 // authToken validates an IAM token.

@@ -277,18 +277,6 @@ func (c *Cloud) pickFaults(rt *route, r *http.Request) injection {
 	})
 }
 
-// presentedToken returns the IAM token of r (X-Auth-Token or a Bearer
-// Authorization), or "".
-func presentedToken(r *http.Request) string {
-	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		return tok
-	}
-	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(bearer)
-	}
-	return ""
-}
-
 // knownToken reports whether tok was issued by this cloud.
 func (c *Cloud) knownToken(tok string) bool {
 	if tok == "" {
