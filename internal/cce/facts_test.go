@@ -252,7 +252,11 @@ func TestFactsOffAndPermissions(t *testing.T) {
 	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("directory %v %v, want 0700", fi.Mode(), err)
 	}
-	for _, file := range factFiles(t, dir) {
+	files := factFiles(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("entries %v, want the cluster's", files)
+	}
+	for _, file := range files {
 		fi, err := os.Stat(file)
 		if err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v %v, want 0600", file, fi.Mode(), err)
@@ -293,12 +297,24 @@ func TestFactsForgetAndPrune(t *testing.T) {
 	if _, err := c.RecentCluster(t.Context(), testCluster); err != nil || f.count(routeGetCluster) != gets+1 {
 		t.Errorf("not asked again: %v, GETs %d", err, f.count(routeGetCluster))
 	}
+	owners := f.count(routeCredential)
+	if _, err := c.RecentIdentity(t.Context()); err != nil || f.count(routeCredential) != owners+1 {
+		t.Errorf("caller not asked again: %v, credential lookups %d", err, f.count(routeCredential))
+	}
+	recorded := factFiles(t, dir)
+	if len(recorded) != 2 {
+		t.Fatalf("entries %v after asking again, want the cluster's and the caller's", recorded)
+	}
 
 	old := time.Now().Add(-2 * MaxFactCacheTTL)
 	stale, orphan, keep := filepath.Join(dir, "stale.json"), filepath.Join(dir, ".tmp-1"), filepath.Join(dir, "other.txt")
-	for _, p := range []string{stale, orphan, keep} {
+	writing := filepath.Join(dir, ".tmp-2") // another process is writing it right now
+	for _, p := range []string{stale, orphan, keep, writing} {
 		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
+		}
+		if p == writing {
+			continue
 		}
 		if err := os.Chtimes(p, old, old); err != nil {
 			t.Fatal(err)
@@ -306,7 +322,11 @@ func TestFactsForgetAndPrune(t *testing.T) {
 	}
 	fresh := newTestClient(t, f, akskCreds(), withFacts(dir, time.Minute))
 	fresh.facts.put(t.Context(), factCluster, "x", &Cluster{ID: "x"}) // the first write prunes
-	for p, want := range map[string]bool{stale: false, orphan: false, keep: true} {
+	want := map[string]bool{stale: false, orphan: false, keep: true, writing: true}
+	for _, p := range recorded {
+		want[p] = true // fresh entries survive
+	}
+	for p, want := range want {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("%s: exists=%v, want %v", filepath.Base(p), err == nil, want)
 		}
