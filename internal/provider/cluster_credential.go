@@ -25,12 +25,18 @@ const (
 	maxCredentialAhead = 5 * 365 * 24 * time.Hour
 )
 
-// credentialRequest is the part of the configuration that asks for a credential.
+// credentialRequest is the part of the configuration that asks for a
+// credential, shared by the resource and the ephemeral resource (embedded in
+// both models).
 type credentialRequest struct {
-	ClusterID    types.String
-	DurationDays types.Int64
-	ExpireAt     types.String
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	DurationDays types.Int64  `tfsdk:"duration_days"`
+	ExpireAt     types.String `tfsdk:"expire_at"`
 }
+
+// durationDaysDescription documents duration_days in both schemas.
+var durationDaysDescription = fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
+	"one of `duration_days` and `expire_at` must be set.", maxCredentialDays)
 
 // validate requires exactly one of duration_days and expire_at.
 func (r credentialRequest) validate(diags *diagsT) {
@@ -242,10 +248,13 @@ func isRFC3339(s string) bool {
 // checkExpiryWindow applies CCE's rule that expire_at lies 15 minutes to 5
 // years ahead, at the moment a credential is about to be issued.
 func (r credentialRequest) checkExpiryWindow(diags *diagsT) {
-	if r.ExpireAt.IsNull() || r.ExpireAt.IsUnknown() || !isRFC3339(r.ExpireAt.ValueString()) {
+	if r.ExpireAt.IsNull() || r.ExpireAt.IsUnknown() {
 		return
 	}
-	t, _ := time.Parse(time.RFC3339, r.ExpireAt.ValueString())
+	t, err := time.Parse(time.RFC3339, r.ExpireAt.ValueString())
+	if err != nil {
+		return // rfc3339Time reports it
+	}
 	if ahead := time.Until(t); ahead < minCredentialAhead || ahead > maxCredentialAhead {
 		diags.AddAttributeError(path.Root("expire_at"), "Expiry out of range",
 			fmt.Sprintf("expire_at = %q is %s from now, but CCE issues credentials that expire between 15 minutes "+

@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -29,14 +27,8 @@ type clusterCredentialEphemeral struct {
 }
 
 type clusterCredentialEphemeralModel struct {
-	ClusterID    types.String `tfsdk:"cluster_id"`
-	DurationDays types.Int64  `tfsdk:"duration_days"`
-	ExpireAt     types.String `tfsdk:"expire_at"`
+	credentialRequest
 	credentialOutputs
-}
-
-func (m clusterCredentialEphemeralModel) request() credentialRequest {
-	return credentialRequest{ClusterID: m.ClusterID, DurationDays: m.DurationDays, ExpireAt: m.ExpireAt}
 }
 
 func (e *clusterCredentialEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -48,9 +40,8 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
 			Validators: []validator.String{clusterIDFormat}},
 		"duration_days": schema.Int64Attribute{Optional: true,
-			MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
-				"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
-			Validators: []validator.Int64{credentialDays{}}},
+			MarkdownDescription: durationDaysDescription,
+			Validators:          []validator.Int64{credentialDays{}}},
 		"expire_at": schema.StringAttribute{Optional: true,
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
 			Validators:          []validator.String{rfc3339Time{}}},
@@ -71,7 +62,7 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 func (e *clusterCredentialEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
 	var m clusterCredentialEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.request().validate(&resp.Diagnostics)
+	m.credentialRequest.validate(&resp.Diagnostics)
 }
 
 func (e *clusterCredentialEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -84,11 +75,11 @@ func (e *clusterCredentialEphemeral) Open(ctx context.Context, req ephemeral.Ope
 	}
 	var m clusterCredentialEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.request().checkExpiryWindow(&resp.Diagnostics)
+	m.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := issueCredential(ctx, e.client, m.request(), &resp.Diagnostics)
+	c := issueCredential(ctx, e.client, m.credentialRequest, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -35,15 +35,9 @@ type clusterCredentialResource struct {
 
 type clusterCredentialModel struct {
 	ID           types.String `tfsdk:"id"`
-	ClusterID    types.String `tfsdk:"cluster_id"`
-	DurationDays types.Int64  `tfsdk:"duration_days"`
-	ExpireAt     types.String `tfsdk:"expire_at"`
 	RotateBefore types.String `tfsdk:"rotate_before"`
+	credentialRequest
 	credentialOutputs
-}
-
-func (m clusterCredentialModel) request() credentialRequest {
-	return credentialRequest{ClusterID: m.ClusterID, DurationDays: m.DurationDays, ExpireAt: m.ExpireAt}
 }
 
 func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -57,11 +51,10 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
 		"duration_days": schema.Int64Attribute{
-			Optional: true,
-			MarkdownDescription: fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for the longest CCE allows. Exactly "+
-				"one of `duration_days` and `expire_at` must be set.", maxCredentialDays),
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			Validators:    []validator.Int64{credentialDays{}},
+			Optional:            true,
+			MarkdownDescription: durationDaysDescription,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			Validators:          []validator.Int64{credentialDays{}},
 		},
 		"expire_at": schema.StringAttribute{
 			Optional:            true,
@@ -95,7 +88,7 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 func (r *clusterCredentialResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m clusterCredentialModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.request().validate(&resp.Diagnostics)
+	m.credentialRequest.validate(&resp.Diagnostics)
 	validateRotation(m.DurationDays, m.RotateBefore, &resp.Diagnostics)
 }
 
@@ -115,7 +108,7 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	if req.State.Raw.IsNull() {
-		plan.request().checkExpiryWindow(&resp.Diagnostics)
+		plan.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
 		if r.client != nil && !plan.ClusterID.IsUnknown() {
 			checkIssuable(ctx, r.client, plan.ClusterID.ValueString(), &resp.Diagnostics)
 		}
@@ -169,11 +162,11 @@ func (r *clusterCredentialResource) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.request().checkExpiryWindow(&resp.Diagnostics)
+	plan.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := issueCredential(ctx, r.client, plan.request(), &resp.Diagnostics)
+	c := issueCredential(ctx, r.client, plan.credentialRequest, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
