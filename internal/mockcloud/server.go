@@ -186,30 +186,31 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	rc.body = body
 	rt, params := c.match(r.Method, r.URL.Path)
-	routeLabel := ""
+	label := ""
 	if rt != nil {
-		routeLabel = rt.label
+		label = rt.label
 	}
 	inj := c.pickFaults(rt, r)
 	sleepFor(r, inj.latency)
-	label := ""
+	// The body is masked by the matched route whatever happens next: a token
+	// request cut short still holds the start of its password.
+	entry := Request{
+		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
+		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
+	}
 	switch {
 	case inj.kind == FaultReset:
-		c.record(Request{
-			Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: routeLabel,
-			Body: maskBody(routeLabel, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
-		})
+		c.record(entry)
 		dropConnection(w, true)
 		return
 	case err != nil:
+		entry.Route = ""
 		writeAPIGW(rc, http.StatusBadRequest, "APIGW.0201", "Request body could not be read")
 	case isStatusFault(inj.kind):
-		label = routeLabel
-		writeFault(rc, routeLabel, inj.rule)
+		writeFault(rc, label, inj.rule)
 	case rt == nil:
 		writeNoRoute(rc)
 	default:
-		label = rt.label
 		rc.params = params
 		if inj.kind == FaultExpireTokens {
 			c.expireToken(presentedToken(r))
@@ -218,11 +219,8 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rt.handle(rc)
 		}
 	}
-	c.record(Request{
-		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
-		Status: rec.status(), Caller: rc.caller.userID, Auth: rc.caller.auth,
-		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
-	})
+	entry.Status, entry.Caller, entry.Auth = rec.status(), rc.caller.userID, rc.caller.auth
+	c.record(entry)
 	if inj.kind == FaultCommitDrop {
 		dropConnection(w, false)
 		return

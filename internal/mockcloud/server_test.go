@@ -1,8 +1,11 @@
 package mockcloud
 
 import (
+	"bufio"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -156,5 +159,41 @@ func TestRoutes(t *testing.T) {
 		RouteGetUser, RouteUserGroups, RouteListGroups, RouteListAgencies, RouteGetAgency, RouteListTraces}
 	if got := Routes(); !slices.Equal(got, want) {
 		t.Errorf("Routes() = %q, want %q", got, want)
+	}
+}
+
+// TestTruncatedBodyMasked covers a token request whose body ends before its
+// Content-Length: it is answered 400 and logged without its password.
+func TestTruncatedBodyMasked(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t, WithoutSeed())
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(c.CACertPEM())
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(c.URL(), "https://"), &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	const password = "Cut-Short-Passw0rd!"
+	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"root","password":"` + password + `"`
+	if _, err := fmt.Fprintf(conn, "POST /v3/auth/tokens HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"+
+		"Content-Length: %d\r\n\r\n%s", len(body)+100, body); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", resp.StatusCode)
+	}
+	reqs := c.Requests()
+	if len(reqs) != 1 || reqs[0].Status != http.StatusBadRequest || reqs[0].Route != "" ||
+		strings.Contains(reqs[0].Body, password) || !strings.Contains(reqs[0].Body, `"password":"***"`) {
+		t.Errorf("logged %+v", reqs)
 	}
 }

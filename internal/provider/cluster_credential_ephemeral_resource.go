@@ -62,7 +62,7 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 func (e *clusterCredentialEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
 	var m clusterCredentialEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.credentialRequest.validate(&resp.Diagnostics)
+	m.validate(&resp.Diagnostics)
 }
 
 func (e *clusterCredentialEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -75,7 +75,7 @@ func (e *clusterCredentialEphemeral) Open(ctx context.Context, req ephemeral.Ope
 	}
 	var m clusterCredentialEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
+	m.checkExpiryWindow(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -88,7 +88,7 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 func (r *clusterCredentialResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m clusterCredentialModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	m.credentialRequest.validate(&resp.Diagnostics)
+	m.validate(&resp.Diagnostics)
 	validateRotation(m.DurationDays, m.RotateBefore, &resp.Diagnostics)
 }
 
@@ -108,7 +108,7 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	if req.State.Raw.IsNull() {
-		plan.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
+		plan.checkExpiryWindow(&resp.Diagnostics)
 		if r.client != nil && !plan.ClusterID.IsUnknown() {
 			checkIssuable(ctx, r.client, plan.ClusterID.ValueString(), &resp.Diagnostics)
 		}
@@ -162,7 +162,7 @@ func (r *clusterCredentialResource) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.credentialRequest.checkExpiryWindow(&resp.Diagnostics)
+	plan.checkExpiryWindow(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
