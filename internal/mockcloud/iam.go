@@ -14,6 +14,23 @@ const iamTimeLayout = "2006-01-02T15:04:05.000000Z"
 // baseURL returns the URL the caller used to reach the mock.
 func baseURL(r *http.Request) string { return "https://" + r.Host }
 
+// listLinks returns the "links" member of an IAM list: self is the request's
+// own path, and there is never a previous or next page.
+func listLinks(r *http.Request) map[string]any {
+	return map[string]any{"self": baseURL(r) + r.URL.Path, "previous": nil, "next": nil}
+}
+
+// iamReader reports whether the caller may read IAM users, groups and
+// agencies (state.canReadIAM), else writes the keystone 403 naming action.
+// The caller holds c.st.mu.
+func (c *Cloud) iamReader(rc *reqCtx, action string) bool {
+	if c.st.canReadIAM(rc.caller.userID) {
+		return true
+	}
+	writeIAMForbidden(rc, action)
+	return false
+}
+
 // tokenRequest is the body of POST /v3/auth/tokens.
 type tokenRequest struct {
 	Auth struct {
@@ -200,7 +217,7 @@ func (c *Cloud) handleDomains(rc *reqCtx) {
 	writeJSON(rc.w, http.StatusOK, map[string]any{
 		"domains": []map[string]any{{"id": DomainID, "name": DomainName, "enabled": true, "description": "",
 			"links": map[string]string{"self": baseURL(rc.r) + "/v3/domains/" + DomainID}}},
-		"links": map[string]any{"self": baseURL(rc.r) + "/v3/auth/domains", "previous": nil, "next": nil},
+		"links": listLinks(rc.r),
 	})
 }
 
@@ -218,7 +235,7 @@ func (c *Cloud) handleProjects(rc *reqCtx) {
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{
 		"projects": projects,
-		"links":    map[string]any{"self": baseURL(rc.r) + "/v3/projects", "previous": nil, "next": nil},
+		"links":    listLinks(rc.r),
 	})
 }
 
@@ -236,8 +253,7 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "list_users")
+	if !c.iamReader(rc, "list_users") {
 		return
 	}
 	enabled := q.Get("enabled")
@@ -258,7 +274,7 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 		}
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{"users": out,
-		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users", "previous": nil, "next": nil}})
+		"links": listLinks(rc.r)})
 }
 
 // visibleUser returns the user of the {user_id} path parameter when the caller
@@ -266,8 +282,7 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 // with the keystone body. The caller holds c.st.mu.
 func (c *Cloud) visibleUser(rc *reqCtx, action string) (*userRec, bool) {
 	id := rc.params["user_id"]
-	if id != rc.caller.userID && !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, action)
+	if id != rc.caller.userID && !c.iamReader(rc, action) {
 		return nil, false
 	}
 	u, ok := c.st.users[id]
@@ -310,7 +325,7 @@ func (c *Cloud) handleUserGroups(rc *reqCtx) {
 		out = append(out, groupJSON(g, c.st.groups[g], baseURL(rc.r)))
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{"groups": out,
-		"links": map[string]any{"self": baseURL(rc.r) + "/v3/users/" + u.ID + "/groups", "previous": nil, "next": nil}})
+		"links": listLinks(rc.r)})
 }
 
 // handleListGroups answers GET /v3/groups[?name=&domain_id=] for IAM readers.
@@ -318,8 +333,7 @@ func (c *Cloud) handleListGroups(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "list_groups")
+	if !c.iamReader(rc, "list_groups") {
 		return
 	}
 	names := make([]string, 0, len(c.st.groups))
@@ -337,7 +351,7 @@ func (c *Cloud) handleListGroups(rc *reqCtx) {
 		}
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{"groups": out,
-		"links": map[string]any{"self": baseURL(rc.r) + "/v3/groups", "previous": nil, "next": nil}})
+		"links": listLinks(rc.r)})
 }
 
 // agencyJSON renders an agency.
@@ -354,8 +368,7 @@ func (c *Cloud) handleListAgencies(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "list_agencies")
+	if !c.iamReader(rc, "list_agencies") {
 		return
 	}
 	if q.Get("domain_id") == "" {
@@ -387,8 +400,7 @@ func (c *Cloud) handleGetAgency(rc *reqCtx) {
 	id := rc.params["agency_id"]
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.canReadIAM(rc.caller.userID) {
-		writeIAMForbidden(rc, "get_agency")
+	if !c.iamReader(rc, "get_agency") {
 		return
 	}
 	a, ok := c.st.agencies[id]

@@ -147,6 +147,9 @@ func TestIAMPermissions(t *testing.T) {
 	if gs := arr(r.json(t)["groups"]); len(gs) != 1 || obj(gs[0])["name"] != DevelopersGroupName {
 		t.Errorf("groups %s", r.body)
 	}
+	if self := str(r.json(t), "links.self"); self != c.URL()+"/v3/users/"+AliceUserID+"/groups" {
+		t.Errorf("groups links.self %q", self)
+	}
 	r = call(t, c, aliceCred, "GET", "/v3/auth/domains", nil)
 	expectStatus(t, r, http.StatusOK)
 	if ds := arr(r.json(t)["domains"]); len(ds) != 1 || obj(ds[0])["id"] != DomainID {
@@ -156,6 +159,9 @@ func TestIAMPermissions(t *testing.T) {
 	expectStatus(t, r, http.StatusOK)
 	if ps := arr(r.json(t)["projects"]); len(ps) != 1 || obj(ps[0])["id"] != ProjectID {
 		t.Errorf("projects %s", r.body)
+	}
+	if self := str(r.json(t), "links.self"); self != c.URL()+"/v3/projects" {
+		t.Errorf("projects links.self %q", self)
 	}
 	r = call(t, c, aliceCred, "GET", "/v3/projects?name=other", nil)
 	if ps := arr(r.json(t)["projects"]); len(ps) != 0 {
