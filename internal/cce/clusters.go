@@ -137,14 +137,9 @@ func (c *Client) GetCluster(ctx context.Context, clusterID string) (*Cluster, er
 // once for all concurrent callers. 404 answers are cached too; other errors
 // are not.
 func (c *Client) CachedCluster(ctx context.Context, clusterID string) (*Cluster, error) {
-	cl, err := c.clusters.get(ctx, clusterID, func(ctx context.Context) (*Cluster, error) {
+	return copyOf(c.clusters.get(ctx, clusterID, func(ctx context.Context) (*Cluster, error) {
 		return c.GetCluster(ctx, clusterID)
-	}, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *cl
-	return &cp, nil
+	}, IsNotFound))
 }
 
 // ForgetCluster drops a cluster from this process's caches (e.g. after

@@ -225,7 +225,7 @@ func (f *factCache) prune() {
 func recent[V any](ctx context.Context, c *Client, m, live *memo[*V], kind, id string,
 	fetch func(context.Context) (*V, error), keep func(*V) bool, keepErr func(error) bool,
 ) (*V, error) {
-	v, err := m.get(ctx, id, func(ctx context.Context) (*V, error) {
+	return copyOf(m.get(ctx, id, func(ctx context.Context) (*V, error) {
 		e, seen := live.lookup(id)
 		v, err := e.v, e.err
 		if !seen {
@@ -238,12 +238,7 @@ func recent[V any](ctx context.Context, c *Client, m, live *memo[*V], kind, id s
 			c.facts.put(ctx, kind, id, v)
 		}
 		return v, err
-	}, keepErr)
-	if err != nil {
-		return nil, err
-	}
-	cp := *v
-	return &cp, nil
+	}, keepErr))
 }
 
 // RecentCluster is CachedCluster for prerequisite checks: an Available

@@ -248,64 +248,53 @@ func decodeAgencies(r io.Reader) ([]Agency, error) {
 // ListUsers call; if listing is forbidden it falls back to GetUser (cached
 // per ID). A missing user yields an error satisfying IsNotFound.
 func (c *Client) LookupUser(ctx context.Context, id string) (*User, error) {
-	dir, err := c.userDir.get(ctx, "", func(ctx context.Context) (map[string]User, error) {
-		users, err := c.ListUsers(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]User, len(users))
-		for _, u := range users {
-			m[u.ID] = u
-		}
-		return m, nil
-	}, IsForbidden)
-	switch {
-	case err == nil:
-		if u, ok := dir[id]; ok {
-			return &u, nil
-		}
-		return nil, notFoundError(ServiceIAM, "lookup user", fmt.Sprintf("no IAM user with ID %q", id))
-	case !IsForbidden(err):
-		return nil, err
-	}
-	u, err := c.usersByID.get(ctx, id, func(ctx context.Context) (*User, error) {
-		return c.GetUser(ctx, id)
-	}, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *u
-	return &cp, nil
+	return lookupByID(ctx, &c.userDir, id, "user", c.ListUsers, func(u User) string { return u.ID }, c.cachedUser)
 }
 
 // LookupAgency is LookupUser for agencies (ListAgencies / GetAgency).
 func (c *Client) LookupAgency(ctx context.Context, id string) (*Agency, error) {
-	dir, err := c.agencyDir.get(ctx, "", func(ctx context.Context) (map[string]Agency, error) {
-		list, err := c.ListAgencies(ctx)
+	return lookupByID(ctx, &c.agencyDir, id, "agency", c.ListAgencies, func(a Agency) string { return a.ID }, c.cachedAgency)
+}
+
+// cachedUser is GetUser cached per ID (not-found answers too).
+func (c *Client) cachedUser(ctx context.Context, id string) (*User, error) {
+	return copyOf(c.usersByID.get(ctx, id, func(ctx context.Context) (*User, error) {
+		return c.GetUser(ctx, id)
+	}, IsNotFound))
+}
+
+// cachedAgency is GetAgency cached per ID (not-found answers too).
+func (c *Client) cachedAgency(ctx context.Context, id string) (*Agency, error) {
+	return copyOf(c.agencyByID.get(ctx, id, func(ctx context.Context) (*Agency, error) {
+		return c.GetAgency(ctx, id)
+	}, IsNotFound))
+}
+
+// lookupByID finds id in the directory dir, built once from list; when
+// listing is forbidden it asks get instead. what names the kind in the
+// not-found error.
+func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id, what string,
+	list func(context.Context) ([]T, error), idOf func(T) string, get func(context.Context, string) (*T, error),
+) (*T, error) {
+	byID, err := dir.get(ctx, "", func(ctx context.Context) (map[string]T, error) {
+		items, err := list(ctx)
 		if err != nil {
 			return nil, err
 		}
-		m := make(map[string]Agency, len(list))
-		for _, a := range list {
-			m[a.ID] = a
+		m := make(map[string]T, len(items))
+		for _, it := range items {
+			m[idOf(it)] = it
 		}
 		return m, nil
 	}, IsForbidden)
 	switch {
 	case err == nil:
-		if a, ok := dir[id]; ok {
-			return &a, nil
+		if v, ok := byID[id]; ok {
+			return &v, nil
 		}
-		return nil, notFoundError(ServiceIAM, "lookup agency", fmt.Sprintf("no IAM agency with ID %q", id))
+		return nil, notFoundError(ServiceIAM, "lookup "+what, fmt.Sprintf("no IAM %s with ID %q", what, id))
 	case !IsForbidden(err):
 		return nil, err
 	}
-	a, err := c.agencyByID.get(ctx, id, func(ctx context.Context) (*Agency, error) {
-		return c.GetAgency(ctx, id)
-	}, IsNotFound)
-	if err != nil {
-		return nil, err
-	}
-	cp := *a
-	return &cp, nil
+	return get(ctx, id)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -23,13 +24,12 @@ type Identity struct {
 // callers). Token: GET /v3/auth/tokens; password: the token body; AK/SK:
 // credential -> user -> domains. Admin from GET /v3/users/{id}/groups.
 func (c *Client) WhoAmI(ctx context.Context) (*Identity, error) {
-	id, err := c.whoami.get(ctx, "", c.whoAmI, nil)
+	id, err := copyOf(c.whoami.get(ctx, "", c.whoAmI, nil))
 	if err != nil {
 		return nil, err
 	}
-	cp := *id
-	cp.Groups = append([]string(nil), id.Groups...)
-	return &cp, nil
+	id.Groups = slices.Clone(id.Groups)
+	return id, nil
 }
 
 // whoAmI asks IAM who the caller is. After the one lookup that yields the

@@ -63,6 +63,16 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 	})
 }
 
+// copyOf returns a copy of a memoised value, so that callers cannot change
+// what the memo holds.
+func copyOf[V any](v *V, err error) (*V, error) {
+	if err != nil {
+		return nil, err
+	}
+	cp := *v
+	return &cp, nil
+}
+
 // shared runs fn once per key among concurrent callers.
 func shared[V any](ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (V, error)) (V, error) {
 	var zero V
