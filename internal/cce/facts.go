@@ -285,8 +285,7 @@ func (c *Client) RecentAgency(ctx context.Context, id string) (*Agency, error) {
 // cluster and about the caller, so that the next check asks again. Call it
 // when CCE refuses something the checks allowed.
 func (c *Client) ForgetRecent(clusterID string) {
-	c.recentClusters.forget(clusterID)
-	c.clusters.forget(clusterID)
+	c.ForgetCluster(clusterID)
 	c.facts.remove(factCluster, clusterID)
 	c.recentCaller.forget("")
 	c.whoami.forget("")
