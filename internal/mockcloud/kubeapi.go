@@ -72,7 +72,7 @@ func (k *kubeRegistry) ensure(c *Cloud, clusterID string) (*kubeServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	serving, err := ca.serverCert([]string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback})
+	serving, err := ca.serverCert()
 	if err != nil {
 		return nil, err
 	}

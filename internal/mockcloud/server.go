@@ -103,7 +103,7 @@ func Start(opts ...Option) (*Cloud, error) {
 	if err != nil {
 		return nil, err
 	}
-	serverCert, err := ca.serverCert([]string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback})
+	serverCert, err := ca.serverCert()
 	if err != nil {
 		return nil, err
 	}
