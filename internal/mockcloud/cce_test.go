@@ -225,7 +225,7 @@ func TestConcurrentRevokes(t *testing.T) {
 	c := NewForTest(t)
 	const workers = 50
 	var wg sync.WaitGroup
-	errs := make(chan string, workers)
+	errs := make(chan string, 2*workers)
 	for i := range workers {
 		wg.Add(1)
 		go func() {
@@ -234,12 +234,13 @@ func TestConcurrentRevokes(t *testing.T) {
 			if i%2 == 1 {
 				cr = cred{token: c.IssueToken(AdminUserID)}
 			}
-			r := call(t, c, cr, "POST", cceClusters+"/"+ProdClusterID+"/clustercertrevoke", map[string]string{"userId": BobUserID})
-			if r.status != http.StatusOK {
-				errs <- string(r.body)
+			// tryCall, not call: t.Fatal must not run outside the test goroutine.
+			r, err := tryCall(t, c, cr, "POST", cceClusters+"/"+ProdClusterID+"/clustercertrevoke", map[string]string{"userId": BobUserID})
+			if err != nil || r.status != http.StatusOK {
+				errs <- fmt.Sprintf("revoke: %d %s %v", r.status, r.body, err)
 			}
-			if g := call(t, c, aliceCred, "GET", cceClusters+"/"+StagingClusterID, nil); g.status != http.StatusOK {
-				errs <- string(g.body)
+			if g, err := tryCall(t, c, aliceCred, "GET", cceClusters+"/"+StagingClusterID, nil); err != nil || g.status != http.StatusOK {
+				errs <- fmt.Sprintf("get: %d %s %v", g.status, g.body, err)
 			}
 		}()
 	}
