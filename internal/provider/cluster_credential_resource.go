@@ -88,6 +88,9 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 func (r *clusterCredentialResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m clusterCredentialModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	m.validate(&resp.Diagnostics)
 	validateRotation(m.DurationDays, m.RotateBefore, &resp.Diagnostics)
 }
