@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -56,24 +55,26 @@ func pemBlock(t testing.TB, s string) *pem.Block {
 	return b
 }
 
-// clientCertOf parses the kubeconfig's client certificate.
-func (kc kubeconfigDoc) clientCertOf(t testing.TB) *x509.Certificate {
+// certData parses the base64 PEM certificate of a kubeconfig field.
+func certData(t testing.TB, s string) *x509.Certificate {
 	t.Helper()
-	cert, err := x509.ParseCertificate(pemBlock(t, kc.Users[0].User.ClientCertificateData).Bytes)
+	cert, err := x509.ParseCertificate(pemBlock(t, s).Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cert
 }
 
+// clientCertOf parses the kubeconfig's client certificate.
+func (kc kubeconfigDoc) clientCertOf(t testing.TB) *x509.Certificate {
+	t.Helper()
+	return certData(t, kc.Users[0].User.ClientCertificateData)
+}
+
 // caOf parses the internal cluster's CA.
 func (kc kubeconfigDoc) caOf(t testing.TB) *x509.Certificate {
 	t.Helper()
-	ca, err := x509.ParseCertificate(pemBlock(t, kc.Clusters[0].Cluster.CertificateAuthorityData).Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca
+	return certData(t, kc.Clusters[0].Cluster.CertificateAuthorityData)
 }
 
 // kubeClient returns an HTTP client that presents the kubeconfig's client
@@ -112,16 +113,11 @@ func (kc kubeconfigDoc) kube(t testing.TB, server, method, path string, withCert
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := kc.kubeClient(t, withCert).Do(req)
+	r, err := send(kc.kubeClient(t, withCert), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = resp.Body.Close() }()
-	got, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: got}
+	return r
 }
 
 // server returns the internal cluster's server URL.
@@ -156,8 +152,11 @@ func TestClusterCertIssue(t *testing.T) {
 	if !strings.HasPrefix(server, "https://127.0.0.1:") || kc.server() != server {
 		t.Fatalf("server %q, KubeAPIURL %q", kc.server(), server)
 	}
+	if len(kc.Clusters) != 2 {
+		t.Fatalf("clusters %+v, want internal and external", kc.Clusters)
+	}
 	ext := kc.Clusters[1]
-	if len(kc.Clusters) != 2 || kc.Clusters[0].Name != "internalCluster" || ext.Name != "externalCluster" ||
+	if kc.Clusters[0].Name != "internalCluster" || ext.Name != "externalCluster" ||
 		ext.Cluster.Server != server || !ext.Cluster.InsecureSkipTLSVerify || ext.Cluster.CertificateAuthorityData != "" ||
 		kc.Clusters[0].Cluster.InsecureSkipTLSVerify {
 		t.Errorf("clusters %+v", kc.Clusters)

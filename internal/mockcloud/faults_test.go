@@ -326,16 +326,11 @@ func TestClockSkew(t *testing.T) {
 			t.Fatal(err)
 		}
 		signForTest(req, nil, adminCred, time.Now())
-		resp, err := httpClient(t, c).Do(req)
+		r, err := send(httpClient(t, c), req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer func() { _ = resp.Body.Close() }()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return response{status: resp.StatusCode, header: resp.Header, body: body}
+		return r
 	}
 	expectStatus(t, signedGET(NewForTest(t)), http.StatusOK)
 	expectStatus(t, signedGET(NewForTest(t, WithClockSkew(10*time.Minute))), http.StatusOK)

@@ -98,7 +98,12 @@ func tryCall(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body 
 	case cr.ak != "":
 		signForTest(req, raw, cr, c.now().Add(cr.skew))
 	}
-	resp, err := httpClient(t, c).Do(req)
+	return send(httpClient(t, c), req)
+}
+
+// send does req with client and reads the whole answer.
+func send(client *http.Client, req *http.Request) (response, error) {
+	resp, err := client.Do(req)
 	if err != nil {
 		return response{}, err
 	}
