@@ -85,6 +85,29 @@ func TestFactsCarryOverToTheNextProcess(t *testing.T) {
 	}
 }
 
+// The account's agencies are listed with the domain of the recorded caller:
+// a process that finds the caller recorded does not ask IAM who it is again.
+func TestListAgenciesUsesTheRecordedCaller(t *testing.T) {
+	f := newFakeCloud(t)
+	f.serveIAM(true, "alice")
+	dir := t.TempDir()
+	plan := newTestClient(t, f, akskCreds(), withFacts(dir, time.Minute))
+	if _, err := plan.RecentIdentity(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	owners := f.count(routeCredential)
+	apply := newTestClient(t, f, akskCreds(), withFacts(dir, time.Minute))
+	if a, err := apply.LookupAgency(t.Context(), "ag1"); err != nil || a.Name != "ops" {
+		t.Fatalf("agency %+v %v", a, err)
+	}
+	if got := f.count(routeCredential); got != owners {
+		t.Errorf("credential lookups %d, want %d: the caller was asked again", got, owners)
+	}
+	if got := f.count(routeListAgency); got != 1 {
+		t.Errorf("agency lists %d, want 1", got)
+	}
+}
+
 // snapshot renders the hit counters, for before/after comparisons.
 func (f *fakeCloud) snapshot() string {
 	f.mu.Lock()

@@ -210,11 +210,12 @@ func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
 	return &a, nil
 }
 
-// ListAgencies lists the agencies of the caller's account (domain_id from
-// WhoAmI).
+// ListAgencies lists the agencies of the caller's account. The account's
+// domain_id comes from RecentIdentity: it never changes for a credential, so
+// a recorded identity serves as well as a live one.
 func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
 	const op = "list agencies"
-	id, err := c.WhoAmI(ctx)
+	id, err := c.RecentIdentity(ctx)
 	if err != nil {
 		return nil, err
 	}

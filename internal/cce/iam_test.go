@@ -296,3 +296,26 @@ func BenchmarkDecodeAgencies2k(b *testing.B) {
 		}
 	}
 }
+
+// A caller who may not list users and checks their own user (revoking their
+// own credential) while WhoAmI runs: the user is read once, not by both.
+func TestLookupOwnUserSharesWhoAmIRead(t *testing.T) {
+	f := newFakeCloud(t)
+	f.serveIAM(false, "alice")
+	c := newTestClient(t, f, akskCreds())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if id, err := c.WhoAmI(t.Context()); err != nil || id.UserName != "alice" {
+			t.Errorf("identity %+v %v", id, err)
+		}
+	})
+	wg.Go(func() {
+		if u, err := c.LookupUser(t.Context(), testUserID); err != nil || u.Name != "alice" {
+			t.Errorf("user %+v %v", u, err)
+		}
+	})
+	wg.Wait()
+	if got := f.count(routeGetUser); got != 1 {
+		t.Errorf("user GETs %d, want 1", got)
+	}
+}

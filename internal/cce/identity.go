@@ -68,7 +68,9 @@ func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	if c.cfg.method != AuthPassword && c.cfg.method != AuthToken {
-		g.Go(func() (err error) { user, err = c.GetUser(gctx, id.UserID); return err })
+		// Through the per-ID cache: a caller who is not allowed to list users
+		// and revokes their own credential looks this user up again.
+		g.Go(func() (err error) { user, err = c.cachedUser(gctx, id.UserID); return err })
 		g.Go(func() (err error) { domains, err = c.listAuthDomains(gctx); return err })
 	}
 	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })
