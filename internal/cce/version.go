@@ -3,8 +3,11 @@ package cce
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Version is a full CCE cluster version vMAJOR.MINOR.PATCH-rREVISION.
@@ -171,9 +174,14 @@ type UnsupportedVersionError struct {
 	LineUnsupported  bool
 }
 
-// minimumsText lists the rule for the error text.
+// minimumsText states the rule of revocationMinimums and alwaysSupportedFrom
+// for the error text.
 func minimumsText() string {
-	return "v1.19.16-r50, v1.21.11-r10, v1.23.9-r10, v1.25.4-r10, v1.27.1-r10 or later within their lines, or any v1.28+ version"
+	var parts []string
+	for _, m := range slices.SortedFunc(maps.Values(revocationMinimums), Version.Compare) {
+		parts = append(parts, m.String())
+	}
+	return strings.Join(parts, ", ") + " or later within their lines, or any " + alwaysSupportedFrom.Line() + "+ version"
 }
 
 // Error implements error.

@@ -130,6 +130,12 @@ func TestRevocationSupport(t *testing.T) {
 			t.Errorf("%s: line-unsupported minimum %v / message %s", r.v, m, msg)
 		}
 	}
+	const lineBad = "cluster version v1.20.1-r10 does not support credential revocation: no v1.20 patch supports it " +
+		"(revocation needs v1.19.16-r50, v1.21.11-r10, v1.23.9-r10, v1.25.4-r10, v1.27.1-r10 or later within their " +
+		"lines, or any v1.28+ version); upgrade the cluster to a supported line"
+	if err := CheckRevocationSupport(Version{1, 20, 1, 10}); err == nil || err.Error() != lineBad {
+		t.Errorf("line-unsupported message:\n got %v\nwant %s", err, lineBad)
+	}
 	if m, ok := RevocationMinimum(Version{1, 30, 5, 5}); !ok || m != (Version{1, 30, 0, 0}) {
 		t.Errorf("v1.30 minimum %v %v", m, ok)
 	}
