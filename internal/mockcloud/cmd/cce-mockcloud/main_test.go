@@ -138,29 +138,10 @@ func startMock(t *testing.T, args ...string) runningMock {
 	return m
 }
 
-// TestCommand builds the binary, starts it, reads env.sh, GETs a cluster and stops it with SIGTERM.
-func TestCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a binary")
-	}
-	dir := filepath.Join(t.TempDir(), "state")
-	m := startMock(t, "-dir", dir, "-flavour", "otc")
-	cmd, done, stdout, stderr, ready, envFile, env := m.cmd, m.done, m.stdout, m.stderr, m.ready, m.envFile, m.env
-	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_IAM_ENDPOINT",
-		"HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT", "HW_CACERT_FILE"} {
-		if env[k] == "" {
-			t.Errorf("env.sh lacks %s:\n%s", k, envFile)
-		}
-	}
-	if env["HW_REGION_NAME"] != mockcloud.Region || env["HW_ACCESS_KEY"] != mockcloud.AdminAccessKey ||
-		env["HW_CACERT_FILE"] != filepath.Join(dir, "ca.pem") {
-		t.Errorf("env.sh:\n%s", envFile)
-	}
-	if !strings.Contains(stdout.String(), "FAKE cloud") || !strings.Contains(stdout.String(), string(envFile)) {
-		t.Errorf("stdout:\n%s", stdout.String())
-	}
-
-	caPEM, err := os.ReadFile(env["HW_CACERT_FILE"])
+// client returns an HTTP client (no keep-alives) that trusts the CA file named in env.sh.
+func (m runningMock) client(t *testing.T) *http.Client {
+	t.Helper()
+	caPEM, err := os.ReadFile(m.env["HW_CACERT_FILE"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +149,49 @@ func TestCommand(t *testing.T) {
 	if !pool.AppendCertsFromPEM(caPEM) {
 		t.Fatal("bad CA file")
 	}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true}}
+}
+
+// stop sends SIGTERM and fails unless the command exits cleanly within 10 s.
+func (m runningMock) stop(t *testing.T) {
+	t.Helper()
+	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-m.done:
+		if err != nil {
+			t.Fatalf("exit: %v; stderr: %s", err, m.stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on SIGTERM")
+	}
+}
+
+// TestCommand builds the binary, starts it, reads env.sh, GETs a cluster and stops it with SIGTERM.
+func TestCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	m := startMock(t, "-dir", dir, "-flavour", "otc")
+	env := m.env
+	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_IAM_ENDPOINT",
+		"HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT", "HW_CACERT_FILE"} {
+		if env[k] == "" {
+			t.Errorf("env.sh lacks %s:\n%s", k, m.envFile)
+		}
+	}
+	if env["HW_REGION_NAME"] != mockcloud.Region || env["HW_ACCESS_KEY"] != mockcloud.AdminAccessKey ||
+		env["HW_CACERT_FILE"] != filepath.Join(dir, "ca.pem") {
+		t.Errorf("env.sh:\n%s", m.envFile)
+	}
+	if out := m.stdout.String(); !strings.Contains(out, "FAKE cloud") || !strings.Contains(out, string(m.envFile)) {
+		t.Errorf("stdout:\n%s", out)
+	}
+
+	client := m.client(t)
 	req, err := http.NewRequest("GET", env["HW_CCE_ENDPOINT"]+"/api/v3/projects/"+env["HW_PROJECT_ID"]+"/clusters/"+mockcloud.ProdClusterID, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -190,21 +213,11 @@ func TestCommand(t *testing.T) {
 
 	kubeURL, kubeClient := issueAndUse(t, client, env)
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v; stderr: %s", err, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("did not stop on SIGTERM")
-	}
-	if _, err := os.Stat(ready); !os.IsNotExist(err) {
+	m.stop(t)
+	if _, err := os.Stat(m.ready); !os.IsNotExist(err) {
 		t.Errorf("ready file still there: %v", err)
 	}
-	log := stderr.String()
+	log := m.stderr.String()
 	if !strings.Contains(log, "GET /api/v3/projects/"+mockcloud.ProjectID+"/clusters/"+mockcloud.ProdClusterID+" 200 "+mockcloud.AdminUserID) {
 		t.Errorf("request log line missing:\n%s", log)
 	}
@@ -320,16 +333,7 @@ func TestCommandFaults(t *testing.T) {
 		}
 	}
 
-	caPEM, err := os.ReadFile(m.env["HW_CACERT_FILE"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		t.Fatal("bad CA file")
-	}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true}}
+	client := m.client(t)
 	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
 	for i, want := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusOK} {
 		req, err := http.NewRequest("GET", clusterURL, nil)
@@ -361,17 +365,7 @@ func TestCommandFaults(t *testing.T) {
 		t.Errorf("commit-drop answered %d", resp.StatusCode)
 	}
 
-	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-m.done:
-		if err != nil {
-			t.Fatalf("exit: %v; stderr: %s", err, m.stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("did not stop on SIGTERM")
-	}
+	m.stop(t)
 	log := m.stderr.String()
 	path := "/api/v3/projects/" + mockcloud.ProjectID + "/clusters/" + mockcloud.ProdClusterID
 	for _, want := range []string{
@@ -396,6 +390,8 @@ func TestRunFlags(t *testing.T) {
 		{"-latency", "soon"},
 		{"-seed", "x"},
 		{"-clock-skew", "x"},
+		{"-extra-clusters", "-1"},
+		{"-extra-clusters", "1001"},
 		{"stray"},
 	} {
 		var out, errOut bytes.Buffer
