@@ -38,7 +38,6 @@ func httpConfig(t *testing.T, c *mockcloud.Cloud) *config.HttpConfig {
 	return config.DefaultHttpConfig().WithHttpTransport(tr).WithTimeout(10 * time.Second).WithRetries(0)
 }
 
-// TestOfficialSDK drives the mock with huaweicloud-sdk-go-v3 using AK/SK and ID discovery.
 // sdkClients are the official SDK's clients, signed in with one access key.
 type sdkClients struct {
 	cce *cce.CceClient
@@ -74,6 +73,7 @@ func clientsAs(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *reg
 	return sdkClients{cce: cce.NewCceClient(cceHC), iam: iam.NewIamClient(iamHC), cts: cts.NewCtsClient(ctsHC)}
 }
 
+// TestOfficialSDK drives the mock with huaweicloud-sdk-go-v3 using AK/SK and ID discovery.
 func TestOfficialSDK(t *testing.T) {
 	c := mockcloud.NewForTest(t)
 	hc := httpConfig(t, c)
