@@ -148,6 +148,9 @@ func TestAccCertificateApplicants_ctsPaging(t *testing.T) {
 			pages[r.UserAgent]++
 		}
 	}
+	if len(pages) == 0 {
+		t.Errorf("no provider process read CTS (%s)", mockcloud.RouteListTraces)
+	}
 	for ua, n := range pages {
 		if n != 3 {
 			t.Errorf("provider process %s read %d CTS pages, want 3", ua, n)

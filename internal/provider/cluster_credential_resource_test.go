@@ -101,6 +101,9 @@ func TestAccClusterCredential_expireAt(t *testing.T) {
 			Check:             expiresAround(at),
 		}},
 	})
+	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 1 {
+		t.Errorf("the mock issued %d credentials, want exactly 1", n)
+	}
 	for _, r := range e.cloud.Requests() {
 		if r.Route == mockcloud.RouteClusterCert && r.Body != fmt.Sprintf(`{"expire_at":%q}`, at.Format("2006-01-02 15:04:05 +0000 UTC")) {
 			t.Errorf("clustercert body %s", r.Body)

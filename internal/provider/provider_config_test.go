@@ -177,6 +177,9 @@ func TestProvider_schemaDescriptions(t *testing.T) {
 		}
 		check(where, sch.Block)
 	}
+	if len(resp.Functions) != 1 {
+		t.Errorf("want 1 function, got %d", len(resp.Functions))
+	}
 	for name, f := range resp.Functions {
 		if f.Summary == "" || f.Description == "" {
 			t.Errorf("function %s has no summary or description", name)
