@@ -2,6 +2,7 @@ package mockcloud
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,23 @@ func TestSignEscapeAndQuery(t *testing.T) {
 	qs := canonicalQueries(req.URL.Query())
 	if qs[0] != "a=y&a=z&a_b=1&b=2" {
 		t.Errorf("query %q", qs)
+	}
+	// "a-b" sorts before "a=" as a string but after "a" as a key: both orders
+	// are candidates, and a signature over the key order is accepted too.
+	req, err = http.NewRequest("GET", "https://h/p?a-b=1&a=2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs = canonicalQueries(req.URL.Query())
+	if !slices.Equal(qs, []string{"a-b=1&a=2", "a=2&a-b=1"}) {
+		t.Errorf("queries %q", qs)
+	}
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	req.Header.Set(headerSdkDate, at.Format(sdkDateLayout))
+	sh := sigHeader{Access: "ak", SignedHeaders: []string{"x-sdk-date"}}
+	sh.Signature = signatureOf("sk", stringToSign(canonicalRequest(req, "a=2&a-b=1", sh.SignedHeaders, nil), at.Format(sdkDateLayout)))
+	if err := verifySignature(req, nil, sh, "sk", at); err != nil {
+		t.Errorf("key-ordered query signature: %v", err)
 	}
 	if _, err := parseSigHeader("Bearer x"); err == nil {
 		t.Error("parsed a bearer header")
