@@ -30,21 +30,17 @@ func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Appl
 	if err := a.validate(); err != nil {
 		return opError(ServiceCCE, op, err)
 	}
-	if _, err := escapeID("cluster ID", clusterID); err != nil {
-		return opError(ServiceCCE, op, err)
-	}
-	path, pid, err := c.projectPath(ctx, pathRevoke, clusterID)
-	if err != nil {
-		return err
-	}
 	body := map[string]string{}
 	if a.UserID != "" {
 		body["userId"] = a.UserID
 	} else {
 		body["agencyId"] = a.AgencyID
 	}
-	return c.getJSON(ctx, call{service: ServiceCCE, op: op, method: http.MethodPost, base: c.cfg.cceURL,
-		path: path, body: body, header: projectHeader(pid)}, nil)
+	cc, err := c.clusterCall(ctx, op, http.MethodPost, pathRevoke, clusterID, body)
+	if err != nil {
+		return err
+	}
+	return c.getJSON(ctx, cc, nil)
 }
 
 // ClusterCertRequest asks for a certificate valid for Duration days (-1 =
@@ -66,9 +62,6 @@ type ClusterCert struct {
 // response body is never logged.
 func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r ClusterCertRequest) (*ClusterCert, error) {
 	const op = "create cluster certificate"
-	if _, err := escapeID("cluster ID", clusterID); err != nil {
-		return nil, opError(ServiceCCE, op, err)
-	}
 	var body map[string]any
 	switch {
 	case !r.ExpireAt.IsZero():
@@ -78,12 +71,11 @@ func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r Clus
 	default:
 		return nil, opError(ServiceCCE, op, errors.New("set a duration in days (or -1 for the maximum) or an expiry time"))
 	}
-	path, pid, err := c.projectPath(ctx, pathClusterCert, clusterID)
+	cc, err := c.clusterCall(ctx, op, http.MethodPost, pathClusterCert, clusterID, body)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, call{service: ServiceCCE, op: op, method: http.MethodPost, base: c.cfg.cceURL,
-		path: path, body: body, header: projectHeader(pid)})
+	resp, err := c.do(ctx, cc)
 	if err != nil {
 		return nil, err
 	}

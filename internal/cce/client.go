@@ -270,8 +270,8 @@ func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
 		}
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return opError(cl.service, cl.op, fmt.Errorf("decoding response: %w", err))
+	if err := decodeJSON(resp.Body, out); err != nil {
+		return opError(cl.service, cl.op, err)
 	}
 	return nil
 }
@@ -297,6 +297,20 @@ func (c *Client) projectPath(ctx context.Context, format string, ids ...string) 
 		args = append(args, url.PathEscape(id))
 	}
 	return fmt.Sprintf(format, args...), pid, nil
+}
+
+// clusterCall builds a call to a path of one cluster (format takes the
+// project and cluster IDs) in the project's CCE API.
+func (c *Client) clusterCall(ctx context.Context, op, method, format, clusterID string, body any) (call, error) {
+	if _, err := escapeID("cluster ID", clusterID); err != nil {
+		return call{}, opError(ServiceCCE, op, err)
+	}
+	path, pid, err := c.projectPath(ctx, format, clusterID)
+	if err != nil {
+		return call{}, err
+	}
+	return call{service: ServiceCCE, op: op, method: method, base: c.cfg.cceURL, path: path, body: body,
+		header: projectHeader(pid)}, nil
 }
 
 // projectHeader returns the X-Project-Id header for CCE/CTS calls.

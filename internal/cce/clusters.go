@@ -107,15 +107,11 @@ func decodeCluster(b []byte) (*Cluster, error) {
 // GetCluster reads one cluster (uncached).
 func (c *Client) GetCluster(ctx context.Context, clusterID string) (*Cluster, error) {
 	const op = "get cluster"
-	if _, err := escapeID("cluster ID", clusterID); err != nil {
-		return nil, opError(ServiceCCE, op, err)
-	}
-	path, pid, err := c.projectPath(ctx, pathCluster, clusterID)
+	cc, err := c.clusterCall(ctx, op, http.MethodGet, pathCluster, clusterID, nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL,
-		path: path, header: projectHeader(pid)})
+	resp, err := c.do(ctx, cc)
 	if err != nil {
 		return nil, err
 	}
@@ -176,10 +172,7 @@ func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, stri
 // upgradeInfoVersion calls GET .../upgradeinfo.
 func (c *Client) upgradeInfoVersion(ctx context.Context, clusterID string) (Version, error) {
 	const op = "get upgrade info"
-	if _, err := escapeID("cluster ID", clusterID); err != nil {
-		return Version{}, opError(ServiceCCE, op, err)
-	}
-	path, pid, err := c.projectPath(ctx, pathUpgradeInfo, clusterID)
+	cc, err := c.clusterCall(ctx, op, http.MethodGet, pathUpgradeInfo, clusterID, nil)
 	if err != nil {
 		return Version{}, err
 	}
@@ -191,8 +184,7 @@ func (c *Client) upgradeInfoVersion(ctx context.Context, clusterID string) (Vers
 			} `json:"versionInfo"`
 		} `json:"spec"`
 	}
-	if err := c.getJSON(ctx, call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL,
-		path: path, header: projectHeader(pid)}, &out); err != nil {
+	if err := c.getJSON(ctx, cc, &out); err != nil {
 		return Version{}, err
 	}
 	v, err := versionFromUpgradeInfo(out.Spec.VersionInfo.Release, out.Spec.VersionInfo.Patch)

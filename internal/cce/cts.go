@@ -80,7 +80,7 @@ func (c *Client) ListTraces(ctx context.Context, q TraceQuery) ([]Trace, error) 
 	for page := 0; page < ctsMaxPages; page++ {
 		var p tracePage
 		if err := c.getJSON(ctx, call{service: ServiceCTS, op: op, method: http.MethodGet, base: c.cfg.ctsURL,
-			path: path, query: cloneValues(params), header: projectHeader(pid)}, &p); err != nil {
+			path: path, query: params, header: projectHeader(pid)}, &p); err != nil {
 			return nil, err
 		}
 		for _, t := range p.Traces {
@@ -94,17 +94,9 @@ func (c *Client) ListTraces(ctx context.Context, q TraceQuery) ([]Trace, error) 
 			return nil, opError(ServiceCTS, op, fmt.Errorf("paging marker %q repeated", m))
 		}
 		seen[m] = true
-		params.Set("next", m)
+		params.Set("next", m) // do encoded the query already: params can change for the next page.
 	}
 	return nil, opError(ServiceCTS, op, fmt.Errorf("more than %d pages", ctsMaxPages))
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }
 
 func (t traceJSON) trace() Trace {
