@@ -259,3 +259,24 @@ func TestConcurrentRevokes(t *testing.T) {
 		t.Errorf("%d requests", n)
 	}
 }
+
+// TestAddExtraClusters covers the clusters of -extra-clusters and their IDs.
+func TestAddExtraClusters(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t)
+	c.AddExtraClusters(3)
+	if id := ExtraClusterID(2); id != "c0000000-0000-4000-8000-100000000002" {
+		t.Errorf("ExtraClusterID(2) = %q", id)
+	}
+	if _, ok := c.Cluster(ExtraClusterID(3)); ok {
+		t.Error("a fourth extra cluster exists")
+	}
+	r := call(t, c, aliceCred, "GET", cceClusters, nil)
+	if items := arr(r.json(t)["items"]); len(items) != 7 {
+		t.Errorf("%d clusters, want 4 seeded + 3 extra", len(items))
+	}
+	for i := range 3 {
+		r := call(t, c, adminCred, "POST", cceClusters+"/"+ExtraClusterID(i)+"/clustercertrevoke", map[string]string{"userId": BobUserID})
+		expectStatus(t, r, http.StatusOK)
+	}
+}
