@@ -7,9 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -496,10 +498,12 @@ func TestKubeServerLifecycle(t *testing.T) {
 	if r := kc.kube(t, prod, "GET", "/version", true); r.status != 200 {
 		t.Fatalf("before close: %s", r.body)
 	}
+	// kc trusts only prod's CA, so staging's server would fail the handshake
+	// even while running: only a refused connection proves it stopped.
 	staging := c.KubeAPIURL(StagingClusterID)
 	c.DeleteCluster(StagingClusterID)
-	if _, err := kc.kubeClient(t, false).Get(staging + "/version"); err == nil {
-		t.Error("kube API server of a deleted cluster still answers")
+	if _, err := kc.kubeClient(t, false).Get(staging + "/version"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("kube API server of a deleted cluster: %v, want connection refused", err)
 	}
 	c.Close()
 	if _, err := kc.kubeClient(t, true).Get(prod + "/version"); err == nil {
