@@ -31,7 +31,7 @@ type Client struct {
 
 	project     memo[string]
 	clusters    memo[*Cluster]
-	upgradeInfo memo[versionResult]
+	upgradeInfo memo[Version]
 	whoami      memo[*Identity]
 	userDir     memo[map[string]User]
 	agencyDir   memo[map[string]Agency]

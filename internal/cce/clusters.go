@@ -145,11 +145,6 @@ func (c *Client) ForgetCluster(clusterID string) {
 	c.recentClusters.forget(clusterID)
 }
 
-// versionResult is a cached upgradeinfo answer.
-type versionResult struct {
-	v Version
-}
-
 // ClusterVersion resolves the full version of cl: ResolveVersion on its
 // fields, else GET upgradeinfo (cached per cluster; source "upgradeinfo").
 func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, string, error) {
@@ -159,14 +154,13 @@ func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, stri
 	if v, src, ok := ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion); ok {
 		return v, src, nil
 	}
-	r, err := c.upgradeInfo.get(ctx, cl.ID, func(ctx context.Context) (versionResult, error) {
-		v, err := c.upgradeInfoVersion(ctx, cl.ID)
-		return versionResult{v: v}, err
+	v, err := c.upgradeInfo.get(ctx, cl.ID, func(ctx context.Context) (Version, error) {
+		return c.upgradeInfoVersion(ctx, cl.ID)
 	}, nil)
 	if err != nil {
 		return Version{}, "", err
 	}
-	return r.v, SourceUpgradeInfo, nil
+	return v, SourceUpgradeInfo, nil
 }
 
 // upgradeInfoVersion calls GET .../upgradeinfo.
