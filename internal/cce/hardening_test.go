@@ -435,6 +435,9 @@ func TestNoSecretsInWhoAmIErrors(t *testing.T) {
 			}
 			sigMu.Lock()
 			defer sigMu.Unlock()
+			if m, _ := tc.cr.Method(); (m == AuthAKSK || m == AuthTemporaryAKSK) && len(signatures) == 0 {
+				t.Fatal("no signature captured: the signature check cannot fail")
+			}
 			for _, sig := range signatures {
 				if strings.Contains(text, sig) {
 					t.Errorf("AK/SK signature in error: %s", text)
@@ -478,6 +481,12 @@ func TestNoSecretsInAKSKFailure(t *testing.T) {
 	c := newTestClient(t, f, Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testSecToken})
 	_, err1 := c.GetCluster(t.Context(), testCluster)
 	err2 := c.RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: testUserID})
+	mu.Lock()
+	captured := len(sigs)
+	mu.Unlock()
+	if captured != 2 {
+		t.Fatalf("signatures captured %d, want 2 (one per call)", captured)
+	}
 	for _, err := range []error{err1, err2} {
 		if !IsUnauthorized(err) {
 			t.Fatalf("want 401, got %v", err)
