@@ -45,11 +45,7 @@ func (c fnCert) pem() string {
 }
 
 func (c fnCert) keyPEM() string {
-	der, err := x509.MarshalPKCS8PrivateKey(c.key)
-	if err != nil {
-		panic(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(c.key)}))
 }
 
 var fnSerial struct {
@@ -452,27 +448,30 @@ func mustPKCS8(k *ecdsa.PrivateKey) []byte {
 	return der
 }
 
-// fnTestdata are the files the acceptance tests read, with the applicant ID
-// each yields ("" for inputs that must fail).
-var fnTestdata = map[string]string{
-	"function_cert.pem":              fnAliceID,
-	"function_chain.pem":             fnBobID,
-	"function_kubeconfig.yaml":       fnBobID,
-	"function_kubeconfig.json":       fnAliceID,
-	"function_kubeconfig_token.yaml": "",
-	"function_private_key.pem":       "",
-	"function_csr.pem":               "",
+// fnTestdata are the files the acceptance tests read: how to write each, and
+// the applicant ID it yields ("" for inputs that must fail).
+var fnTestdata = map[string]struct {
+	content func(fnFixtures) string
+	want    string
+}{
+	"function_cert.pem":              {func(f fnFixtures) string { return f.alice.pem() }, fnAliceID},
+	"function_chain.pem":             {func(f fnFixtures) string { return f.bob.pem() + f.ca.pem() }, fnBobID},
+	"function_kubeconfig.yaml":       {func(fnFixtures) string { return fnKubeconfigYAML() }, fnBobID},
+	"function_kubeconfig.json":       {func(fnFixtures) string { return fnKubeconfigJSON() + "\n" }, fnAliceID},
+	"function_kubeconfig_token.yaml": {func(fnFixtures) string { return fnKubeconfigTokenYAML() }, ""},
+	"function_private_key.pem":       {func(f fnFixtures) string { return f.alice.keyPEM() }, ""},
+	"function_csr.pem":               {func(f fnFixtures) string { return f.csrPEM }, ""},
 }
 
 // The committed testdata files still yield what the acceptance tests expect.
 func TestCertificateApplicantIDFunction_testdata(t *testing.T) {
-	for name, want := range fnTestdata {
+	for name, file := range fnTestdata {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatalf("%s: %s (regenerate with CCE_WRITE_FUNCTION_TESTDATA=1)", name, err)
 		}
 		got, ferr := runApplicantID(t, string(b))
-		switch {
+		switch want := file.want; {
 		case want == "" && ferr == nil:
 			t.Errorf("%s: got %q, want an error", name, got)
 		case want != "" && ferr != nil:
@@ -491,18 +490,8 @@ func TestCertificateApplicantIDFunction_writeTestdata(t *testing.T) {
 	if os.Getenv("CCE_WRITE_FUNCTION_TESTDATA") == "" {
 		t.Skip("set CCE_WRITE_FUNCTION_TESTDATA=1 to regenerate testdata/function_*")
 	}
-	f := fixtures()
-	files := map[string]string{
-		"function_cert.pem":              f.alice.pem(),
-		"function_chain.pem":             f.bob.pem() + f.ca.pem(),
-		"function_kubeconfig.yaml":       fnKubeconfigYAML(),
-		"function_kubeconfig.json":       fnKubeconfigJSON() + "\n",
-		"function_kubeconfig_token.yaml": fnKubeconfigTokenYAML(),
-		"function_private_key.pem":       f.alice.keyPEM(),
-		"function_csr.pem":               f.csrPEM,
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join("testdata", name), []byte(content), 0o644); err != nil {
+	for name, file := range fnTestdata {
+		if err := os.WriteFile(filepath.Join("testdata", name), []byte(file.content(fixtures())), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
