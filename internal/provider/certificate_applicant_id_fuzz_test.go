@@ -45,7 +45,10 @@ func FuzzCertificateApplicantID(f *testing.F) {
 		if msg == "" {
 			t.Fatal("empty error message")
 		}
-		vocabulary := functionMessageText(t)
+		vocabulary, err := functionMessageText()
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
 			for _, l := range []string{line, strings.TrimSpace(line)} {
 				if len(l) >= minLeakLine && strings.Contains(msg, l) && !strings.Contains(vocabulary, l) {
@@ -56,36 +59,22 @@ func FuzzCertificateApplicantID(f *testing.F) {
 	})
 }
 
-var (
-	messageTextOnce sync.Once
-	messageText     string
-	messageTextErr  error
-)
-
 // functionMessageText returns every string literal of the function's source
 // file, one a line: the fixed text its messages are built from.
-func functionMessageText(t *testing.T) string {
-	t.Helper()
-	messageTextOnce.Do(func() {
-		file, err := parser.ParseFile(token.NewFileSet(), "certificate_applicant_id_function.go", nil, 0)
-		if err != nil {
-			messageTextErr = err
-			return
-		}
-		var b strings.Builder
-		ast.Inspect(file, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil {
-					b.WriteString(s)
-					b.WriteByte('\n')
-				}
-			}
-			return true
-		})
-		messageText = b.String()
-	})
-	if messageTextErr != nil {
-		t.Fatal(messageTextErr)
+var functionMessageText = sync.OnceValues(func() (string, error) {
+	file, err := parser.ParseFile(token.NewFileSet(), "certificate_applicant_id_function.go", nil, 0)
+	if err != nil {
+		return "", err
 	}
-	return messageText
-}
+	var b strings.Builder
+	ast.Inspect(file, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if s, err := strconv.Unquote(lit.Value); err == nil {
+				b.WriteString(s)
+				b.WriteByte('\n')
+			}
+		}
+		return true
+	})
+	return b.String(), nil
+})
