@@ -38,16 +38,6 @@ func applicantIs(i int, id, name, typ, status string, enabled knownvalue.Check, 
 		}))
 }
 
-// readOnly asserts that reading the data source wrote nothing and never
-// asked for a certificate.
-func (e *accEnv) readOnly() {
-	e.t.Helper()
-	e.assertNoWrites()
-	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 0 {
-		e.t.Errorf("the data source called clustercert %d times", n)
-	}
-}
-
 func applicantsStep(t *testing.T, v config.Variables, checks ...statecheck.StateCheck) resource.TestStep {
 	return resource.TestStep{Config: testConfig(t, "applicants.tf"), ConfigVariables: v, ConfigStateChecks: checks}
 }

@@ -160,6 +160,16 @@ func (e *accEnv) assertNoWrites() {
 	}
 }
 
+// readOnly fails the test when the mock issued a credential or saw any other
+// write. (Issuing is a POST too: checked first, so its own message shows.)
+func (e *accEnv) readOnly() {
+	e.t.Helper()
+	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 0 {
+		e.t.Errorf("the mock issued %d credentials (clustercert)", n)
+	}
+	e.assertNoWrites()
+}
+
 // testConfig reads an HCL file from testdata.
 func testConfig(t *testing.T, name string) string {
 	t.Helper()
