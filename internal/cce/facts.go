@@ -76,7 +76,8 @@ type factEntry struct {
 	MAC     string          `json:"mac"`
 }
 
-// newFactCache returns nil (disabled) when dir is empty or ttl is zero.
+// newFactCache returns nil (disabled) when dir is empty, ttl is zero or the
+// caller signs in with a password.
 func newFactCache(rc *resolvedConfig, now func() time.Time) *factCache {
 	if rc.FactCacheDir == "" || rc.FactCacheTTL <= 0 {
 		return nil
@@ -87,7 +88,10 @@ func newFactCache(rc *resolvedConfig, now func() time.Time) *factCache {
 	case AuthAKSK, AuthTemporaryAKSK:
 		secret, who = cr.SecretKey+"\x00"+cr.SecurityToken, cr.AccessKey
 	case AuthPassword:
-		secret, who = cr.Password, cr.DomainName+"\x00"+cr.UserName
+		// A password may be weak: a key derived from it would let anyone
+		// who can read the entries test guesses offline. Keys and tokens are
+		// long and random.
+		return nil
 	default:
 		secret = cr.AuthToken
 	}

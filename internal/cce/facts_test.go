@@ -255,8 +255,17 @@ func TestFactsOffAndPermissions(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveCluster()
 	base := t.TempDir()
-	for _, mut := range []func(*Config){withFacts(filepath.Join(base, "off-ttl"), 0), withFacts("", time.Minute)} {
-		c := newTestClient(t, f, akskCreds(), mut)
+	off := []struct {
+		cr  Credentials
+		mut func(*Config)
+	}{
+		{akskCreds(), withFacts(filepath.Join(base, "off-ttl"), 0)},
+		{akskCreds(), withFacts("", time.Minute)},
+		// A key derived from a password would let readers of the entries guess it.
+		{passwordCreds(), withFacts(filepath.Join(base, "off-password"), time.Minute)},
+	}
+	for _, o := range off {
+		c := newTestClient(t, f, o.cr, o.mut)
 		if c.facts != nil {
 			t.Fatalf("fact cache on: %+v", c.facts)
 		}
@@ -264,8 +273,10 @@ func TestFactsOffAndPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(base, "off-ttl")); !os.IsNotExist(err) {
-		t.Errorf("the cache directory was created while off: %v", err)
+	for _, d := range []string{"off-ttl", "off-password"} {
+		if _, err := os.Stat(filepath.Join(base, d)); !os.IsNotExist(err) {
+			t.Errorf("the cache directory %s was created while off: %v", d, err)
+		}
 	}
 	dir := filepath.Join(base, "facts")
 	c := newTestClient(t, f, akskCreds(), withFacts(dir, time.Minute))

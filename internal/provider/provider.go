@@ -221,14 +221,15 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"sends only the revocations instead of asking again. From `0s` (off: every process asks) to " +
 					"`" + shortDuration(cce.MaxFactCacheTTL) + "`, default `" + defaultCheckCacheTTL.String() + "`. " +
 					"CCE still has the last word: if a recorded fact went stale, the refusal makes the provider " +
-					"check again live. " + envDoc(envCheckCacheTTL),
+					"check again live. Not used with password sign-in (a key derived from a password could be " +
+					"guessed from the records). " + envDoc(envCheckCacheTTL),
 				Validators: []validator.String{checkCacheTTL},
 			},
 			"check_cache_dir": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Directory of the recorded checks (created with mode 0700; entries hold no " +
-					"secret and are signed with a key derived from the credential, so other credentials neither " +
-					"see nor forge them). Default: `terraform-provider-cce/checks` in the user's cache directory " +
+					"secret and are signed with a key derived from the access key's secret or the token, so other " +
+					"credentials neither see nor forge them). Default: `terraform-provider-cce/checks` in the user's cache directory " +
 					"(`$XDG_CACHE_HOME` or `~/.cache` on Linux). " + envDoc(envCheckCacheDir),
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
