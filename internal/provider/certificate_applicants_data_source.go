@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -193,43 +194,58 @@ func (d *certificateApplicantsDataSource) Read(ctx context.Context, req datasour
 		within, _ = time.ParseDuration(m.DeletedWithin.ValueString()) // validated at plan
 	}
 
+	// The lists (and the cluster) do not depend on each other: ask for all of
+	// them at once, then report in a fixed order, stopping at the first list
+	// that failed, as if they had been read one after the other.
+	type list struct {
+		rows  []applicantRow
+		diags diagsT
+		ok    bool
+	}
+	var (
+		wg           sync.WaitGroup
+		active       = make([]list, len(kinds))
+		deleted      = make([]list, len(kinds))
+		clusterDiags diagsT
+		now          = time.Now()
+	)
+	for i, kind := range kinds {
+		wg.Go(func() { active[i].rows, active[i].ok = d.listActive(ctx, kind, &active[i].diags) })
+		if m.IncludeDeleted.ValueBool() {
+			wg.Go(func() {
+				deleted[i].rows, deleted[i].ok = d.listDeleted(ctx, kind, now.Add(-within), now, &deleted[i].diags)
+			})
+		} else {
+			deleted[i].ok = true
+		}
+	}
+	m.ClusterVersion, m.RevocationSupported = types.StringNull(), types.BoolNull()
+	if !m.ClusterID.IsNull() {
+		wg.Go(func() { d.readCluster(ctx, &m, &clusterDiags) })
+	}
+	wg.Wait()
+
 	var rows []applicantRow
-	active := map[string]bool{}
-	for _, kind := range kinds {
-		found, ok := d.listActive(ctx, kind, &resp.Diagnostics)
-		if !ok {
+	seen := map[string]bool{}
+	for _, l := range append(active, deleted...) {
+		resp.Diagnostics.Append(l.diags...)
+		if !l.ok {
 			return
 		}
-		for _, r := range found {
-			active[r.ID] = true
-		}
-		rows = append(rows, found...)
-	}
-	if m.IncludeDeleted.ValueBool() {
-		now := time.Now()
-		for _, kind := range kinds {
-			found, ok := d.listDeleted(ctx, kind, now.Add(-within), now, &resp.Diagnostics)
-			if !ok {
-				return
-			}
-			for _, r := range found {
-				if !active[r.ID] { // never list an identity twice under one ID
-					rows = append(rows, r)
-				}
+		for _, r := range l.rows {
+			if !seen[r.ID] { // never list an identity twice under one ID: the active one comes first
+				seen[r.ID] = true
+				rows = append(rows, r)
 			}
 		}
 	}
+	resp.Diagnostics.Append(clusterDiags...)
 	if nameRE != nil {
 		rows = slices.DeleteFunc(rows, func(r applicantRow) bool { return !nameRE.MatchString(r.Name) })
 	}
 	slices.SortFunc(rows, func(a, b applicantRow) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
-
-	m.ClusterVersion, m.RevocationSupported = types.StringNull(), types.BoolNull()
-	if !m.ClusterID.IsNull() {
-		d.readCluster(ctx, &m, &resp.Diagnostics)
-	}
 	m.Applicants, m.IDs = applicantValues(rows)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
