@@ -174,9 +174,10 @@ type UnsupportedVersionError struct {
 	LineUnsupported  bool
 }
 
-// minimumsText states the rule of revocationMinimums and alwaysSupportedFrom
-// for the error text.
-func minimumsText() string {
+// RevocationRule states, for messages and documentation, which versions
+// support credential revocation (from revocationMinimums and
+// alwaysSupportedFrom, so the text cannot drift from the check).
+func RevocationRule() string {
 	var parts []string
 	for _, m := range slices.SortedFunc(maps.Values(revocationMinimums), Version.Compare) {
 		parts = append(parts, m.String())
@@ -188,7 +189,7 @@ func minimumsText() string {
 func (e *UnsupportedVersionError) Error() string {
 	if e.LineUnsupported {
 		return fmt.Sprintf("cluster version %s does not support credential revocation: no %s patch supports it (revocation needs %s); upgrade the cluster to a supported line",
-			e.Version, e.Version.Line(), minimumsText())
+			e.Version, e.Version.Line(), RevocationRule())
 	}
 	return fmt.Sprintf("cluster version %s does not support credential revocation: the %s line needs %s or later; upgrade the cluster to at least %s",
 		e.Version, e.Version.Line(), e.Minimum, e.Minimum)

@@ -126,8 +126,7 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 			"revocation_supported": schema.BoolAttribute{
 				Computed: true,
 				MarkdownDescription: "Whether `cluster_id` runs a version that supports credential revocation " +
-					"(v1.19.16-r50, v1.21.11-r10, v1.23.9-r10, v1.25.4-r10, v1.27.1-r10 or later on its line, or " +
-					"v1.28+); null without `cluster_id`.",
+					"(" + cce.RevocationRule() + "); null without `cluster_id`.",
 			},
 			"applicants": schema.ListNestedAttribute{
 				Computed:            true,

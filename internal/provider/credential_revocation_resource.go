@@ -82,9 +82,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"**Revocation cannot be undone.** Certificates issued before it stop working at once; the holder must " +
 			"download a new credential to regain access. Destroying this resource only forgets the record: the " +
 			"credential stays revoked.\n\n" +
-			"Every prerequisite is checked at plan time: the cluster exists, is Available, and runs at least " +
-			"v1.19.16-r50, v1.21.11-r10, v1.23.9-r10, v1.25.4-r10 or v1.27.1-r10 on its line (v1.28 and later " +
-			"always qualify); the user or agency exists; and the caller may revoke it (members of the `admin` " +
+			"Every prerequisite is checked at plan time: the cluster exists, is Available, and runs " +
+			cce.RevocationRule() + "; the user or agency exists; and the caller may revoke it (members of the `admin` " +
 			"group and the account may revoke anyone; other IAM users only themselves).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -356,10 +355,9 @@ func (r *credentialRevocationResource) assessCluster(ctx context.Context, cl *cc
 	}
 	if err := cce.CheckRevocationSupport(v); err != nil {
 		diags.AddAttributeError(at, "Cluster version too old for revocation",
-			fmt.Sprintf("Cluster %q runs %s (from %s). %s. Credential revocation needs v1.19.16-r50, "+
-				"v1.21.11-r10, v1.23.9-r10, v1.25.4-r10, v1.27.1-r10 or later on the same line, or any v1.28 or "+
-				"later. Upgrade the cluster (a patch upgrade is enough when the line is supported), then apply again.",
-				cl.Name, v, source, err))
+			fmt.Sprintf("Cluster %q runs %s (from %s). %s. Credential revocation needs %s. Upgrade the cluster "+
+				"(a patch upgrade is enough when the line is supported), then apply again.",
+				cl.Name, v, source, err, cce.RevocationRule()))
 	}
 	return v.String(), wait
 }
