@@ -21,6 +21,7 @@ func nullModel() providerModel {
 		Password: types.StringNull(), DomainName: types.StringNull(), AuthToken: types.StringNull(),
 		Cloud: types.StringNull(), Insecure: types.BoolNull(), CACertFile: types.StringNull(),
 		MaxRetries: types.Int64Null(), RateLimit: types.Float64Null(),
+		CheckCacheTTL: types.StringNull(), CheckCacheDir: types.StringNull(),
 		Endpoints: types.ObjectNull(map[string]attr.Type{"iam": types.StringType, "cce": types.StringType, "cts": types.StringType}),
 	}
 }
@@ -66,6 +67,21 @@ func TestProviderConfig_precedence(t *testing.T) {
 	}
 }
 
+// domain_name set beside an access key pair or a token (common for users of
+// the huaweicloud provider, which reads HW_DOMAIN_NAME too) is not a
+// half-configured password sign-in.
+func TestProviderConfig_domainNameBesideOtherMethods(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"keys":  {"HW_ACCESS_KEY": "AK", "HW_SECRET_KEY": "SK"},
+		"token": {"HW_AUTH_TOKEN": "x"},
+	} {
+		env["HW_REGION_NAME"], env["HW_DOMAIN_NAME"] = "r", "acme"
+		if _, diags := configure(t, nullModel(), env); diags.HasError() {
+			t.Errorf("%s with HW_DOMAIN_NAME: %v", name, diags)
+		}
+	}
+}
+
 func TestProviderConfig_errors(t *testing.T) {
 	base := map[string]string{"HW_REGION_NAME": "r"}
 	with := func(kv ...string) map[string]string {
@@ -85,6 +101,8 @@ func TestProviderConfig_errors(t *testing.T) {
 		want string
 	}{
 		{"none", with(), "access_key", "No credentials"},
+		// domain_name qualifies a password sign-in; alone it selects nothing.
+		{"domain name alone", with("HW_DOMAIN_NAME", "acme"), "access_key", "No credentials"},
 		{"ak without sk", with("HW_ACCESS_KEY", "AK"), "secret_key", "secret_key is missing"},
 		{"sk without ak", with("OS_SECRET_KEY", "SK"), "access_key", "access_key is missing"},
 		{"token without keys", with("HW_SECURITY_TOKEN", "t", "HW_AUTH_TOKEN", "x"), "security_token", "temporary access key"},
