@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -326,6 +327,11 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 			"The provider needs a region to build the service endpoints (https://{service}.{region}.{cloud}). "+
 				"Set region in the provider block, or "+envList(envRegion)+".")
 	}
+	if cfg.Region == "" && cfg.ProjectID == "" {
+		diags.AddAttributeError(path.Root("project_id"), "Missing project_id",
+			"Without a region the provider cannot discover the project (it looks it up by region name). Set "+
+				"project_id in the provider block or "+envList(envProjectID)+", or set region.")
+	}
 	checkCredentials(cfg.Credentials, &diags)
 	if cfg.Insecure {
 		diags.AddAttributeWarning(path.Root("insecure"), "TLS verification is off",
@@ -340,10 +346,10 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 			diags.AddAttributeError(path.Root("cacert_file"), "Cannot read cacert_file",
 				fmt.Sprintf("Reading %q failed: %s. Point cacert_file (or %s) at a readable PEM file of "+
 					"certificate authorities.", file, err, envList(envCACertFile)))
-		case !strings.Contains(string(pem), "-----BEGIN CERTIFICATE-----"):
+		case !x509.NewCertPool().AppendCertsFromPEM(pem): // what the client will do with it
 			diags.AddAttributeError(path.Root("cacert_file"), "cacert_file holds no certificate",
-				fmt.Sprintf("%q contains no PEM block of type CERTIFICATE. Point cacert_file at a PEM file of "+
-					"certificate authorities.", file))
+				fmt.Sprintf("%q contains no readable PEM block of type CERTIFICATE. Point cacert_file at a PEM "+
+					"file of certificate authorities.", file))
 		default:
 			cfg.CACertPEM = pem
 		}

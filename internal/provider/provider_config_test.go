@@ -108,6 +108,8 @@ func TestProviderConfig_errors(t *testing.T) {
 		{"token without keys", with("HW_SECURITY_TOKEN", "t", "HW_AUTH_TOKEN", "x"), "security_token", "temporary access key"},
 		{"two methods", with("HW_ACCESS_KEY", "AK", "HW_SECRET_KEY", "SK", "HW_AUTH_TOKEN", "x"), "auth_token", "More than one"},
 		{"no region", map[string]string{"HW_AUTH_TOKEN": "x"}, "region", "HW_REGION_NAME"},
+		{"endpoints but neither region nor project", map[string]string{"HW_AUTH_TOKEN": "x", "HW_IAM_ENDPOINT": "https://iam.example",
+			"HW_CCE_ENDPOINT": "https://cce.example", "HW_CTS_ENDPOINT": "https://cts.example"}, "project_id", "HW_PROJECT_ID"},
 		{"bad retries", with("HW_AUTH_TOKEN", "x", "HW_MAX_RETRIES", "99"), "max_retries", "HW_MAX_RETRIES"},
 		{"bad insecure", with("HW_AUTH_TOKEN", "x", "HW_INSECURE", "maybe"), "insecure", "HW_INSECURE"},
 		{"bad rate", with("HW_AUTH_TOKEN", "x", "HW_RATE_LIMIT", "-1"), "rate_limit", "HW_RATE_LIMIT"},
