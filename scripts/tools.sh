@@ -4,10 +4,12 @@
 # release site: everything is built from the Go module proxy.
 #
 #   scripts/tools.sh            build whatever is missing, print nothing else
-#   scripts/tools.sh path NAME  print the absolute path of NAME (terraform|tofu|tfplugindocs|golangci-lint|goreleaser)
+#   scripts/tools.sh path NAME  print the absolute path of NAME
+#                               (terraform|terraform-1.16|tofu|tfplugindocs|golangci-lint|goreleaser)
 set -euo pipefail
 
 TERRAFORM_VERSION=1.5.7
+TERRAFORM_116_VERSION=1.16.4
 TOFU_VERSION=1.12.6
 TFPLUGINDOCS_VERSION=0.25.0
 GOLANGCI_LINT_VERSION=2.15.0
@@ -21,6 +23,7 @@ CACHE=${CCE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-cce/to
 path_of() {
   case "$1" in
     terraform) echo "$CACHE/terraform/$TERRAFORM_VERSION/terraform" ;;
+    terraform-1.16) echo "$CACHE/terraform/$TERRAFORM_116_VERSION/terraform" ;;
     tofu) echo "$CACHE/tofu/$TOFU_VERSION/tofu" ;;
     tfplugindocs) echo "$CACHE/tfplugindocs/$TFPLUGINDOCS_VERSION/tfplugindocs" ;;
     golangci-lint) echo "$CACHE/golangci-lint/$GOLANGCI_LINT_VERSION/golangci-lint" ;;
@@ -71,8 +74,40 @@ MOD
   echo "tools: tofu ready after $(( $(date +%s) - start ))s" >&2
 }
 
+# Terraform >= 1.6 cannot be go-installed: its go.mod replaces nine remote-state backends and
+# internal/legacy with local folders that the module zip leaves out. A wrapper module points
+# those ten paths at small stand-ins (only internal/backend/init imports the backends, each as
+# New() backend.Backend); the local backend that tests use is untouched, and a configuration
+# naming a stubbed backend fails. No `go mod tidy`: it follows test imports into internal/legacy.
+build_terraform_116() {
+  local dest tmp start b
+  dest=$(path_of terraform-1.16)
+  [ -x "$dest" ] && return 0
+  start=$(date +%s)
+  echo "tools: building Terraform $TERRAFORM_116_VERSION into $(dirname "$dest") (about 10 min on 2 cores) ..." >&2
+  tmp=$(mktemp -d)
+  printf 'module example.com/tfwrap\n\ngo 1.26\n\nrequire github.com/hashicorp/terraform v%s\n\n' \
+    "$TERRAFORM_116_VERSION" >"$tmp/go.mod"
+  for b in azure consul cos gcs kubernetes oci oss pg s3; do
+    mkdir -p "$tmp/stubs/$b"
+    printf 'module github.com/hashicorp/terraform/internal/backend/remote-state/%s\n\ngo 1.25\n' $b >"$tmp/stubs/$b/go.mod"
+    printf '// Package %s stands in for a state backend that is not published as a module.\npackage %s\n\nimport "github.com/hashicorp/terraform/internal/backend"\n\n// New returns no backend: configurations that use it fail.\nfunc New() backend.Backend { return nil }\n' \
+      $b $b >"$tmp/stubs/$b/stub.go"
+    echo "replace github.com/hashicorp/terraform/internal/backend/remote-state/$b => ./stubs/$b" >>"$tmp/go.mod"
+  done
+  mkdir -p "$tmp/stubs/legacy"
+  printf 'module github.com/hashicorp/terraform/internal/legacy\n\ngo 1.25\n' >"$tmp/stubs/legacy/go.mod"
+  echo "replace github.com/hashicorp/terraform/internal/legacy => ./stubs/legacy" >>"$tmp/go.mod"
+  # version.dev=no: otherwise it reports v$TERRAFORM_116_VERSION-dev.
+  (cd "$tmp" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$tmp/terraform" github.com/hashicorp/terraform)
+  mkdir -p "$(dirname "$dest")" && mv "$tmp/terraform" "$dest" && rm -rf "$tmp"
+  echo "tools: terraform $TERRAFORM_116_VERSION ready after $(( $(date +%s) - start ))s" >&2
+}
+
 go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION"
 go_install terraform "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION"
 build_tofu
+build_terraform_116
 go_install goreleaser "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"
