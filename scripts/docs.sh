@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Generates or checks docs/ with tfplugindocs, offline.
 #
-# The provider schema is read with OpenTofu 1.12 through dev_overrides (no init,
-# no registry), because Terraform 1.5.7's schema output has no functions or
-# ephemeral resources and tfplugindocs would drop their pages.
+# The provider schema is read with Terraform 1.16 through dev_overrides (no init,
+# no registry): Terraform 1.5.7's schema output has no functions or ephemeral
+# resources, and OpenTofu's has no actions, so tfplugindocs would drop their pages.
 #
 #   scripts/docs.sh generate   rewrite docs/
 #   scripts/docs.sh check      generate into a scratch copy and fail on any difference
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-generate}
 tools=scripts/tools.sh
-tofu=$($tools path tofu)
+terraform=$($tools path terraform-1.16)
 tfplugindocs=$($tools path tfplugindocs)
 
 work=$(mktemp -d)
@@ -28,7 +28,7 @@ provider_installation {
 RC
 mkdir -p "$work/schema"
 printf 'terraform {\n  required_providers {\n    cce = { source = "cceops/cce" }\n  }\n}\n' > "$work/schema/main.tf"
-if ! (cd "$work/schema" && TF_CLI_CONFIG_FILE="$work/dev.tfrc" "$tofu" providers schema -json \
+if ! (cd "$work/schema" && TF_CLI_CONFIG_FILE="$work/dev.tfrc" CHECKPOINT_DISABLE=1 "$terraform" providers schema -json \
   >"$work/raw.json" 2>"$work/schema.err"); then
   cat "$work/schema.err" >&2
   exit 1

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,9 +17,9 @@ import (
 // versions. Use them as TerraformVersionChecks entries.
 var (
 	// functionsCLI: provider-defined functions (Terraform 1.8, OpenTofu 1.7).
-	functionsCLI = skipBelowCLI(tfversion.Version1_8_0, tfversion.Version1_7_0)
+	functionsCLI = skipBelowCLI("provider-defined functions", tfversion.Version1_8_0, tfversion.Version1_7_0)
 	// ephemeralCLI: ephemeral resources (Terraform 1.10, OpenTofu 1.11).
-	ephemeralCLI = skipBelowCLI(tfversion.Version1_10_0, tfversion.Version1_11_0)
+	ephemeralCLI = skipBelowCLI("ephemeral resources", tfversion.Version1_10_0, tfversion.Version1_11_0)
 )
 
 // skipBelowCLI skips a test when the CLI under test is older than the floor of
@@ -26,11 +27,12 @@ var (
 // reports OpenTofu's own version as terraform_version, so OpenTofu 1.10 looks
 // like Terraform 1.10 (toolchain.md, gotcha 3). Plain `version` output starts
 // with "OpenTofu" for OpenTofu.
-func skipBelowCLI(tfMin, tofuMin *version.Version) tfversion.TerraformVersionCheck {
-	return cliFloor{tfMin: tfMin, tofuMin: tofuMin, isTofu: cliIsOpenTofu}
+func skipBelowCLI(feature string, tfMin, tofuMin *version.Version) tfversion.TerraformVersionCheck {
+	return cliFloor{feature: feature, tfMin: tfMin, tofuMin: tofuMin, isTofu: cliIsOpenTofu}
 }
 
 type cliFloor struct {
+	feature        string
 	tfMin, tofuMin *version.Version
 	isTofu         func() bool
 }
@@ -45,7 +47,7 @@ func (c cliFloor) CheckTerraformVersion(_ context.Context, req tfversion.CheckTe
 	}
 	if req.TerraformVersion.Core().LessThan(floor) {
 		resp.Skip = name + " " + req.TerraformVersion.String() + " is older than " + floor.String() +
-			", the first version with this feature"
+			", the first with " + c.feature
 	}
 }
 
@@ -53,13 +55,46 @@ func (c cliFloor) CheckTerraformVersion(_ context.Context, req tfversion.CheckTe
 // CLI is TF_ACC_TERRAFORM_PATH, else terraform from PATH, as plugin-testing
 // picks it; when it cannot run, the Terraform floor applies.
 var cliIsOpenTofu = sync.OnceValue(func() bool {
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = "terraform"
-	}
-	out, err := exec.Command(bin, "version").Output()
+	out, err := exec.Command(cliUnderTest(), "version").Output()
 	return err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "OpenTofu")
 })
+
+// cliVersion is the version the CLI under test reports, read once per test binary.
+var cliVersion = sync.OnceValues(func() (*version.Version, error) {
+	out, err := exec.Command(cliUnderTest(), "version", "-json").Output()
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return nil, err
+	}
+	return version.NewVersion(v.TerraformVersion)
+})
+
+func cliUnderTest() string {
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin
+	}
+	return "terraform"
+}
+
+// skipBelow applies a floor to a test that drives the CLI itself (newCLI), as
+// TerraformVersionChecks do for resource.Test.
+func skipBelow(t *testing.T, check tfversion.TerraformVersionCheck) {
+	t.Helper()
+	v, err := cliVersion()
+	if err != nil {
+		t.Fatalf("version of %s: %s", cliUnderTest(), err)
+	}
+	var resp tfversion.CheckTerraformVersionResponse
+	check.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+	if resp.Skip != "" {
+		t.Skip(resp.Skip)
+	}
+}
 
 func TestSkipBelowCLI(t *testing.T) {
 	tests := []struct {
@@ -69,17 +104,20 @@ func TestSkipBelowCLI(t *testing.T) {
 		cli   string
 		skip  bool
 	}{
-		{"functions, Terraform 1.5.7", functionsCLI, false, "1.5.7", true},
-		{"functions, Terraform 1.7.5", functionsCLI, false, "1.7.5", true},
-		{"functions, Terraform 1.8.0", functionsCLI, false, "1.8.0", false},
-		{"functions, OpenTofu 1.6.2", functionsCLI, true, "1.6.2", true},
-		{"functions, OpenTofu 1.7.0", functionsCLI, true, "1.7.0", false},
-		{"functions, OpenTofu 1.12.6", functionsCLI, true, "1.12.6", false},
-		{"ephemeral, Terraform 1.10.0", ephemeralCLI, false, "1.10.0", false},
-		{"ephemeral, Terraform 1.9.8", ephemeralCLI, false, "1.9.8", true},
-		{"ephemeral, OpenTofu 1.10.10", ephemeralCLI, true, "1.10.10", true},
-		{"ephemeral, OpenTofu 1.11.0", ephemeralCLI, true, "1.11.0", false},
-		{"ephemeral, OpenTofu 1.11.0-beta1 counts as 1.11", ephemeralCLI, true, "1.11.0-beta1", false},
+		{name: "functions, Terraform 1.5.7", check: functionsCLI, cli: "1.5.7", skip: true},
+		{name: "functions, Terraform 1.7.5", check: functionsCLI, cli: "1.7.5", skip: true},
+		{name: "functions, Terraform 1.8.0", check: functionsCLI, cli: "1.8.0"},
+		{name: "functions, Terraform 1.16.4", check: functionsCLI, cli: "1.16.4"},
+		{name: "functions, OpenTofu 1.6.2", check: functionsCLI, tofu: true, cli: "1.6.2", skip: true},
+		{name: "functions, OpenTofu 1.7.0", check: functionsCLI, tofu: true, cli: "1.7.0"},
+		{name: "functions, OpenTofu 1.12.6", check: functionsCLI, tofu: true, cli: "1.12.6"},
+		{name: "ephemeral, Terraform 1.5.7", check: ephemeralCLI, cli: "1.5.7", skip: true},
+		{name: "ephemeral, Terraform 1.9.8", check: ephemeralCLI, cli: "1.9.8", skip: true},
+		{name: "ephemeral, Terraform 1.10.0", check: ephemeralCLI, cli: "1.10.0"},
+		{name: "ephemeral, Terraform 1.16.4", check: ephemeralCLI, cli: "1.16.4"},
+		{name: "ephemeral, OpenTofu 1.10.10", check: ephemeralCLI, tofu: true, cli: "1.10.10", skip: true},
+		{name: "ephemeral, OpenTofu 1.11.0", check: ephemeralCLI, tofu: true, cli: "1.11.0"},
+		{name: "ephemeral, OpenTofu 1.11.0-beta1 counts as 1.11", check: ephemeralCLI, tofu: true, cli: "1.11.0-beta1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

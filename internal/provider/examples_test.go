@@ -286,8 +286,8 @@ func TestAccExamples_documented(t *testing.T) {
 		{dir: "functions/certificate_applicant_id", functions: true},
 	} {
 		t.Run(ex.dir, func(t *testing.T) {
-			if ex.functions && !cliIsOpenTofu() {
-				t.Skip("provider functions need Terraform 1.8+; the Terraform under test is 1.5.7")
+			if ex.functions {
+				skipBelow(t, functionsCLI)
 			}
 			e := newAccEnv(t)
 			c := newExampleCLI(t, e, ex.dir)
