@@ -42,7 +42,7 @@ var rootExamples = []rootExample{
 	{dir: "functions/certificate_applicant_id", floor: functionsCLI, prepare: leakedCredential},
 	{dir: "ephemeral-resources/cce_cluster_credential", floor: ephemeralCLI, prepare: kubernetesStandIn, check: kubernetesReached},
 	{dir: "quickstart"},
-	{dir: "offboarding", modules: true, vars: []string{`leaver_names=["dana.leaver"]`, `cluster_ids=["c0000000-0000-4000-8000-000000000001"]`}},
+	{dir: "offboarding", modules: true, vars: []string{`leaver_names=["dana.leaver"]`}},
 	{dir: "rotation", modules: true, vars: []string{"incident=INC-1"}},
 }
 
