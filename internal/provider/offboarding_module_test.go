@@ -77,7 +77,8 @@ func (c *cli) saveKeep() map[string]string {
 // reported with their reasons instead of failing the plan. Plan reads the
 // cluster list once and each cluster at most once, apply sends exactly one
 // POST per pair, and with keep saved, nothing is destroyed later when the
-// identities leave the CTS window or the leaver list, or a cluster hibernates.
+// identities leave the CTS window or the leaver list, or a cluster hibernates;
+// a new cluster gets every kept identity revoked.
 func TestAccExamples_offboarding(t *testing.T) {
 	e := newAccEnv(t)
 	e.cloud.PutCluster(mockcloud.Cluster{ID: asleepCluster, Name: "dev-asleep", Phase: "Hibernation",
@@ -140,8 +141,13 @@ func TestAccExamples_offboarding(t *testing.T) {
 		ineligible[asleepCluster]["phase"] != "Hibernation" {
 		t.Errorf("ineligible_clusters output: %v", ineligible)
 	}
-	if keep := c.saveKeep(); len(keep) != len(want) || keep[mockcloud.ProdClusterID+"/"+mockcloud.OldVendorAgencyID] != "agency" {
+	keep := c.saveKeep()
+	if len(keep) != len(want) || keep[mockcloud.ProdClusterID+"/"+mockcloud.OldVendorAgencyID] != "agency" {
 		t.Errorf("keep output has %d entries (want %d): %v", len(keep), len(want), keep)
+	}
+	keepFile, err := os.ReadFile(filepath.Join(c.dir, "keep.auto.tfvars"))
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	e.cloud.ResetRequests()
@@ -167,6 +173,20 @@ func TestAccExamples_offboarding(t *testing.T) {
 	if changes := c.plannedChanges(); len(changes) != len(want)-2 || !strings.HasSuffix(changes[0], ": delete") {
 		t.Errorf("without keep, the plan a week later changes %d resources, want %d deletes (all but the deleted leaver on staging and legacy): %v",
 			len(changes), len(want)-2, changes)
+	}
+
+	// With keep back, a new cluster gets a revocation of every kept identity.
+	c.writeFile("keep.auto.tfvars", string(keepFile))
+	e.cloud.PutCluster(mockcloud.Cluster{ID: "c0000000-0000-4000-8000-0000000000b2", Name: "new", Phase: mockcloud.PhaseAvailable,
+		Version: "v1.29", PlatformVersion: "cce.2.0"})
+	changes := c.plannedChanges()
+	if len(changes) != 23 {
+		t.Errorf("a new cluster plans %d changes, want 23 creates (20 leavers, 3 deleted identities): %v", len(changes), changes)
+	}
+	for _, ch := range changes {
+		if !strings.Contains(ch, `this["c0000000-0000-4000-8000-0000000000b2/`) || !strings.HasSuffix(ch, ": create") {
+			t.Errorf("a new cluster plans %s", ch)
+		}
 	}
 
 	c.must("destroy", "-auto-approve", "-input=false", "-no-color")
