@@ -165,3 +165,21 @@ func TestAccClusters_upgradeInfoFails(t *testing.T) {
 	})
 	e.readOnly()
 }
+
+// A list call that keeps failing fails the data source with the API's answer.
+func TestAccClusters_listFails(t *testing.T) {
+	e := newAccEnv(t)
+	e.cloud.SetFaults(1, mockcloud.Fault{Route: mockcloud.RouteListClusters, Kind: mockcloud.FaultStatus503, Probability: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: testConfig(t, "clusters.tf"), PlanOnly: true,
+			ExpectError: re(`Cannot list clusters.*retried only for throttling and server errors.*HTTP 503`),
+		}},
+	})
+	e.readOnly()
+	// HW_MAX_RETRIES is 2 in tests: the first try and two retries.
+	if n := e.cloud.Count(mockcloud.RouteListClusters); n != 3 {
+		t.Errorf("%d list calls, want 3", n)
+	}
+}
