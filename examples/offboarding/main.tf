@@ -1,6 +1,9 @@
-# Offboard leavers from every cluster with the module in ../modules/offboarding:
-# named leavers who still have an IAM user, and every identity deleted in the
-# last week.
+# Offboard leavers from every cluster of the project with the module in
+# ../modules/offboarding: named leavers, and every identity deleted in the last
+# week. Clusters that cannot take a revocation are reported, not fatal.
+#
+# After each apply, save what was revoked so later plans keep it:
+#   echo "keep = $(terraform output -json keep)" > keep.auto.tfvars
 terraform {
   required_providers {
     cce = {
@@ -11,22 +14,32 @@ terraform {
 
 provider "cce" {}
 
-variable "cluster_ids" {
-  description = "Clusters to cut the leavers off from."
-  type        = list(string)
-}
-
 variable "leaver_names" {
   description = "IAM user names of the people who left."
   type        = list(string)
 }
 
+variable "keep" {
+  description = "Revocations of earlier applies: the keep output, saved in keep.auto.tfvars."
+  type        = map(string)
+  default     = {}
+}
+
 module "offboarding" {
   source       = "../modules/offboarding"
-  cluster_ids  = var.cluster_ids
+  all_clusters = true
   leaver_names = var.leaver_names
+  keep         = var.keep
 }
 
 output "revoked" {
   value = module.offboarding.revoked
+}
+
+output "ineligible_clusters" {
+  value = module.offboarding.ineligible_clusters
+}
+
+output "keep" {
+  value = module.offboarding.keep
 }

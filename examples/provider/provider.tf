@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    cce = {
+      source = "cceops/cce"
+    }
+  }
+}
+
 # Credentials and region usually come from the environment:
 #   export HW_REGION_NAME=ap-southeast-1 HW_ACCESS_KEY=... HW_SECRET_KEY=...
 provider "cce" {}

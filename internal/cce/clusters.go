@@ -129,6 +129,35 @@ func (c *Client) GetCluster(ctx context.Context, clusterID string) (*Cluster, er
 	return cl, nil
 }
 
+// ListClusters reads every cluster of the project with one GET, in the
+// order CCE returns them.
+func (c *Client) ListClusters(ctx context.Context) ([]Cluster, error) {
+	const op = "list clusters"
+	path, pid, err := c.projectPath(ctx, pathClusters)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	cl := call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL, path: path, header: projectHeader(pid)}
+	if err := c.getJSON(ctx, cl, &out); err != nil {
+		return nil, err
+	}
+	clusters := make([]Cluster, 0, len(out.Items))
+	for i, raw := range out.Items {
+		item, err := decodeCluster(raw)
+		if err != nil {
+			return nil, opError(ServiceCCE, op, fmt.Errorf("decoding cluster %d of the list: %w", i, err))
+		}
+		if item.ID == "" {
+			return nil, opError(ServiceCCE, op, fmt.Errorf("cluster %d of the list (name %q) has no metadata.uid", i, truncate(item.Name)))
+		}
+		clusters = append(clusters, *item)
+	}
+	return clusters, nil
+}
+
 // CachedCluster returns the cluster from the per-Client cache, fetching it
 // once for all concurrent callers. 404 answers are cached too; other errors
 // are not.
@@ -186,6 +215,13 @@ func (c *Client) upgradeInfoVersion(ctx context.Context, clusterID string) (Vers
 		return Version{}, opError(ServiceCCE, op, err)
 	}
 	return v, nil
+}
+
+// Phases lists the values of status.phase that CCE documents (the HWC SDK's
+// enum, cce-api.md §1) and Shelved, which the HWC Terraform provider handles.
+func Phases() []string {
+	return []string{"Available", "Unavailable", "ScalingUp", "ScalingDown", "Creating", "Deleting", "Upgrading",
+		"Resizing", "RollingBack", "RollbackFailed", "Hibernating", "Hibernation", "Awaking", "Empty", "Error", "Shelved"}
 }
 
 // PhaseClass groups cluster phases by what a caller can do.

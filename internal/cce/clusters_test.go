@@ -3,6 +3,7 @@ package cce
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,5 +149,71 @@ func TestClassifyPhase(t *testing.T) {
 		if got := ClassifyPhase(p); got != w {
 			t.Errorf("%q: %v, want %v", p, got, w)
 		}
+	}
+}
+
+const routeListClusters = "GET /api/v3/projects/{project_id}/clusters"
+
+func TestListClusters(t *testing.T) {
+	f := newFakeCloud(t)
+	var gotPath, gotProject string
+	f.handle(routeListClusters, func(w http.ResponseWriter, r *http.Request) {
+		gotPath, gotProject = r.URL.Path, r.Header.Get("X-Project-Id")
+		old := clusterJSONBody("c-old")
+		old["metadata"] = map[string]any{"name": "old", "uid": "c-old"}
+		old["spec"] = map[string]any{"version": "v1.19.16-r0"}
+		writeJSON(w, 200, map[string]any{"kind": "Cluster", "apiVersion": "v3",
+			"items": []any{clusterJSONBody("c-new"), old}})
+	})
+	c := newTestClient(t, f, akskCreds())
+	got, err := c.ListClusters(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Cluster{
+		{ID: "c-new", Name: "c1", Phase: "Available", Version: "v1.25", PlatformVersion: "cce.4.10",
+			InternalEndpoint: "https://192.168.0.61:5443", ExternalEndpoint: "https://1.2.3.4:5443"},
+		{ID: "c-old", Name: "old", Phase: "Available", Version: "v1.19.16-r0",
+			InternalEndpoint: "https://192.168.0.61:5443", ExternalEndpoint: "https://1.2.3.4:5443"},
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if gotPath != "/api/v3/projects/"+testProject+"/clusters" || gotProject != testProject {
+		t.Errorf("path %q, X-Project-Id %q", gotPath, gotProject)
+	}
+	if n := f.count(routeListClusters); n != 1 {
+		t.Errorf("list GETs = %d, want 1", n)
+	}
+}
+
+func TestListClustersEmptyAndBroken(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		body    any
+		wantErr string
+	}{
+		{name: "no clusters", status: 200, body: map[string]any{"kind": "Cluster", "items": []any{}}},
+		{name: "items missing", status: 200, body: map[string]any{"kind": "Cluster"}},
+		{name: "item without uid", status: 200, body: map[string]any{"items": []any{map[string]any{"metadata": map[string]any{"name": "x"}}}},
+			wantErr: `cluster 0 of the list (name "x") has no metadata.uid`},
+		{name: "bad endpoints", status: 200, body: map[string]any{"items": []any{map[string]any{"status": map[string]any{"endpoints": "x"}}}},
+			wantErr: "decoding cluster 0 of the list"},
+		{name: "forbidden", status: 403, body: map[string]any{"errorCode": "CCE.01403001", "errorMessage": "Forbidden."},
+			wantErr: "CCE.01403001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeCloud(t)
+			f.handle(routeListClusters, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, tt.status, tt.body) })
+			got, err := newTestClient(t, f, akskCreds()).ListClusters(t.Context())
+			switch {
+			case tt.wantErr == "" && (err != nil || got == nil || len(got) != 0):
+				t.Errorf("got %v, %v; want an empty list", got, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }

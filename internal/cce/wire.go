@@ -14,6 +14,7 @@ const (
 
 // API paths (format strings take path-escaped IDs).
 const (
+	pathClusters      = "/api/v3/projects/%s/clusters"
 	pathCluster       = "/api/v3/projects/%s/clusters/%s"
 	pathUpgradeInfo   = "/api/v3/projects/%s/clusters/%s/upgradeinfo"
 	pathClusterCert   = "/api/v3/projects/%s/clusters/%s/clustercert"

@@ -84,7 +84,14 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	}
 
 	const rev, app, cred, prov = "revocation.tf", "applicants.tf", "cluster_credential.tf", "provider_block.tf"
-	const eph, fn = "cluster_credential_ephemeral_bad.tf", "function_bad.tf"
+	const eph, fn, cls = "cluster_credential_ephemeral_bad.tf", "function_bad.tf", "clusters.tf"
+	phases := func(p ...string) config.Variables {
+		vals := make([]config.Variable, len(p))
+		for i, s := range p {
+			vals[i] = config.StringVariable(s)
+		}
+		return config.Variables{"phases": config.ListVariable(vals...)}
+	}
 	tests := []badInput{
 		// The provider block.
 		{"cloud with scheme", prov, vars("cloud", "https://myhuaweicloud.com"), nil,
@@ -193,6 +200,16 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"no IAM permission for agencies", app, config.Variables{"types": config.ListVariable(config.StringVariable("agency"))}, asAlice(nil),
 			"Cannot list IAM agencies", `not allowed.*HTTP 403`, ""},
 
+		// cce_clusters.
+		{"clusters with a bad regex", cls, vars("name_regex", "[a-"), nil, "Invalid regular expression",
+			`name_regex = "\[a-" is not a valid regular expression.*RE2`, "name_regex"},
+		{"unknown phase", cls, phases("Asleep"), nil, "Invalid cluster phase",
+			`"Asleep" is not a phase CCE reports. Use one of: Available, Unavailable, .*Hibernation`, "phases"},
+		{"phase in lower case", cls, phases("hibernation"), nil, "Invalid cluster phase",
+			`"hibernation" is not a phase CCE reports. Did you mean "Hibernation"\? Phases are case-sensitive.`, "phases"},
+		{"no phases", cls, phases(), nil, "Invalid Attribute Value", `phases list must contain at least 1 elements`, "phases"},
+		{"repeated phase", cls, phases("Available", "Available"), nil, "Duplicate List Value", `phases.*duplicate`, "phases"},
+
 		// cce_cluster_credential.
 		{"no lifetime", cred, nil, prod, "How long should the credential live\\?", `Set exactly one of duration_days`, "duration_days"},
 		{"both lifetimes", cred, config.Variables{"duration_days": config.IntegerVariable(3), "expire_at": config.StringVariable("2030-01-01T00:00:00Z")}, prod,
@@ -264,7 +281,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 				// Input errors stop the run before any IAM, CCE or CTS call but
 				// the ones identifying the caller.
 				for _, r := range e.cloud.Requests() {
-					if r.Route == mockcloud.RouteListUsers || r.Route == mockcloud.RouteListTraces || r.Route == mockcloud.RouteGetCluster {
+					if r.Route == mockcloud.RouteListUsers || r.Route == mockcloud.RouteListTraces || r.Route == mockcloud.RouteGetCluster ||
+						r.Route == mockcloud.RouteListClusters {
 						t.Errorf("an invalid input still reached the API: %s", r.Route)
 					}
 				}

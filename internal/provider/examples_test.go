@@ -3,14 +3,15 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/cceops/terraform-provider-cce/internal/cce"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -48,10 +49,12 @@ func providerBinary(t *testing.T) string {
 
 // cli runs one CLI in a copy of an example directory against the test's mock.
 type cli struct {
-	t   *testing.T
-	bin string
-	dir string
-	env []string
+	t         *testing.T
+	bin       string
+	dir       string
+	env       []string
+	rc        string            // the CLI configuration file
+	overrides map[string]string // dev_overrides: provider source -> directory
 }
 
 // newExampleCLI prepares a copy of examples/<example>. The whole examples tree
@@ -77,19 +80,31 @@ func newCLI(t *testing.T, e *accEnv, src, name string) *cli {
 	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
-	rc := filepath.Join(work, "dev.tfrc")
-	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"cceops/cce\" = %q\n  }\n  direct {}\n}\n",
-		filepath.Dir(providerBinary(t)))
-	if err := os.WriteFile(rc, []byte(overrides), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + work, "TF_CLI_CONFIG_FILE=" + rc,
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + work, "TF_CLI_CONFIG_FILE=" + filepath.Join(work, "dev.tfrc"),
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
 	for k, v := range e.env {
 		env = append(env, k+"="+v)
 	}
 	env = append(env, cliLogEnv(t.Name())...)
-	return &cli{t: t, bin: bin, dir: dir, env: env}
+	c := &cli{t: t, bin: bin, dir: dir, env: env, rc: filepath.Join(work, "dev.tfrc"), overrides: map[string]string{}}
+	c.override("cceops/cce", filepath.Dir(providerBinary(t)))
+	return c
+}
+
+// override points the CLI at a local build of a provider (dev_overrides), so
+// that it is never looked up in a registry.
+func (c *cli) override(source, dir string) {
+	c.t.Helper()
+	c.overrides[source] = dir
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, src := range slices.Sorted(maps.Keys(c.overrides)) {
+		fmt.Fprintf(&b, "    %q = %q\n", src, c.overrides[src])
+	}
+	b.WriteString("  }\n  direct {}\n}\n")
+	if err := os.WriteFile(c.rc, []byte(b.String()), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // run runs a CLI command and returns its combined output and exit code.
@@ -156,90 +171,18 @@ func TestAccExamples_quickstart(t *testing.T) {
 	)
 }
 
-// The offboarding example (module with for_each): 20 named leavers and the
-// three identities deleted this week, on 3 clusters. Plan and apply each read
-// every cluster at most once, apply sends exactly one POST per pair, a second
-// plan is empty, and destroy revokes nothing and undoes nothing.
-func TestAccExamples_offboarding(t *testing.T) {
-	e := newAccEnv(t)
-	clusters := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
-	var names []string
-	var want []mockcloud.Revocation
-	deleted := []mockcloud.Revocation{
-		{UserID: mockcloud.ErinUserID}, {UserID: mockcloud.FrankOldUserID}, {AgencyID: mockcloud.OldVendorAgencyID},
-	}
-	for i := range 20 {
-		id, name := fmt.Sprintf("1ea7e%027x", i+100), fmt.Sprintf("leaver-%02d", i)
-		e.cloud.AddUser(mockcloud.User{ID: id, Name: name, Enabled: true})
-		names = append(names, name)
-		for _, cl := range clusters {
-			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: id, RevokedBy: mockcloud.AdminUserID})
-		}
-	}
-	for _, cl := range clusters {
-		for _, d := range deleted {
-			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: d.UserID, AgencyID: d.AgencyID, RevokedBy: mockcloud.AdminUserID})
-		}
-	}
-	c := newExampleCLI(t, e, "offboarding")
-	b, _ := json.Marshal(map[string]any{"cluster_ids": clusters, "leaver_names": names})
-	if err := os.WriteFile(filepath.Join(c.dir, "leavers.auto.tfvars.json"), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c.must("get", "-no-color") // installs the local module; no provider is downloaded
-
-	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
-	if n := clusterReads(e.cloud); n > len(clusters) {
-		t.Errorf("plan read clusters %d times, want at most %d", n, len(clusters))
-	}
-	e.readOnly()
-
-	e.cloud.ResetRequests()
-	c.must("apply", "-input=false", "-no-color", "tfplan")
-	if n := clusterReads(e.cloud); n > len(clusters) {
-		t.Errorf("apply read clusters %d times, want at most %d", n, len(clusters))
-	}
-	if n := e.cloud.Count(mockcloud.RouteRevoke); n != len(want) {
-		t.Errorf("apply sent %d revocations, want exactly %d", n, len(want))
-	}
-	e.wantRevocations(want...)
-	var revoked map[string]string
-	c.output("revoked", &revoked)
-	if got := revoked[mockcloud.StagingClusterID+"/other/"+mockcloud.OldVendorAgencyID]; got != "agency (deleted) on staging" {
-		t.Errorf("revoked output for the deleted agency is %q", got)
-	}
-
-	e.cloud.ResetRequests()
-	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
-		t.Errorf("a second plan is not empty (exit %d):\n%s", code, out)
-	}
-	c.must("destroy", "-auto-approve", "-input=false", "-no-color")
-	e.assertNoWrites()
-	if n := len(e.cloud.Revocations()); n != len(want) {
-		t.Errorf("after destroy the mock holds %d revocations, want %d", n, len(want))
-	}
-}
-
-// A leaver name that is not an active IAM user stops the plan before anything
-// is revoked.
-func TestAccExamples_offboardingUnknownLeaver(t *testing.T) {
-	e := newAccEnv(t)
-	c := newExampleCLI(t, e, "offboarding")
-	b, _ := json.Marshal(map[string]any{"cluster_ids": []string{mockcloud.ProdClusterID}, "leaver_names": []string{"alice", "nobody"}})
-	if err := os.WriteFile(filepath.Join(c.dir, "leavers.auto.tfvars.json"), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c.must("get", "-no-color")
-	out, code := c.run("apply", "-auto-approve", "-input=false", "-no-color")
-	if code == 0 || !strings.Contains(out, "Every name in leaver_names must be an active IAM user") {
-		t.Errorf("apply with an unknown leaver exited %d:\n%s", code, out)
-	}
-	e.assertNoWrites()
-}
-
-// TestMain removes the provider binary built for the example tests and, when
+// TestMain serves the kubernetes stand-in when a CLI starts this binary as
+// that provider (kubernetes_stub_test.go). Otherwise it runs the tests, then
+// removes the provider binary built for the example tests and, when
 // CCE_SECRETS_SCAN_DIR is set, fails the run if any log holds a secret.
 func TestMain(m *testing.M) {
+	if os.Getenv(envServeKubernetesStub) != "" {
+		if err := serveKubernetesStub(); err != nil {
+			fmt.Fprintln(os.Stderr, "kubernetes stand-in:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	code := m.Run()
 	if providerBin != "" {
 		_ = os.RemoveAll(filepath.Dir(providerBin))
@@ -258,82 +201,4 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// documentedIDs maps the placeholder IDs of the documentation examples to the
-// mock's, so the examples the docs show are applied as written.
-var documentedIDs = map[string]string{
-	"365b5e05-846a-11ea-9fe6-0255ac101107": mockcloud.ProdClusterID,
-	"0c97ac3cb280f4d91fa7c0096739e1f8":     mockcloud.AliceUserID,
-	"5f1e3c7a9b0d4e2f8a6c1b3d5e7f9a0b":     mockcloud.OpsAgencyID,
-	"7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f":     mockcloud.ErinUserID,
-}
-
-// Every example the docs show is applied against the mock with the CLI under
-// test. The ephemeral resource example needs the kubernetes provider, which
-// cannot be installed offline, so it is only formatted (make fmt-check).
-func TestAccExamples_documented(t *testing.T) {
-	for _, ex := range []struct {
-		dir       string
-		functions bool
-		vars      []string
-	}{
-		{dir: "provider", vars: []string{"otc_user=u", "otc_account=a", "otc_password=p"}},
-		{dir: "resources/cce_credential_revocation"},
-		{dir: "resources/cce_cluster_credential"},
-		{dir: "data-sources/cce_caller_identity"},
-		{dir: "data-sources/cce_certificate_applicants"},
-		{dir: "functions/certificate_applicant_id", functions: true},
-	} {
-		t.Run(ex.dir, func(t *testing.T) {
-			if ex.functions {
-				skipBelow(t, functionsCLI)
-			}
-			e := newAccEnv(t)
-			c := newExampleCLI(t, e, ex.dir)
-			files, err := filepath.Glob(filepath.Join(c.dir, "*.tf"))
-			if err != nil || len(files) == 0 {
-				t.Fatalf("no example in %s: %v", ex.dir, err)
-			}
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := string(b)
-				for from, to := range documentedIDs {
-					s = strings.ReplaceAll(s, from, to)
-				}
-				if err := os.WriteFile(f, []byte(s), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			providers := "terraform {\n  required_providers {\n    cce = { source = \"cceops/cce\" }\n  }\n}\n"
-			if err := os.WriteFile(filepath.Join(c.dir, "zz_providers_test.tf"), []byte(providers), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if ex.functions {
-				// The function example reads a leaked kubeconfig and certificate.
-				kubeconfig, err := e.cloud.IssueAgencyCredential(mockcloud.ProdClusterID, mockcloud.OpsAgencyID, 1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				kc, err := cce.ParseKubeconfig(kubeconfig)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for name, content := range map[string][]byte{"leaked-kubeconfig.yaml": kubeconfig, "leaked-client.crt": kc.ClientCertificatePEM} {
-					if err := os.WriteFile(filepath.Join(c.dir, name), content, 0o600); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			var vars []string
-			for _, v := range ex.vars {
-				vars = append(vars, "-var", v)
-			}
-			c.must(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
-			c.must(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
-		})
-	}
 }

@@ -277,6 +277,7 @@ func (p *cceProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewCallerIdentityDataSource,
 		NewCertificateApplicantsDataSource,
+		NewClustersDataSource,
 	}
 }
 

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
 // absoluteURL accepts an absolute http(s) URL with a host and no query.
@@ -71,6 +75,32 @@ func (validRegex) ValidateString(_ context.Context, req validator.StringRequest,
 				"(https://github.com/google/re2/wiki/Syntax): no look-around or back-references.",
 				req.Path, req.ConfigValue.ValueString(), err))
 	}
+}
+
+// clusterPhase accepts a documented CCE cluster phase (cce.Phases), spelled
+// exactly as CCE reports it.
+type clusterPhase struct{}
+
+func (clusterPhase) Description(context.Context) string {
+	return "value must be a CCE cluster phase: " + strings.Join(cce.Phases(), ", ")
+}
+
+func (v clusterPhase) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v clusterPhase) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	if slices.Contains(cce.Phases(), raw) {
+		return
+	}
+	hint := ""
+	if i := slices.IndexFunc(cce.Phases(), func(p string) bool { return strings.EqualFold(p, raw) }); i >= 0 {
+		hint = fmt.Sprintf(" Did you mean %q? Phases are case-sensitive.", cce.Phases()[i])
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid cluster phase",
+		fmt.Sprintf("%q is not a phase CCE reports.%s Use one of: %s.", raw, hint, strings.Join(cce.Phases(), ", ")))
 }
 
 // durationWithin accepts a Go duration greater than 0 (or 0 itself, meaning

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    cce = {
+      source = "cceops/cce"
+    }
+  }
+}
+
 data "cce_caller_identity" "me" {}
 
 # Stop a pipeline early when its credentials cannot revoke other people's access.

@@ -1,7 +1,15 @@
+terraform {
+  required_providers {
+    cce = {
+      source = "cceops/cce"
+    }
+  }
+}
+
 # Everyone who can be revoked, including identities deleted in the last week.
 data "cce_certificate_applicants" "all" {
   include_deleted = true
-  cluster_id      = "365b5e05-846a-11ea-9fe6-0255ac101107"
+  cluster_id      = "c0000000-0000-4000-8000-000000000001"
 }
 
 # Contractors only, by naming convention.

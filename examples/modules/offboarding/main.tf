@@ -1,8 +1,13 @@
-# Offboarding module: on every given cluster, revoke
-#  - the credentials of the named leavers who still have an IAM user, and
+# Offboarding module: on every cluster that can take a revocation, revoke
+#  - the credentials of the named leavers,
 #  - the credentials of every user and agency deleted within the last week
-#    (their certificates keep working after deletion until revoked).
+#    (their certificates keep working after deletion until revoked), and
+#  - everything in `keep`, the revocations of earlier runs.
+# Clusters that cannot take one (too old, hibernated, failed) are skipped and
+# reported instead of failing the plan. See README.md.
 terraform {
+  required_version = ">= 1.5.0"
+
   required_providers {
     cce = {
       source = "cceops/cce"
@@ -11,12 +16,19 @@ terraform {
 }
 
 variable "cluster_ids" {
-  description = "Clusters to cut the leavers off from."
+  description = "Clusters to cut the leavers off from. Leave empty and set all_clusters = true for every cluster of the project."
   type        = list(string)
+  default     = []
+}
+
+variable "all_clusters" {
+  description = "Revoke on every cluster of the project instead of the clusters in cluster_ids."
+  type        = bool
+  default     = false
 }
 
 variable "leaver_names" {
-  description = "IAM user names of the people who left and still have an IAM user."
+  description = "IAM user names of the people who left: active users, or users deleted within revoke_deleted_within."
   type        = list(string)
   default     = []
 }
@@ -27,44 +39,110 @@ variable "revoke_deleted_within" {
   default     = "168h"
 }
 
+variable "keep" {
+  description = "The keep output of the previous apply: \"<cluster ID>/<identity ID>\" => \"user\" or \"agency\". These revocations stay in the plan after the identity leaves the CTS window or the leaver list, and after their cluster stops taking revocations, so no plan destroys their records."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, t in var.keep : length(split("/", k)) == 2 && contains(["user", "agency"], t)])
+    error_message = "Each key of keep is \"<cluster ID>/<identity ID>\" and each value \"user\" or \"agency\", as the module's keep output writes them."
+  }
+}
+
+data "cce_clusters" "all" {
+  lifecycle {
+    precondition {
+      condition     = var.all_clusters != (length(var.cluster_ids) > 0)
+      error_message = "Set either cluster_ids or all_clusters = true, not both."
+    }
+    postcondition {
+      condition     = alltrue([for id in var.cluster_ids : contains(self.ids, id)])
+      error_message = "cluster_ids lists clusters this project does not have: ${join(", ", [for id in var.cluster_ids : id if !contains(self.ids, id)])}. Check the IDs, and the provider's region and project_id."
+    }
+  }
+}
+
 data "cce_certificate_applicants" "all" {
   include_deleted = var.revoke_deleted_within != ""
   deleted_within  = var.revoke_deleted_within != "" ? var.revoke_deleted_within : null
 
   lifecycle {
     postcondition {
-      condition     = alltrue([for n in var.leaver_names : contains([for a in self.applicants : a.name if a.status == "active" && a.type == "user"], n)])
-      error_message = "Every name in leaver_names must be an active IAM user. For someone deleted more than a week ago, revoke with cce_credential_revocation and other_id (the CN of their certificate)."
+      condition     = alltrue([for n in var.leaver_names : contains([for a in self.applicants : a.name if a.type == "user"], n)])
+      error_message = "Every name in leaver_names must be an IAM user, or one deleted within revoke_deleted_within: ${join(", ", [for n in var.leaver_names : n if !contains([for a in self.applicants : a.name if a.type == "user"], n)])} is not. Once a leaver's revocations are in keep, remove the name; for someone deleted longer ago, revoke with cce_credential_revocation and other_id."
     }
   }
 }
 
 locals {
-  active_users = { for a in data.cce_certificate_applicants.all.applicants : a.name => a if a.status == "active" && a.type == "user" }
+  clusters   = { for c in data.cce_clusters.all.clusters : c.id => c }
+  selected   = var.all_clusters ? keys(local.clusters) : distinct(var.cluster_ids)
+  revocable  = [for id in local.selected : id if local.clusters[id].revocable]
+  ineligible = { for id in local.selected : id => local.clusters[id] if !local.clusters[id].revocable }
 
-  # One entry per (cluster, identity): keys are stable, so adding a leaver or a
-  # cluster plans only the new revocations.
+  applicants = data.cce_certificate_applicants.all.applicants
+  names      = { for a in local.applicants : a.id => a.name }
+
+  # Everyone to cut off, by identity ID: "user" or "agency".
+  kept_ids = { for k, type in var.keep : split("/", k)[1] => type... }
+  identities = merge(
+    { for a in local.applicants : a.id => a.type if a.status == "deleted" },
+    { for a in local.applicants : a.id => "user" if a.type == "user" && contains(var.leaver_names, a.name) },
+    { for id, types in local.kept_ids : id => types[0] },
+  )
+
+  # One revocation per (cluster, identity), keyed "<cluster ID>/<identity ID>".
+  # Kept revocations stay while their cluster exists, even when it cannot take
+  # a new one. Every revocation passes its ID as other_id, so it stays the same
+  # resource whether its ID came from a name, CTS or keep.
   targets = merge(
-    { for pair in setproduct(var.cluster_ids, var.leaver_names) : "${pair[0]}/user/${local.active_users[pair[1]].id}" => {
-      cluster_id = pair[0], user_id = local.active_users[pair[1]].id, other_id = null, other_id_type = null
-    } if contains(keys(local.active_users), pair[1]) },
-    { for pair in setproduct(var.cluster_ids, [for a in data.cce_certificate_applicants.all.applicants : a if a.status == "deleted"]) : "${pair[0]}/other/${pair[1].id}" => {
-      cluster_id = pair[0], user_id = null, other_id = pair[1].id, other_id_type = pair[1].type
-    } },
+    { for pair in setproduct(local.revocable, keys(local.identities)) : "${pair[0]}/${pair[1]}" => local.identities[pair[1]] },
+    { for k, type in var.keep : k => type if contains(keys(local.clusters), split("/", k)[0]) },
   )
 }
 
 resource "cce_credential_revocation" "this" {
   for_each = local.targets
 
-  cluster_id    = each.value.cluster_id
-  user_id       = each.value.user_id
-  other_id      = each.value.other_id
-  other_id_type = each.value.other_id_type
+  cluster_id    = split("/", each.key)[0]
+  other_id      = split("/", each.key)[1]
+  other_id_type = each.value
   confirmation  = "REVOKE"
 }
 
+# Warnings, not errors: the plan goes on without these clusters.
+check "every_cluster_takes_revocations" {
+  assert {
+    condition     = length(local.ineligible) == 0
+    error_message = "Skipped, nothing new is revoked there: ${join(" ", [for id, c in local.ineligible : "${c.name} (${id}): ${c.reason}"])}"
+  }
+}
+
+check "keep_is_saved" {
+  assert {
+    condition     = alltrue([for k in keys(local.targets) : contains(keys(var.keep), k)])
+    error_message = "${length([for k in keys(local.targets) : k if !contains(keys(var.keep), k)])} revocation(s) are not in keep yet. After apply, save the keep output as the keep input (see the module's README): otherwise, once an identity leaves the 7-day CTS window or the leaver list, a plan destroys its records (which only forgets them; the credentials stay revoked)."
+  }
+}
+
 output "revoked" {
-  description = "What was revoked, by resource key."
-  value       = { for k, r in cce_credential_revocation.this : k => "${r.applicant_type} ${coalesce(r.applicant_name, "(deleted)")} on ${r.cluster_name}" }
+  description = "What was revoked, by \"<cluster ID>/<identity ID>\"."
+  value       = { for k, r in cce_credential_revocation.this : k => "${r.other_id_type} ${lookup(local.names, r.other_id, r.other_id)} on ${r.cluster_name}" }
+}
+
+output "ineligible_clusters" {
+  description = "Selected clusters that cannot take a revocation now, by ID, with the reason and what to do. No new revocation is planned on them."
+  value = { for id, c in local.ineligible : id => {
+    name            = c.name
+    phase           = c.phase
+    version         = c.version
+    minimum_version = c.minimum_version
+    reason          = c.reason
+  } }
+}
+
+output "keep" {
+  description = "Every revocation in the state, to pass back as the keep input on the next run."
+  value       = { for k, r in cce_credential_revocation.this : k => r.other_id_type }
 }

@@ -1,6 +1,14 @@
+terraform {
+  required_providers {
+    cce = {
+      source = "cceops/cce"
+    }
+  }
+}
+
 # The caller's own kubeconfig for a cluster, renewed a month before it expires.
 resource "cce_cluster_credential" "me" {
-  cluster_id    = "365b5e05-846a-11ea-9fe6-0255ac101107"
+  cluster_id    = "c0000000-0000-4000-8000-000000000001"
   duration_days = 365
   rotate_before = "720h"
 }

@@ -1,22 +1,30 @@
+terraform {
+  required_providers {
+    cce = {
+      source = "cceops/cce"
+    }
+  }
+}
+
 # Revoke the credentials one person downloaded for one cluster.
 resource "cce_credential_revocation" "alice_prod" {
-  cluster_id   = "365b5e05-846a-11ea-9fe6-0255ac101107"
-  user_id      = "0c97ac3cb280f4d91fa7c0096739e1f8"
+  cluster_id   = "c0000000-0000-4000-8000-000000000001"
+  user_id      = "a11ce000000000000000000000000002"
   confirmation = "REVOKE"
 }
 
 # An agency's credentials.
 resource "cce_credential_revocation" "vendor_prod" {
-  cluster_id   = "365b5e05-846a-11ea-9fe6-0255ac101107"
-  agency_id    = "5f1e3c7a9b0d4e2f8a6c1b3d5e7f9a0b"
+  cluster_id   = "c0000000-0000-4000-8000-000000000001"
+  agency_id    = "a9e00000000000000000000000000011"
   confirmation = "REVOKE"
 }
 
 # An identity IAM no longer knows: a deleted user (ID from the certificate CN or
 # from a CTS deleteUser trace), or a federated login.
 resource "cce_credential_revocation" "former_employee" {
-  cluster_id   = "365b5e05-846a-11ea-9fe6-0255ac101107"
-  other_id     = "7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f"
+  cluster_id   = "c0000000-0000-4000-8000-000000000001"
+  other_id     = "e1e1e000000000000000000000000005"
   confirmation = "REVOKE"
 
   # Revoke again on purpose by changing a trigger, e.g. after a second leak.

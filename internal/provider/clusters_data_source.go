@@ -1,0 +1,266 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+var (
+	_ datasource.DataSource              = (*clustersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*clustersDataSource)(nil)
+)
+
+// versionLookups bounds how many upgradeinfo reads one listing runs at once.
+const versionLookups = 8
+
+// NewClustersDataSource returns the cce_clusters data source.
+func NewClustersDataSource() datasource.DataSource {
+	return &clustersDataSource{}
+}
+
+type clustersDataSource struct {
+	client *cce.Client
+}
+
+type clustersModel struct {
+	NameRegex types.String `tfsdk:"name_regex"`
+	Phases    types.List   `tfsdk:"phases"`
+	Clusters  types.List   `tfsdk:"clusters"`
+	IDs       types.List   `tfsdk:"ids"`
+}
+
+// clusterRow is one element of clusters; nil pointers are null.
+type clusterRow struct {
+	ID                  string  `tfsdk:"id"`
+	Name                string  `tfsdk:"name"`
+	Phase               string  `tfsdk:"phase"`
+	Version             *string `tfsdk:"version"`
+	RevocationSupported bool    `tfsdk:"revocation_supported"`
+	MinimumVersion      *string `tfsdk:"minimum_version"`
+	Revocable           bool    `tfsdk:"revocable"`
+	Reason              *string `tfsdk:"reason"`
+}
+
+var clusterRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "name": types.StringType, "phase": types.StringType, "version": types.StringType,
+	"revocation_supported": types.BoolType, "minimum_version": types.StringType, "revocable": types.BoolType,
+	"reason": types.StringType,
+}}
+
+func (d *clustersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_clusters"
+}
+
+func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The CCE clusters of the project, each with its full version, its phase and whether " +
+			"credentials can be revoked on it now. Use it to revoke on every cluster, and to report the clusters " +
+			"that cannot take a revocation (too old, hibernated, failed) instead of failing the plan.\n\n" +
+			"One list call reads every cluster; a cluster whose list entry lacks the full patch version costs one " +
+			"more read (its upgrade information), done concurrently. Reading it has no side effects. The caller " +
+			"needs permission to list clusters (`cce:cluster:list`).",
+		Attributes: map[string]schema.Attribute{
+			"name_regex": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Keep only clusters whose name matches this regular expression (Go RE2 syntax, " +
+					"e.g. `^prod-`).",
+				Validators: []validator.String{validRegex{}},
+			},
+			"phases": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Keep only clusters in these phases, e.g. `[\"Available\"]`. Spelled as CCE " +
+					"reports them: " + markdownList(cce.Phases()) + ".",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(clusterPhase{}),
+				},
+			},
+			"clusters": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The clusters, sorted by name and ID (stable across runs).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Cluster ID (`metadata.uid`): the `cluster_id` of the other objects."},
+					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster name."},
+					"phase": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Phase (`status.phase`), e.g. `Available`, `Upgrading` or `Hibernation`."},
+					"version": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Full version, e.g. `v1.25.4-r10`, found as `cce_credential_revocation` " +
+							"finds it; null when CCE reports no full patch version and no upgrade information."},
+					"revocation_supported": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether the version supports credential revocation (" +
+							cce.RevocationRule() + "); false when the version is unknown."},
+					"minimum_version": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "When `revocation_supported` is false, the first version of the cluster's " +
+							"line that supports revocation (a patch upgrade to it is enough); null otherwise, and when " +
+							"no version of the line supports it."},
+					"revocable": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether `cce_credential_revocation` can revoke on this cluster now: " +
+							"`revocation_supported` and a phase that accepts revocations, which is `Available` or a busy " +
+							"phase that apply waits out (such as `Upgrading`). Hibernated, failed and deleting clusters " +
+							"are not revocable."},
+					"reason": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Why `revocable` is false, and what to do (upgrade to `minimum_version`, " +
+							"wake the cluster up, ...); null when it is true."},
+				}},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The `id` of every cluster, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *clustersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
+	var m clustersModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var phases []string
+	if !m.Phases.IsNull() {
+		resp.Diagnostics.Append(m.Phases.ElementsAs(ctx, &phases, false)...)
+	}
+	var nameRE *regexp.Regexp
+	if !m.NameRegex.IsNull() {
+		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan
+	}
+
+	clusters, err := d.client.ListClusters(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
+			"Listing clusters needs the cce:cluster:list permission. Grant the caller the CCE ReadOnlyAccess role "+
+				"(or CCE FullAccess) in this project.")))
+		return
+	}
+	clusters = slices.DeleteFunc(clusters, func(cl cce.Cluster) bool {
+		return (nameRE != nil && !nameRE.MatchString(cl.Name)) || (phases != nil && !slices.Contains(phases, cl.Phase))
+	})
+	slices.SortFunc(clusters, func(a, b cce.Cluster) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+
+	rows, ok := d.assess(ctx, clusters, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var diags diagsT
+	m.Clusters, diags = types.ListValueFrom(ctx, clusterRowType, rows)
+	resp.Diagnostics.Append(diags...)
+	m.IDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// assess resolves every cluster's full version (only clusters whose list
+// entry lacks it cost a read, run concurrently) and judges whether it can
+// take a revocation. A read that fails for another reason than a missing
+// upgradeinfo is an error: the first one, in the clusters' order, is reported.
+func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster, diags *diagsT) ([]clusterRow, bool) {
+	versions := make([]*cce.Version, len(clusters))
+	errs := make([]error, len(clusters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, versionLookups)
+	for i := range clusters {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			v, _, err := d.client.ClusterVersion(ctx, &clusters[i])
+			switch {
+			case err == nil:
+				versions[i] = &v
+			case !cce.IsNotFound(err):
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if i := slices.IndexFunc(errs, func(err error) bool { return err != nil }); i >= 0 {
+		cl := clusters[i]
+		diags.AddError("Cannot tell a cluster's version", apiErrorDetail(errs[i], fmt.Sprintf(
+			"Cluster %q (%s) reports version %q, platform version %q and no full patch version, and reading its "+
+				"upgrade information failed. The caller needs the cce:cluster:get permission on it.",
+			cl.Name, cl.ID, cl.Version, cl.PlatformVersion)))
+		return nil, false
+	}
+	rows := make([]clusterRow, len(clusters))
+	for i, cl := range clusters {
+		rows[i] = clusterRevocability(cl, versions[i])
+	}
+	return rows, true
+}
+
+// clusterRevocability judges one cluster with the rules cce_credential_revocation
+// applies at plan: the version (cce.CheckRevocationSupport) and the phase.
+func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
+	row := clusterRow{ID: cl.ID, Name: cl.Name, Phase: cl.Phase}
+	var reasons []string
+	if v == nil {
+		reasons = append(reasons, fmt.Sprintf("CCE reports version %q, platform version %q and no upgrade information, "+
+			"so whether the cluster supports credential revocation cannot be told.", cl.Version, cl.PlatformVersion))
+	} else {
+		s := v.String()
+		row.Version = &s
+		err := cce.CheckRevocationSupport(*v)
+		row.RevocationSupported = err == nil
+		var unsupported *cce.UnsupportedVersionError
+		if errors.As(err, &unsupported) {
+			reasons = append(reasons, sentence(err.Error()))
+			if !unsupported.LineUnsupported {
+				m := unsupported.Minimum.String()
+				row.MinimumVersion = &m
+			}
+		}
+	}
+	if cce.ClassifyPhase(cl.Phase) == cce.PhaseUnusable {
+		reasons = append(reasons, fmt.Sprintf("The cluster is %s; CCE revokes credentials only on an Available cluster. %s",
+			orDash(cl.Phase), phaseAdvice(cl.Phase)))
+	}
+	row.Revocable = len(reasons) == 0
+	if !row.Revocable {
+		r := strings.Join(reasons, " ")
+		row.Reason = &r
+	}
+	return row
+}
+
+// sentence capitalises s and ends it with a full stop.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:] + "."
+}
+
+// markdownList renders values as a comma-separated list of code spans.
+func markdownList(values []string) string {
+	return "`" + strings.Join(values, "`, `") + "`"
+}

@@ -1,0 +1,243 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// asleepCluster is a hibernated cluster the offboarding tests add.
+const asleepCluster = "c0000000-0000-4000-8000-0000000000b1"
+
+// writeFile writes a file into the CLI's working directory.
+func (c *cli) writeFile(name, content string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// writeVars writes variables as <name>.auto.tfvars.json.
+func (c *cli) writeVars(name string, v map[string]any) {
+	c.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.writeFile(name+".auto.tfvars.json", string(b))
+}
+
+// plannedChanges plans into a file and returns the resource changes other
+// than no-ops and reads, as "address: actions".
+func (c *cli) plannedChanges() []string {
+	c.t.Helper()
+	c.must("plan", "-input=false", "-no-color", "-out=check.tfplan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(c.must("show", "-json", "check.tfplan")), &plan); err != nil {
+		c.t.Fatalf("show -json: %s", err)
+	}
+	var changes []string
+	for _, rc := range plan.ResourceChanges {
+		if a := strings.Join(rc.Change.Actions, ","); a != "no-op" && a != "read" {
+			changes = append(changes, rc.Address+": "+a)
+		}
+	}
+	return changes
+}
+
+// saveKeep does what the module's README says after an apply:
+//
+//	echo "keep = $(terraform output -json keep)" > keep.auto.tfvars
+func (c *cli) saveKeep() map[string]string {
+	c.t.Helper()
+	out := strings.TrimSpace(c.must("output", "-json", "keep"))
+	c.writeFile("keep.auto.tfvars", "keep = "+out+"\n")
+	var keep map[string]string
+	if err := json.Unmarshal([]byte(out), &keep); err != nil {
+		c.t.Fatalf("keep output: %s", err)
+	}
+	return keep
+}
+
+// The offboarding example on every cluster of the project (all_clusters): 20
+// named leavers and the three identities deleted this week. prod, staging and
+// legacy take revocations; old (v1.23.9-r0) and a hibernated cluster are
+// reported with their reasons instead of failing the plan. Plan reads the
+// cluster list once and each cluster at most once, apply sends exactly one
+// POST per pair, and with keep saved, nothing is destroyed later when the
+// identities leave the CTS window or the leaver list, or a cluster hibernates;
+// a new cluster gets every kept identity revoked.
+func TestAccExamples_offboarding(t *testing.T) {
+	e := newAccEnv(t)
+	e.cloud.PutCluster(mockcloud.Cluster{ID: asleepCluster, Name: "dev-asleep", Phase: "Hibernation",
+		Version: "v1.28", PlatformVersion: "cce.3.0"})
+	clusters := []string{mockcloud.ProdClusterID, mockcloud.StagingClusterID, mockcloud.LegacyClusterID}
+	var names []string
+	var want []mockcloud.Revocation
+	for i := range 20 {
+		id, name := fmt.Sprintf("1ea7e%027x", i+100), fmt.Sprintf("leaver-%02d", i)
+		e.cloud.AddUser(mockcloud.User{ID: id, Name: name, Enabled: true})
+		names = append(names, name)
+		for _, cl := range clusters {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: id, RevokedBy: mockcloud.AdminUserID})
+		}
+	}
+	for _, cl := range clusters {
+		for _, d := range []mockcloud.Revocation{{UserID: mockcloud.ErinUserID}, {UserID: mockcloud.FrankOldUserID}, {AgencyID: mockcloud.OldVendorAgencyID}} {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: d.UserID, AgencyID: d.AgencyID, RevokedBy: mockcloud.AdminUserID})
+		}
+	}
+	c := newExampleCLI(t, e, "offboarding")
+	c.writeVars("leavers", map[string]any{"leaver_names": names})
+	c.must("get", "-no-color") // installs the local module; no provider is downloaded
+
+	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	for _, w := range []string{
+		`Skipped, nothing new is revoked there: .*dev-asleep \(` + asleepCluster + `\): The cluster is Hibernation;.*Wake the cluster up`,
+		`old \(` + mockcloud.OldClusterID + `\): Cluster version v1.23.9-r0 does not support credential revocation.*at least v1.23.9-r10`,
+		`69 revocation\(s\) are not in keep yet`,
+	} {
+		if !re(w).MatchString(out) {
+			t.Errorf("the plan does not warn %q:\n%s", w, out)
+		}
+	}
+	if n := e.cloud.Count(mockcloud.RouteListClusters); n != 1 {
+		t.Errorf("plan listed the clusters %d times, want once", n)
+	}
+	if n := clusterReads(e.cloud); n > len(clusters) {
+		t.Errorf("plan read clusters %d times, want at most %d", n, len(clusters))
+	}
+	e.readOnly()
+
+	e.cloud.ResetRequests()
+	c.must("apply", "-input=false", "-no-color", "tfplan")
+	if n := clusterReads(e.cloud); n > len(clusters) {
+		t.Errorf("apply read clusters %d times, want at most %d", n, len(clusters))
+	}
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != len(want) {
+		t.Errorf("apply sent %d revocations, want exactly %d", n, len(want))
+	}
+	e.wantRevocations(want...)
+	var revoked map[string]string
+	c.output("revoked", &revoked)
+	if got := revoked[mockcloud.StagingClusterID+"/"+mockcloud.OldVendorAgencyID]; got != "agency old-vendor on staging" {
+		t.Errorf("revoked output for the deleted agency is %q", got)
+	}
+	var ineligible map[string]map[string]any
+	c.output("ineligible_clusters", &ineligible)
+	if len(ineligible) != 2 || ineligible[mockcloud.OldClusterID]["minimum_version"] != "v1.23.9-r10" ||
+		ineligible[asleepCluster]["phase"] != "Hibernation" {
+		t.Errorf("ineligible_clusters output: %v", ineligible)
+	}
+	keep := c.saveKeep()
+	if len(keep) != len(want) || keep[mockcloud.ProdClusterID+"/"+mockcloud.OldVendorAgencyID] != "agency" {
+		t.Errorf("keep output has %d entries (want %d): %v", len(keep), len(want), keep)
+	}
+	keepFile, err := os.ReadFile(filepath.Join(c.dir, "keep.auto.tfvars"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	e.cloud.ResetRequests()
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 || strings.Contains(out, "not in keep yet") {
+		t.Errorf("with keep saved, a second plan is not empty and quiet (exit %d):\n%s", code, out)
+	}
+
+	// A week later: the deleted identities left the CTS window (a 1h window
+	// here, set by an override file), the leavers are no longer listed and one
+	// of them was deleted, and prod hibernates. Kept revocations stay planned:
+	// nothing changes.
+	e.cloud.DeleteUser(fmt.Sprintf("1ea7e%027x", 100), mockcloud.AdminUserID)
+	e.cloud.SetClusterPhase(mockcloud.ProdClusterID, "Hibernation")
+	c.writeVars("leavers", map[string]any{"leaver_names": []string{}})
+	c.writeFile("window_override.tf", "module \"offboarding\" {\n  revoke_deleted_within = \"1h\"\n}\n")
+	if changes := c.plannedChanges(); len(changes) > 0 {
+		t.Errorf("a week later with keep, the plan changes %d resources, first %s", len(changes), changes[0])
+	}
+	// Without keep, the same plan destroys the records of what aged out.
+	if err := os.Remove(filepath.Join(c.dir, "keep.auto.tfvars")); err != nil {
+		t.Fatal(err)
+	}
+	if changes := c.plannedChanges(); len(changes) != len(want)-2 || !strings.HasSuffix(changes[0], ": delete") {
+		t.Errorf("without keep, the plan a week later changes %d resources, want %d deletes (all but the deleted leaver on staging and legacy): %v",
+			len(changes), len(want)-2, changes)
+	}
+
+	// With keep back, a new cluster gets a revocation of every kept identity.
+	c.writeFile("keep.auto.tfvars", string(keepFile))
+	e.cloud.PutCluster(mockcloud.Cluster{ID: "c0000000-0000-4000-8000-0000000000b2", Name: "new", Phase: mockcloud.PhaseAvailable,
+		Version: "v1.29", PlatformVersion: "cce.2.0"})
+	changes := c.plannedChanges()
+	if len(changes) != 23 {
+		t.Errorf("a new cluster plans %d changes, want 23 creates (20 leavers, 3 deleted identities): %v", len(changes), changes)
+	}
+	for _, ch := range changes {
+		if !strings.Contains(ch, `this["c0000000-0000-4000-8000-0000000000b2/`) || !strings.HasSuffix(ch, ": create") {
+			t.Errorf("a new cluster plans %s", ch)
+		}
+	}
+
+	c.must("destroy", "-auto-approve", "-input=false", "-no-color")
+	e.assertNoWrites()
+	if n := len(e.cloud.Revocations()); n != len(want) {
+		t.Errorf("after destroy the mock holds %d revocations, want %d", n, len(want))
+	}
+}
+
+// The module with explicit cluster_ids, and each way its inputs can be wrong:
+// every mistake stops the plan before anything is revoked.
+func TestAccModules_offboardingInputs(t *testing.T) {
+	e := newAccEnv(t)
+	c := newExampleCLI(t, e, ".")
+	if err := os.CopyFS(filepath.Join(c.dir, "by-id"), os.DirFS(filepath.Join("testdata", "offboarding_by_id"))); err != nil {
+		t.Fatal(err)
+	}
+	c.dir = filepath.Join(c.dir, "by-id")
+	c.must("get", "-no-color")
+
+	for _, tc := range []struct {
+		name string
+		vars map[string]any
+		want string
+	}{
+		{name: "unknown cluster", vars: map[string]any{"cluster_ids": []string{mockcloud.ProdClusterID, "00000000-0000-4000-8000-000000000000"}},
+			want: `cluster_ids lists clusters this project does not have: 00000000-0000-4000-8000-000000000000. Check the IDs`},
+		{name: "both selections", vars: map[string]any{"cluster_ids": []string{mockcloud.ProdClusterID}, "all_clusters": true},
+			want: `Set either cluster_ids or all_clusters = true, not both.`},
+		{name: "no selection", vars: map[string]any{},
+			want: `Set either cluster_ids or all_clusters = true, not both.`},
+		{name: "unknown leaver", vars: map[string]any{"all_clusters": true, "leaver_names": []string{"alice", "nobody"}},
+			want: `Every name in leaver_names must be an IAM user, or one deleted within revoke_deleted_within: nobody is not.`},
+		{name: "keep by hand", vars: map[string]any{"all_clusters": true, "keep": map[string]string{mockcloud.AliceUserID: "user"}},
+			want: `Each key of keep is "<cluster ID>/<identity ID>"`},
+	} {
+		c.writeVars("test", tc.vars)
+		out, code := c.run("plan", "-input=false", "-no-color")
+		if code == 0 || !re(tc.want).MatchString(out) {
+			t.Errorf("%s: plan exited %d, want an error matching %q:\n%s", tc.name, code, tc.want, out)
+		}
+	}
+	e.assertNoWrites()
+
+	// Explicit IDs: alice is cut off from prod; old is reported, not fatal.
+	c.writeVars("test", map[string]any{"cluster_ids": []string{mockcloud.ProdClusterID, mockcloud.OldClusterID}})
+	c.must("apply", "-auto-approve", "-input=false", "-no-color")
+	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.AliceUserID, RevokedBy: mockcloud.AdminUserID})
+	var ineligible map[string]map[string]any
+	c.output("ineligible_clusters", &ineligible)
+	if len(ineligible) != 1 || ineligible[mockcloud.OldClusterID]["name"] != "old" {
+		t.Errorf("ineligible_clusters output: %v", ineligible)
+	}
+}
