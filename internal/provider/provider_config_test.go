@@ -188,8 +188,10 @@ func TestProvider_schemaDescriptions(t *testing.T) {
 	for name, sch := range resp.EphemeralResourceSchemas {
 		schemas["ephemeral resource "+name] = sch
 	}
-	if len(schemas) != 6 {
-		t.Errorf("want the provider and 5 objects, got %d schemas", len(schemas))
+	// Every registered object must have been seen, so the loops below cannot pass over nothing.
+	ctx, p := context.Background(), &cceProvider{}
+	if want := 1 + len(p.Resources(ctx)) + len(p.DataSources(ctx)) + len(p.EphemeralResources(ctx)); len(schemas) != want {
+		t.Errorf("want the provider and %d objects, got %d schemas", want-1, len(schemas))
 	}
 	for where, sch := range schemas {
 		if where != "provider" && sch.Block.Description == "" {
@@ -197,8 +199,8 @@ func TestProvider_schemaDescriptions(t *testing.T) {
 		}
 		check(where, sch.Block)
 	}
-	if len(resp.Functions) != 1 {
-		t.Errorf("want 1 function, got %d", len(resp.Functions))
+	if want := len(p.Functions(ctx)); len(resp.Functions) != want || want == 0 {
+		t.Errorf("want %d functions, got %d", want, len(resp.Functions))
 	}
 	for name, f := range resp.Functions {
 		if f.Summary == "" || f.Description == "" {
