@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	ct "github.com/cceops/terraform-provider-cce/internal/certid/certidtest"
 )
 
 // The function is pure, so these tests need no mock cloud and no provider
@@ -30,14 +32,14 @@ func fnCall(expr string) string {
 
 func TestAccCertificateApplicantIDFunction_accepted(t *testing.T) {
 	outputs := []struct{ name, expr, want string }{
-		{"pem", `file("testdata/function_cert.pem")`, fnAliceID},
-		{"chain", `file("testdata/function_chain.pem")`, fnBobID},
-		{"kubeconfig_yaml", `file("testdata/function_kubeconfig.yaml")`, fnBobID},
-		{"kubeconfig_json", `file("testdata/function_kubeconfig.json")`, fnAliceID},
-		{"base64_kubeconfig", `filebase64("testdata/function_kubeconfig.yaml")`, fnBobID},
-		{"base64_pem", `base64encode(file("testdata/function_cert.pem"))`, fnAliceID},
-		{"crlf_padded", `"\n  ${replace(file("testdata/function_kubeconfig.yaml"), "\n", "\r\n")}  \n"`, fnBobID},
-		{"certificate_data", `yamldecode(file("testdata/function_kubeconfig.yaml")).users[0].user["client-certificate-data"]`, fnAliceID},
+		{name: "pem", expr: `file("testdata/function_cert.pem")`, want: ct.AliceID},
+		{name: "chain", expr: `file("testdata/function_chain.pem")`, want: ct.BobID},
+		{name: "kubeconfig_yaml", expr: `file("testdata/function_kubeconfig.yaml")`, want: ct.BobID},
+		{name: "kubeconfig_json", expr: `file("testdata/function_kubeconfig.json")`, want: ct.AliceID},
+		{name: "base64_kubeconfig", expr: `filebase64("testdata/function_kubeconfig.yaml")`, want: ct.BobID},
+		{name: "base64_pem", expr: `base64encode(file("testdata/function_cert.pem"))`, want: ct.AliceID},
+		{name: "crlf_padded", expr: `"\n  ${replace(file("testdata/function_kubeconfig.yaml"), "\n", "\r\n")}  \n"`, want: ct.BobID},
+		{name: "certificate_data", expr: `yamldecode(file("testdata/function_kubeconfig.yaml")).users[0].user["client-certificate-data"]`, want: ct.AliceID},
 	}
 	var config strings.Builder
 	var checks []statecheck.StateCheck
@@ -59,17 +61,17 @@ func TestAccCertificateApplicantIDFunction_accepted(t *testing.T) {
 // long lines, hence re().
 func TestAccCertificateApplicantIDFunction_rejected(t *testing.T) {
 	tests := []struct{ expr, want string }{
-		{`""`, `certificate_applicant_id.*The text is empty`},
-		{`"not a certificate at all"`, `The text is neither a PEM certificate nor a kubeconfig`},
-		{`file("testdata/function_csr.pem")`, `The text is a certificate signing request \(CSR\), not a certificate`},
-		{`file("testdata/function_kubeconfig_token.yaml")`, `authenticates with a bearer token, not with a client certificate`},
-		{`yamldecode(file("testdata/function_kubeconfig.yaml")).users[0].user["client-key-data"]`,
-			`The base64-decoded text is a private key, not a certificate`},
-		{`replace(file("testdata/function_kubeconfig.yaml"), "current-context: bob@external", "")`,
-			`The kubeconfig has 2 users and no current-context`},
-		{`"users:\n- name: u\n  user:\n    client-certificate: /etc/cce/client.crt\n"`,
-			`by file path \(client-certificate\), and a provider function is pure: it cannot read files.*file\(`},
-		{`"${base64encode(file("testdata/function_cert.pem"))}x"`, `not valid base64`},
+		{expr: `""`, want: `certificate_applicant_id.*The text is empty`},
+		{expr: `"not a certificate at all"`, want: `The text is neither a PEM certificate nor a kubeconfig`},
+		{expr: `file("testdata/function_csr.pem")`, want: `The text is a certificate signing request \(CSR\), not a certificate`},
+		{expr: `file("testdata/function_kubeconfig_token.yaml")`, want: `authenticates with a bearer token, not with a client certificate`},
+		{expr: `yamldecode(file("testdata/function_kubeconfig.yaml")).users[0].user["client-key-data"]`,
+			want: `The base64-decoded text is a private key, not a certificate`},
+		{expr: `replace(file("testdata/function_kubeconfig.yaml"), "current-context: bob@external", "")`,
+			want: `The kubeconfig has 2 users and no current-context`},
+		{expr: `"users:\n- name: u\n  user:\n    client-certificate: /etc/cce/client.crt\n"`,
+			want: `by file path \(client-certificate\), and a provider function is pure: it cannot read files.*file\(`},
+		{expr: `"${base64encode(file("testdata/function_cert.pem"))}x"`, want: `not valid base64`},
 	}
 	steps := make([]resource.TestStep, 0, len(tests))
 	for _, tt := range tests {

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
+	"github.com/cceops/terraform-provider-cce/internal/certid"
 )
 
 // This file holds what the cce_cluster_credential resource and ephemeral
@@ -161,7 +160,7 @@ func issueCredential(ctx context.Context, client *cce.Client, r credentialReques
 		diags.AddError("Unexpected credential", err.Error()+". This is a bug in the provider or a change of the API; please report it.")
 		return nil
 	}
-	leaf, err := firstCertificate(kc.ClientCertificatePEM)
+	leaf, err := certid.FirstCertificate(kc.ClientCertificatePEM)
 	if err != nil {
 		diags.AddError("Unexpected credential", "The client certificate CCE issued cannot be read: "+err.Error()+".")
 		return nil
@@ -182,20 +181,6 @@ func issueCredential(ctx context.Context, client *cce.Client, r credentialReques
 		expiresAt:         leaf.NotAfter.UTC(),
 		applicantID:       leaf.Subject.CommonName,
 		serialNumber:      leaf.SerialNumber.Text(16),
-	}
-}
-
-// firstCertificate parses the first CERTIFICATE block of a PEM document.
-func firstCertificate(pemBytes []byte) (*x509.Certificate, error) {
-	for rest := pemBytes; ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("no PEM certificate found")
-		}
-		if block.Type == "CERTIFICATE" {
-			return x509.ParseCertificate(block.Bytes)
-		}
 	}
 }
 

@@ -57,27 +57,3 @@ func (v idFormat) ValidateString(_ context.Context, req validator.StringRequest,
 			fmt.Sprintf("%s = %q is not valid: %s. %s.", req.Path, s, v.rule, v.fix))
 	}
 }
-
-// confirmationWord is what the console asks an administrator to type before it
-// revokes a credential.
-const confirmationWord = "REVOKE"
-
-type exactConfirmation struct{}
-
-func (exactConfirmation) Description(context.Context) string {
-	return `value must be exactly "` + confirmationWord + `"`
-}
-
-func (v exactConfirmation) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (exactConfirmation) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if s := req.ConfigValue.ValueString(); s != confirmationWord {
-		resp.Diagnostics.AddAttributeError(req.Path, "Revocation not confirmed",
-			fmt.Sprintf("confirmation = %q, but it must be exactly %q (in capitals), as the console asks. "+
-				"Revoking a credential cannot be undone; write confirmation = %q to confirm.",
-				s, confirmationWord, confirmationWord))
-	}
-}

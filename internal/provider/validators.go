@@ -157,3 +157,28 @@ func shortDuration(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// confirmationWord is what the console asks an administrator to type before it
+// revokes a credential.
+const confirmationWord = "REVOKE"
+
+// exactConfirmation accepts only the confirmation word.
+type exactConfirmation struct{}
+
+func (exactConfirmation) Description(context.Context) string {
+	return `value must be exactly "` + confirmationWord + `"`
+}
+
+func (v exactConfirmation) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (exactConfirmation) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if s := req.ConfigValue.ValueString(); s != confirmationWord {
+		resp.Diagnostics.AddAttributeError(req.Path, "Revocation not confirmed",
+			fmt.Sprintf("confirmation = %q, but it must be exactly %q (in capitals), as the console asks. "+
+				"Revoking a credential cannot be undone; write confirmation = %q to confirm.",
+				s, confirmationWord, confirmationWord))
+	}
+}

@@ -1,40 +1,35 @@
-package provider
+package certid
 
 import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	ct "github.com/cceops/terraform-provider-cce/internal/certid/certidtest"
 )
 
 // minLeakLine is the shortest input line whose appearance in an error message
 // counts as repeating the input.
 const minLeakLine = 12
 
-// FuzzCertificateApplicantID checks applicantIDFromText, the pure entry point
-// of the certificate_applicant_id function: it never panics, and an error
+// FuzzCertificateApplicantID checks ApplicantID, the parser behind the
+// certificate_applicant_id function: it never panics, and an error
 // message never repeats an input line of minLeakLine or more bytes (the input
 // may be a kubeconfig with a private key in it). Lines that are fixed message
 // text anyway, such as "-----BEGIN CERTIFICATE-----", are exempt.
 func FuzzCertificateApplicantID(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "function_*"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no testdata/function_* seeds: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
+	fx := ct.Fixtures()
+	for _, seed := range []string{fx.Alice.PEM(), fx.Bob.PEM() + fx.CA.PEM(), ct.KubeconfigYAML(), ct.KubeconfigJSON(),
+		ct.KubeconfigTokenYAML(), fx.Alice.KeyPEM(), fx.CSRPEM} {
+		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		id, err := applicantIDFromText(text)
+		id, err := ApplicantID(text)
 		if err == nil {
 			if strings.TrimSpace(id) == "" {
 				t.Fatalf("no error but an empty applicant ID")
@@ -45,7 +40,7 @@ func FuzzCertificateApplicantID(f *testing.F) {
 		if msg == "" {
 			t.Fatal("empty error message")
 		}
-		vocabulary, err := functionMessageText()
+		vocabulary, err := messageText()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,22 +54,31 @@ func FuzzCertificateApplicantID(f *testing.F) {
 	})
 }
 
-// functionMessageText returns every string literal of the function's source
-// file, one a line: the fixed text its messages are built from.
-var functionMessageText = sync.OnceValues(func() (string, error) {
-	file, err := parser.ParseFile(token.NewFileSet(), "certificate_applicant_id_function.go", nil, 0)
+// messageText returns every string literal of the package's source
+// files, one a line: the fixed text its messages are built from.
+var messageText = sync.OnceValues(func() (string, error) {
+	names, err := filepath.Glob("*.go")
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	ast.Inspect(file, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			if s, err := strconv.Unquote(lit.Value); err == nil {
-				b.WriteString(s)
-				b.WriteByte('\n')
-			}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
 		}
-		return true
-	})
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			return "", err
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					b.WriteString(s)
+					b.WriteByte('\n')
+				}
+			}
+			return true
+		})
+	}
 	return b.String(), nil
 })
