@@ -67,8 +67,8 @@ func (c *Client) iamCall(op, path string, q url.Values) call {
 	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q}
 }
 
-// GetUser reads one IAM user.
-func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
+// getUser reads one IAM user.
+func (c *Client) getUser(ctx context.Context, id string) (*User, error) {
 	const op = "get user"
 	eid, err := escapeID("user ID", id)
 	if err != nil {
@@ -193,8 +193,8 @@ func (c *Client) ListUserGroups(ctx context.Context, userID string) ([]Group, er
 	return groups, nil
 }
 
-// GetAgency reads one agency.
-func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
+// getAgency reads one agency.
+func (c *Client) getAgency(ctx context.Context, id string) (*Agency, error) {
 	const op = "get agency"
 	eid, err := escapeID("agency ID", id)
 	if err != nil {
@@ -210,12 +210,11 @@ func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
 	return &a, nil
 }
 
-// ListAgencies lists the agencies of the caller's account. The account's
-// domain_id comes from RecentIdentity: it never changes for a credential, so
-// a recorded identity serves as well as a live one.
+// ListAgencies lists the agencies of the caller's account (its domain_id
+// comes from the caller's identity).
 func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
 	const op = "list agencies"
-	id, err := c.RecentIdentity(ctx)
+	id, err := c.Caller(ctx, Cached)
 	if err != nil {
 		return nil, err
 	}
@@ -245,39 +244,38 @@ func decodeAgencies(r io.Reader) ([]Agency, error) {
 	return agencies, err
 }
 
-// LookupUser finds a user via a per-Client directory built from ONE
-// ListUsers call; if listing is forbidden it falls back to GetUser (cached
-// per ID). A missing user yields an error satisfying IsNotFound.
-func (c *Client) LookupUser(ctx context.Context, id string) (*User, error) {
-	return lookupByID(ctx, &c.userDir, id, "user", c.ListUsers, func(u User) string { return u.ID }, c.cachedUser)
+// User finds a user in the account's directory, listed once (ListUsers) for
+// every lookup; when listing is forbidden it reads the user by ID instead.
+// A missing user yields an error satisfying IsNotFound.
+func (c *Client) User(ctx context.Context, id string, read Read) (*User, error) {
+	return lookupByID(ctx, &c.userDir, id, read, "user", c.ListUsers, func(u User) string { return u.ID }, c.userByID)
 }
 
-// LookupAgency is LookupUser for agencies (ListAgencies / GetAgency).
-func (c *Client) LookupAgency(ctx context.Context, id string) (*Agency, error) {
-	return lookupByID(ctx, &c.agencyDir, id, "agency", c.ListAgencies, func(a Agency) string { return a.ID }, c.cachedAgency)
+// Agency is User for agencies (ListAgencies, else one agency by ID).
+func (c *Client) Agency(ctx context.Context, id string, read Read) (*Agency, error) {
+	return lookupByID(ctx, &c.agencyDir, id, read, "agency", c.ListAgencies, func(a Agency) string { return a.ID }, c.agencyByID)
 }
 
-// cachedUser is GetUser cached per ID (not-found answers too).
-func (c *Client) cachedUser(ctx context.Context, id string) (*User, error) {
-	return copyOf(c.usersByID.get(ctx, id, func(ctx context.Context) (*User, error) {
-		return c.GetUser(ctx, id)
+// userByID is getUser kept per ID (not-found answers too).
+func (c *Client) userByID(ctx context.Context, id string, read Read) (*User, error) {
+	return copyOf(c.userIDs.get(ctx, id, read, func(ctx context.Context) (*User, error) {
+		return c.getUser(ctx, id)
 	}, IsNotFound))
 }
 
-// cachedAgency is GetAgency cached per ID (not-found answers too).
-func (c *Client) cachedAgency(ctx context.Context, id string) (*Agency, error) {
-	return copyOf(c.agencyByID.get(ctx, id, func(ctx context.Context) (*Agency, error) {
-		return c.GetAgency(ctx, id)
+// agencyByID is getAgency kept per ID (not-found answers too).
+func (c *Client) agencyByID(ctx context.Context, id string, read Read) (*Agency, error) {
+	return copyOf(c.agencyIDs.get(ctx, id, read, func(ctx context.Context) (*Agency, error) {
+		return c.getAgency(ctx, id)
 	}, IsNotFound))
 }
 
-// lookupByID finds id in the directory dir, built once from list; when
-// listing is forbidden it asks get instead. what names the kind in the
-// not-found error.
-func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id, what string,
-	list func(context.Context) ([]T, error), idOf func(T) string, get func(context.Context, string) (*T, error),
+// lookupByID finds id in the directory dir, built from list; when listing is
+// forbidden it asks get instead. what names the kind in the not-found error.
+func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id string, read Read, what string,
+	list func(context.Context) ([]T, error), idOf func(T) string, get func(context.Context, string, Read) (*T, error),
 ) (*T, error) {
-	byID, err := dir.get(ctx, "", func(ctx context.Context) (map[string]T, error) {
+	byID, err := dir.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
 		items, err := list(ctx)
 		if err != nil {
 			return nil, err
@@ -297,5 +295,5 @@ func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id, what st
 	case !IsForbidden(err):
 		return nil, err
 	}
-	return get(ctx, id)
+	return get(ctx, id, read)
 }

@@ -117,7 +117,7 @@ func TestWhoAmIAllMethods(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				id, err := c.WhoAmI(t.Context())
+				id, err := c.Caller(t.Context(), Cached)
 				if err != nil {
 					t.Errorf("%s: %v", tc.name, err)
 					return
@@ -149,24 +149,24 @@ func TestLookupUserDirectory(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			u, err := c.LookupUser(t.Context(), "u2")
+			u, err := c.User(t.Context(), "u2", Cached)
 			if err != nil || u.Name != "bob" || u.Enabled {
 				t.Errorf("%+v %v", u, err)
 			}
 		}()
 	}
 	wg.Wait()
-	if _, err := c.LookupUser(t.Context(), "nope"); !IsNotFound(err) {
+	if _, err := c.User(t.Context(), "nope", Cached); !IsNotFound(err) {
 		t.Errorf("want not found, got %v", err)
 	}
 	if f.count(routeListUsers) != 1 || f.count(routeGetUser) != 0 {
 		t.Errorf("list %d get %d", f.count(routeListUsers), f.count(routeGetUser))
 	}
-	a, err := c.LookupAgency(t.Context(), "ag1")
+	a, err := c.Agency(t.Context(), "ag1", Cached)
 	if err != nil || a.Name != "ops" || a.TrustDomainName != "partner" || a.CreateTime == "" {
 		t.Errorf("%+v %v", a, err)
 	}
-	if _, err := c.LookupAgency(t.Context(), "nope"); !IsNotFound(err) {
+	if _, err := c.Agency(t.Context(), "nope", Cached); !IsNotFound(err) {
 		t.Errorf("want not found, got %v", err)
 	}
 	if f.count(routeListAgency) != 1 || f.count(routeGetAgency) != 0 {
@@ -180,11 +180,11 @@ func TestLookupUserFallbackWhenListForbidden(t *testing.T) {
 	c := newTestClient(t, f, akskCreds())
 	ctx := t.Context()
 	for i := 0; i < 3; i++ {
-		u, err := c.LookupUser(ctx, testUserID)
+		u, err := c.User(ctx, testUserID, Cached)
 		if err != nil || u.Name != "alice" || !u.Enabled || u.Description != "me" {
 			t.Fatalf("%+v %v", u, err)
 		}
-		if _, err := c.LookupUser(ctx, "u2"); !IsForbidden(err) {
+		if _, err := c.User(ctx, "u2", Cached); !IsForbidden(err) {
 			t.Fatalf("want 403 for other user, got %v", err)
 		}
 	}
@@ -196,7 +196,7 @@ func TestLookupUserFallbackWhenListForbidden(t *testing.T) {
 	}
 	// Agency fallback: list forbidden -> GetAgency, not found cached.
 	for i := 0; i < 2; i++ {
-		if _, err := c.LookupAgency(ctx, "missing"); !IsNotFound(err) {
+		if _, err := c.Agency(ctx, "missing", Cached); !IsNotFound(err) {
 			t.Fatalf("want not found, got %v", err)
 		}
 	}
@@ -305,12 +305,12 @@ func TestLookupOwnUserSharesWhoAmIRead(t *testing.T) {
 	c := newTestClient(t, f, akskCreds())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if id, err := c.WhoAmI(t.Context()); err != nil || id.UserName != "alice" {
+		if id, err := c.Caller(t.Context(), Cached); err != nil || id.UserName != "alice" {
 			t.Errorf("identity %+v %v", id, err)
 		}
 	})
 	wg.Go(func() {
-		if u, err := c.LookupUser(t.Context(), testUserID); err != nil || u.Name != "alice" {
+		if u, err := c.User(t.Context(), testUserID, Cached); err != nil || u.Name != "alice" {
 			t.Errorf("user %+v %v", u, err)
 		}
 	})

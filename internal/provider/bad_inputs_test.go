@@ -121,15 +121,6 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"no credentials", prov, nil, noCredentials(), "No credentials", `HW_ACCESS_KEY.*HW_AUTH_TOKEN`, "access_key"},
 		{"retries from the environment", prov, nil, env("HW_MAX_RETRIES", "many"),
 			"Invalid environment variable", `HW_MAX_RETRIES="many" is not a whole number`, "max_retries"},
-		{"check cache TTL in words", prov, vars("check_cache_ttl", "5 minutes"), nil,
-			"Invalid duration", `check_cache_ttl = "5 minutes" is not a duration.*from 0s \(off\) to 1h`, "check_cache_ttl"},
-		{"check cache TTL too long", prov, vars("check_cache_ttl", "24h"), nil,
-			"Duration out of range", `check_cache_ttl = "24h" is out of range.*not to replace checking`, "check_cache_ttl"},
-		{"negative check cache TTL", prov, vars("check_cache_ttl", "-1m"), nil, "Duration out of range", `"-1m"`, "check_cache_ttl"},
-		{"empty check cache directory", prov, vars("check_cache_dir", ""), nil,
-			"Invalid Attribute Value Length", `check_cache_dir string length must be at least 1`, "check_cache_dir"},
-		{"check cache TTL from the environment", prov, nil, env("HW_CCE_CHECK_CACHE_TTL", "2h"),
-			"Invalid environment variable", `HW_CCE_CHECK_CACHE_TTL = "2h" is out of range.*Fix or unset it`, "check_cache_ttl"},
 
 		// cce_credential_revocation.
 		{"both user and agency", rev, vars("user_id", mockcloud.BobUserID, "agency_id", mockcloud.OpsAgencyID), prod,

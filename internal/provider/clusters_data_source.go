@@ -154,7 +154,7 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan
 	}
 
-	clusters, err := d.client.ListClusters(ctx)
+	clusters, err := d.client.Clusters(ctx, cce.Cached)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
 			"Listing clusters needs the cce:cluster:list permission. Grant the caller the CCE ReadOnlyAccess role "+

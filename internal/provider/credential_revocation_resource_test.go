@@ -38,8 +38,8 @@ func attrIs(name string, v knownvalue.Check) statecheck.StateCheck {
 
 var rfc3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
-// revocationChecks asserts the state of one revocation made by the admin.
-func revocationChecks(clusterID, kind, id, apiType, name, clusterName, version, by string) []statecheck.StateCheck {
+// revocationStateChecks asserts the state of one revocation made by the admin.
+func revocationStateChecks(clusterID, kind, id, apiType, name, clusterName, version, by string) []statecheck.StateCheck {
 	wantID := clusterID + "/" + kind + "/" + id
 	if kind == kindOther && apiType == kindAgency {
 		wantID += "/agency"
@@ -121,7 +121,7 @@ func TestAccCredentialRevocation_user(t *testing.T) {
 						knownvalue.StringExact(mockcloud.ProdClusterID+"/user/"+mockcloud.AliceUserID)),
 					plancheck.ExpectUnknownValue(revocation, tfjsonpath.New("revoked_at")),
 				}},
-				ConfigStateChecks: revocationChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
+				ConfigStateChecks: revocationStateChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
 					"alice", "prod", "v1.28.3-r0", mockcloud.AdminUserID),
 			},
 			{
@@ -160,7 +160,7 @@ func TestAccCredentialRevocation_agency(t *testing.T) {
 				Config:          testConfig(t, "revocation.tf"),
 				ConfigVariables: v,
 				// staging reports v1.25 + cce.4.10 and no legacyVersion: v1.25.4-r10, exactly the minimum.
-				ConfigStateChecks: revocationChecks(mockcloud.StagingClusterID, "agency", mockcloud.OpsAgencyID, "agency",
+				ConfigStateChecks: revocationStateChecks(mockcloud.StagingClusterID, "agency", mockcloud.OpsAgencyID, "agency",
 					"ops-automation", "staging", "v1.25.4-r10", mockcloud.AdminUserID),
 			},
 			{
@@ -198,7 +198,7 @@ func TestAccCredentialRevocation_otherIDs(t *testing.T) {
 					{
 						Config: testConfig(t, "revocation.tf"), ConfigVariables: v,
 						// legacy reports the full "v1.19.16-r50" in spec.version: the minimum of its line.
-						ConfigStateChecks: revocationChecks(mockcloud.LegacyClusterID, "other", tc.id, apiType,
+						ConfigStateChecks: revocationStateChecks(mockcloud.LegacyClusterID, "other", tc.id, apiType,
 							"", "legacy", "v1.19.16-r50", mockcloud.AdminUserID),
 					},
 					{
@@ -235,7 +235,7 @@ func TestAccCredentialRevocation_selfAsPlainUser(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:          testConfig(t, "revocation.tf"),
 			ConfigVariables: vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.AliceUserID),
-			ConfigStateChecks: revocationChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
+			ConfigStateChecks: revocationStateChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
 				"alice", "prod", "v1.28.3-r0", mockcloud.AliceUserID),
 		}},
 	})
@@ -420,7 +420,7 @@ func TestAccCredentialRevocation_busyClusterTimesOut(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:          testConfig(t, "revocation_timeouts.tf"),
 			ConfigVariables: vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID, "create_timeout", "3s"),
-			ExpectError:     re(`Timed out waiting for the cluster.*still Upgrading after 3s.*Nothing was revoked`),
+			ExpectError:     re(`Timed out waiting for the cluster.*still being upgraded after 3s.*Nothing was revoked`),
 		}},
 	})
 	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 0 {
