@@ -217,6 +217,39 @@ func TestAccCredentialRevocation_savedPlanClusterDeleted(t *testing.T) {
 	}
 }
 
+// plan -generate-config-out (Terraform 1.5+, OpenTofu 1.6+) writes, for
+// imported revocations, a configuration that is valid as written, and plans
+// nothing once they are imported: other_id_type is null without other_id.
+func TestAccCredentialRevocation_generatedConfigIsValid(t *testing.T) {
+	e := newAccEnv(t)
+	c := newCLI(t, e, filepath.Join("testdata", "generate_config"), "generate_config")
+	imports := map[string]string{
+		"user":            mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID,
+		"agency":          mockcloud.StagingClusterID + "/agency/" + mockcloud.OpsAgencyID,
+		"other_as_agency": mockcloud.LegacyClusterID + "/other/" + mockcloud.OldVendorAgencyID + "/agency",
+	}
+	var hcl strings.Builder
+	for name, id := range imports {
+		fmt.Fprintf(&hcl, "import {\n  to = cce_credential_revocation.%s\n  id = %q\n}\n\n", name, id)
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, "imports.tf"), []byte(hcl.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.must("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf", "-out=tfplan")
+	generated, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(generated), `other_id_type = "`); got != 1 || !strings.Contains(string(generated), `other_id_type = "agency"`) {
+		t.Errorf("other_id_type is set %d times, want only on the other ID:\n%s", got, generated)
+	}
+	c.must("apply", "-input=false", "-no-color", "tfplan")
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("after the import, the generated configuration plans changes (exit %d):\n%s\n%s", code, out, generated)
+	}
+	e.readOnly()
+}
+
 // stateAddresses lists the resource addresses in state.
 func stateAddresses(t *testing.T, c *cli) []string {
 	t.Helper()

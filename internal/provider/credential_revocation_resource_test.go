@@ -434,3 +434,91 @@ type planHook func()
 func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *plancheck.CheckPlanResponse) {
 	h()
 }
+
+// Refresh with a wrong project (or region, or endpoint: CCE answers 404 for
+// the cluster either way) is an error that keeps the record; only a cluster
+// that the project's cluster list no longer holds leaves the state.
+func TestAccCredentialRevocation_refreshWithWrongProjectKeepsState(t *testing.T) {
+	e := newAccEnv(t)
+	v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
+	right := e.factories()
+	e.set("HW_PROJECT_ID", "0000000000000000000000000000beef")
+	wrong := e.factories()
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v},
+			{
+				ProtoV6ProviderFactories: wrong, RefreshState: true,
+				ExpectError: re(`Cannot confirm that the cluster is gone.*project_id, region or CCE endpoint.*stays in the state`),
+			},
+			{
+				ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 1 {
+		t.Errorf("the mock saw %d revocation requests, want 1", n)
+	}
+}
+
+// A v1.28+ cluster that reports only its line (no platformVersion, no
+// legacyVersion): every patch of the line can revoke, so the patch level is
+// neither needed nor asked for.
+func TestAccCredentialRevocation_lineOnlyVersion(t *testing.T) {
+	e := newAccEnv(t)
+	const id = "c0000000-0000-4000-8000-000000000029"
+	e.cloud.PutCluster(mockcloud.Cluster{ID: id, Name: "newest", Phase: "Available", Version: "v1.29"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: testConfig(t, "revocation.tf"), ConfigVariables: vars("cluster_id", id, "user_id", mockcloud.BobUserID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(revocation, tfjsonpath.New("cluster_version"), knownvalue.StringExact("v1.29")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{attrIs("cluster_version", knownvalue.StringExact("v1.29"))},
+		}},
+	})
+	e.wantRevocations(mockcloud.Revocation{ClusterID: id, UserID: mockcloud.BobUserID, RevokedBy: mockcloud.AdminUserID})
+	if n := e.cloud.Count(mockcloud.RouteUpgradeInfo); n != 0 {
+		t.Errorf("the provider asked for upgrade information %d times", n)
+	}
+}
+
+// The docs say to write triggers into the configuration after an import:
+// doing so records them, and does not revoke again. Changing them afterwards
+// does.
+func TestAccCredentialRevocation_importThenTriggers(t *testing.T) {
+	e := newAccEnv(t)
+	withLeak := func(leak string) config.Variables {
+		v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.AliceUserID)
+		v["triggers"] = config.MapVariable(map[string]config.Variable{"leak": config.StringVariable(leak)})
+		return v
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				ResourceName: revocation, ImportState: true, ImportStatePersist: true,
+				ImportStateId: mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID,
+				Config:        testConfig(t, "revocation.tf"), ConfigVariables: withLeak("1"),
+			},
+			{
+				Config: testConfig(t, "revocation.tf"), ConfigVariables: withLeak("1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocation, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{attrIs("triggers", knownvalue.MapExact(map[string]knownvalue.Check{
+					"leak": knownvalue.StringExact("1"),
+				}))},
+			},
+			{
+				Config: testConfig(t, "revocation.tf"), ConfigVariables: withLeak("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocation, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.AliceUserID, RevokedBy: mockcloud.AdminUserID})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/cceops/terraform-provider-cce/internal/cce"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -242,6 +243,44 @@ func TestCredentialRevocation_upgradeStateV0(t *testing.T) {
 			}
 			if !attrs["other_id_type"].Equal(tc.want) {
 				t.Errorf("other_id_type = %v, want %v", attrs["other_id_type"], tc.want)
+			}
+		})
+	}
+}
+
+// The version error states the rule once: the minimum of the cluster's own
+// line, or the whole rule when the line never supports revocation.
+func TestCredentialRevocation_versionErrorStatesTheRuleOnce(t *testing.T) {
+	ctx := context.Background()
+	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	const v117 = "c0000000-0000-4000-8000-000000000017"
+	cloud.PutCluster(mockcloud.Cluster{ID: v117, Name: "ancient", Phase: "Available", Version: "v1.17.9-r0"})
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	for _, tc := range []struct {
+		name, clusterID, rule string
+	}{
+		{name: "below the line's minimum", clusterID: mockcloud.OldClusterID, rule: "v1.23.9-r10"},
+		{name: "line never supported", clusterID: v117, rule: cce.RevocationRule()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := objectOf(t, typ, map[string]tftypes.Value{
+				"cluster_id": str(tc.clusterID), "user_id": str(mockcloud.BobUserID), "confirmation": str(confirmationWord),
+			})
+			resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+				TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, tftypes.NewValue(typ, nil)),
+				ProposedNewState: dynamic(t, typ, cfg), Config: dynamic(t, typ, cfg),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var detail string
+			for _, d := range resp.Diagnostics {
+				if d.Summary == "Cluster version too old for revocation" {
+					detail = d.Detail
+				}
+			}
+			if n := strings.Count(detail, tc.rule); n != 1 {
+				t.Errorf("the rule %q appears %d times in: %s", tc.rule, n, detail)
 			}
 		})
 	}
