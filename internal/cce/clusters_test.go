@@ -251,3 +251,25 @@ func TestListClustersEmptyAndBroken(t *testing.T) {
 		})
 	}
 }
+
+func TestClustersListKeptPerClient(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeListClusters, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"kind": "Cluster", "apiVersion": "v3",
+			"items": []any{clusterJSONBody("a"), clusterJSONBody("b")}})
+	})
+	c := newTestClient(t, f, akskCreds())
+	for range 3 {
+		list, err := c.Clusters(t.Context(), Cached)
+		if err != nil || len(list) != 2 || list[0].ID != "a" || list[1].Version != "v1.25" {
+			t.Fatalf("%+v %v", list, err)
+		}
+		list[0].ID = "mutated" // callers get copies
+	}
+	if got := f.count(routeListClusters); got != 1 {
+		t.Errorf("list requests = %d, want 1", got)
+	}
+	if _, err := c.Clusters(t.Context(), Fresh); err != nil || f.count(routeListClusters) != 2 {
+		t.Errorf("Fresh: %v, list requests %d", err, f.count(routeListClusters))
+	}
+}

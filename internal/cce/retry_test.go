@@ -318,3 +318,47 @@ func TestRateLimiter(t *testing.T) {
 		t.Errorf("canceled wait took %s", el)
 	}
 }
+
+// NotSent tells a call whose requests never reached the network (nothing can
+// have happened) from one whose answer was an error or got lost.
+func TestNotSent(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	_ = l.Close()
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("cluster_id") == "reset" {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close() // the request arrived; the answer is lost
+			}
+			return
+		}
+		writeJSON(w, 503, map[string]any{"errorCode": "CCE.01500001", "errorMessage": "busy"})
+	})
+	live := newTestClient(t, f, akskCreds())
+	down := newTestClient(t, f, akskCreds(), func(c *Config) { c.CCEEndpoint = dead })
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, tc := range []struct {
+		name    string
+		call    func() error
+		notSent bool
+	}{
+		{name: "connection refused", call: func() error { _, err := down.Cluster(t.Context(), testCluster, Fresh); return err }, notSent: true},
+		{name: "canceled before sending", call: func() error { return live.RevokeClusterCert(canceled, testCluster, Applicant{UserID: testUserID}) }, notSent: true},
+		{name: "no applicant", call: func() error { return live.RevokeClusterCert(t.Context(), testCluster, Applicant{}) }, notSent: true},
+		{name: "server error", call: func() error { _, err := live.Cluster(t.Context(), testCluster, Fresh); return err }},
+		{name: "answer lost", call: func() error { _, err := live.Cluster(t.Context(), "reset", Fresh); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if err == nil || NotSent(err) != tc.notSent {
+				t.Errorf("err %v: NotSent = %v, want %v", err, NotSent(err), tc.notSent)
+			}
+		})
+	}
+}
