@@ -92,7 +92,8 @@ func TestClusterFreshReplacesCached(t *testing.T) {
 	phase.Store("Upgrading")
 	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
 		body := clusterJSONBody(r.PathValue("cluster_id"))
-		body["status"].(map[string]any)["phase"] = phase.Load()
+		status, _ := body["status"].(map[string]any)
+		status["phase"] = phase.Load()
 		writeJSON(w, 200, body)
 	})
 	c := newTestClient(t, f, akskCreds())

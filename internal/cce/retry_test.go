@@ -331,9 +331,10 @@ func TestNotSent(t *testing.T) {
 	f := newFakeCloud(t)
 	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("cluster_id") == "reset" {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				_ = conn.Close() // the request arrived; the answer is lost
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close() // the request arrived; the answer is lost
+				}
 			}
 			return
 		}

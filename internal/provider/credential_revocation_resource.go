@@ -543,5 +543,5 @@ func (otherIDTypeDefault) PlanModifyString(ctx context.Context, req planmodifier
 func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	var revokedAt types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("revoked_at"), &revokedAt)...)
-	resp.RequiresReplace = !(req.StateValue.IsNull() && revokedAt.IsNull())
+	resp.RequiresReplace = !req.StateValue.IsNull() || !revokedAt.IsNull()
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -475,27 +474,6 @@ func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int6
 		return def
 	}
 	return n
-}
-
-// duration reads a duration attribute; the configuration's value was
-// already checked by within, the environment's is checked here.
-func (s settings) duration(v types.String, p path.Path, e envVar, def time.Duration, within durationWithin) time.Duration {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return def
-	}
-	raw, name := v.ValueString(), ""
-	if v.IsNull() {
-		if raw, name = s.env(e); raw == "" {
-			return def
-		}
-		if msg := within.check(name, raw); msg != "" {
-			s.diags.AddAttributeError(p, "Invalid environment variable", msg+" Fix or unset it.")
-			return def
-		}
-	}
-	d, _ := time.ParseDuration(raw)
-	return d
 }
 
 func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {

@@ -72,12 +72,14 @@ func TestRevocationChecks_refusedBusyWaitsAndRevokes(t *testing.T) {
 	}
 	var refused, accepted int
 	for _, r := range cloud.Requests() {
-		if r.Route == mockcloud.RouteRevoke {
-			if r.Status == 400 {
-				refused++
-			} else if r.Status == 200 {
-				accepted++
-			}
+		if r.Route != mockcloud.RouteRevoke {
+			continue
+		}
+		switch r.Status {
+		case 400:
+			refused++
+		case 200:
+			accepted++
 		}
 	}
 	if refused != 1 || accepted != 1 {
