@@ -140,7 +140,7 @@ func TestWhoAmIAllMethods(t *testing.T) {
 	}
 }
 
-func TestLookupUserDirectory(t *testing.T) {
+func TestUserDirectory(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(true, "alice")
 	c := newTestClient(t, f, akskCreds())
@@ -174,7 +174,23 @@ func TestLookupUserDirectory(t *testing.T) {
 	}
 }
 
-func TestLookupUserFallbackWhenListForbidden(t *testing.T) {
+// Fresh lists the directory again (a refusal is explained from the present),
+// and Cached answers from that new listing afterwards.
+func TestUserFreshListsAgain(t *testing.T) {
+	f := newFakeCloud(t)
+	f.serveIAM(true, "alice")
+	c := newTestClient(t, f, akskCreds())
+	for _, read := range []Read{Cached, Cached, Fresh, Cached} {
+		if u, err := c.User(t.Context(), "u2", read); err != nil || u.Name != "bob" {
+			t.Fatalf("%+v %v", u, err)
+		}
+	}
+	if got := f.count(routeListUsers); got != 2 {
+		t.Errorf("list requests = %d, want 2 (the first read and the fresh one)", got)
+	}
+}
+
+func TestUserFallbackWhenListForbidden(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(false, "alice")
 	c := newTestClient(t, f, akskCreds())
@@ -299,7 +315,7 @@ func BenchmarkDecodeAgencies2k(b *testing.B) {
 
 // A caller who may not list users and checks their own user (revoking their
 // own credential) while WhoAmI runs: the user is read once, not by both.
-func TestLookupOwnUserSharesWhoAmIRead(t *testing.T) {
+func TestOwnUserSharesCallerRead(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(false, "alice")
 	c := newTestClient(t, f, akskCreds())
