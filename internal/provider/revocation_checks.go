@@ -129,7 +129,7 @@ func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.
 // checkVersion resolves the cluster's version and checks that it can revoke.
 func (e revocationChecks) checkVersion(ctx context.Context, cl *cce.Cluster, diags *diag.Diagnostics) string {
 	at := path.Root("cluster_id")
-	if _, _, ok := cce.ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion); !ok && cce.EveryPatchRevokes(cl.Version) {
+	if lineOnly(*cl) {
 		return cl.Version // "v1.29": its patch level cannot change the answer, so it is not asked for.
 	}
 	v, source, err := e.client.ClusterVersion(ctx, cl)
