@@ -34,10 +34,8 @@ type Client struct {
 	clusterList memo[[]Cluster]
 	upgradeInfo memo[Version]
 	caller      memo[*Identity]
-	userDir     memo[map[string]User]
-	agencyDir   memo[map[string]Agency]
-	userIDs     memo[*User]
-	agencyIDs   memo[*Agency]
+	users       directory[User]
+	agencies    directory[Agency]
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -59,6 +57,8 @@ func NewClient(cfg Config) (*Client, error) {
 		c.limiter = rate.NewLimiter(rate.Limit(rc.RateLimit), burst)
 	}
 	c.tokens.client = c
+	c.users = directory[User]{what: "user", list: c.ListUsers, get: c.getUser, idOf: func(u User) string { return u.ID }}
+	c.agencies = directory[Agency]{what: "agency", list: c.ListAgencies, get: c.getAgency, idOf: func(a Agency) string { return a.ID }}
 	var rt http.RoundTripper = &logTransport{next: base}
 	rt = &rateTransport{next: rt, limiter: c.limiter}
 	rt = &authTransport{next: rt, client: c}

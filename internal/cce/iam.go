@@ -248,52 +248,56 @@ func decodeAgencies(r io.Reader) ([]Agency, error) {
 // every lookup; when listing is forbidden it reads the user by ID instead.
 // A missing user yields an error satisfying IsNotFound.
 func (c *Client) User(ctx context.Context, id string, read Read) (*User, error) {
-	return lookupByID(ctx, &c.userDir, id, read, "user", c.ListUsers, func(u User) string { return u.ID }, c.userByID)
+	return c.users.find(ctx, id, read)
 }
 
 // Agency is User for agencies (ListAgencies, else one agency by ID).
 func (c *Client) Agency(ctx context.Context, id string, read Read) (*Agency, error) {
-	return lookupByID(ctx, &c.agencyDir, id, read, "agency", c.ListAgencies, func(a Agency) string { return a.ID }, c.agencyByID)
+	return c.agencies.find(ctx, id, read)
 }
 
-// userByID is getUser kept per ID (not-found answers too).
+// userByID reads one user by ID, kept per ID (not-found answers too).
 func (c *Client) userByID(ctx context.Context, id string, read Read) (*User, error) {
-	return copyOf(c.userIDs.get(ctx, id, read, func(ctx context.Context) (*User, error) {
-		return c.getUser(ctx, id)
-	}, IsNotFound))
+	return c.users.one(ctx, id, read)
 }
 
-// agencyByID is getAgency kept per ID (not-found answers too).
-func (c *Client) agencyByID(ctx context.Context, id string, read Read) (*Agency, error) {
-	return copyOf(c.agencyIDs.get(ctx, id, read, func(ctx context.Context) (*Agency, error) {
-		return c.getAgency(ctx, id)
-	}, IsNotFound))
+// directory finds users or agencies by ID: in one listing of the account,
+// kept per Client, or, when listing is forbidden, by one read per ID, kept
+// too.
+type directory[T any] struct {
+	what string // "user" or "agency", for the not-found error
+	list func(context.Context) ([]T, error)
+	get  func(context.Context, string) (*T, error)
+	idOf func(T) string
+
+	listed memo[map[string]T]
+	byID   memo[*T]
 }
 
-// lookupByID finds id in the directory dir, built from list; when listing is
-// forbidden it asks get instead. what names the kind in the not-found error.
-func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id string, read Read, what string,
-	list func(context.Context) ([]T, error), idOf func(T) string, get func(context.Context, string, Read) (*T, error),
-) (*T, error) {
-	byID, err := dir.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
-		items, err := list(ctx)
+func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, error) {
+	all, err := d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
+		items, err := d.list(ctx)
 		if err != nil {
 			return nil, err
 		}
 		m := make(map[string]T, len(items))
 		for _, it := range items {
-			m[idOf(it)] = it
+			m[d.idOf(it)] = it
 		}
 		return m, nil
 	}, IsForbidden)
 	switch {
 	case err == nil:
-		if v, ok := byID[id]; ok {
+		if v, ok := all[id]; ok {
 			return &v, nil
 		}
-		return nil, notFoundError(ServiceIAM, "lookup "+what, fmt.Sprintf("no IAM %s with ID %q", what, id))
+		return nil, notFoundError(ServiceIAM, "lookup "+d.what, fmt.Sprintf("no IAM %s with ID %q", d.what, id))
 	case !IsForbidden(err):
 		return nil, err
 	}
-	return get(ctx, id, read)
+	return d.one(ctx, id, read)
+}
+
+func (d *directory[T]) one(ctx context.Context, id string, read Read) (*T, error) {
+	return copyOf(d.byID.get(ctx, id, read, func(ctx context.Context) (*T, error) { return d.get(ctx, id) }, IsNotFound))
 }
