@@ -42,8 +42,6 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE=$demo/dev.tfrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-# Recorded plan-time checks of this fake cloud stay in .demo, not in the user's cache.
-export HW_CCE_CHECK_CACHE_DIR=$demo/checks
 
 cp -r examples "$demo/examples"
 tf() { "$cli" -chdir="$demo/examples/$1" "${@:2}"; }

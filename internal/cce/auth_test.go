@@ -2,6 +2,7 @@ package cce
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ func TestPasswordTokenCachedAndRefreshedBeforeExpiry(t *testing.T) {
 	f.now = c.now
 	ctx := t.Context()
 	for i := 0; i < 5; i++ {
-		if _, err := c.GetCluster(ctx, testCluster); err != nil {
+		if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -33,7 +34,7 @@ func TestPasswordTokenCachedAndRefreshedBeforeExpiry(t *testing.T) {
 	}
 	// 54 minutes later: still more than 5 minutes left.
 	clock.Store(base.Add(54 * time.Minute).UnixNano())
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.count(routeTokens); got != 1 {
@@ -42,7 +43,7 @@ func TestPasswordTokenCachedAndRefreshedBeforeExpiry(t *testing.T) {
 	// 56 minutes later: inside the 5-minute margin -> refresh once.
 	clock.Store(base.Add(56 * time.Minute).UnixNano())
 	for i := 0; i < 3; i++ {
-		if _, err := c.GetCluster(ctx, testCluster); err != nil {
+		if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,7 +63,7 @@ func TestPasswordTokenOneRequestForConcurrentCallers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+			if _, err := c.Cluster(t.Context(), fmt.Sprintf("%s-%d", testCluster, i), Cached); err != nil {
 				errs <- err
 			}
 		}()
@@ -85,11 +86,11 @@ func TestPasswordReauthOnceOn401(t *testing.T) {
 	f.serveCluster()
 	c := newTestClient(t, f, passwordCreds())
 	ctx := t.Context()
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	f.revokeTokens() // server forgets the token: next call gets 401.
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatalf("after revoke: %v", err)
 	}
 	if got := f.count(routeTokens); got != 2 {
@@ -106,7 +107,7 @@ func TestPasswordReauthOnlyOnce(t *testing.T) {
 		writeJSON(w, 401, map[string]string{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: token expires", "request_id": "x"})
 	})
 	c := newTestClient(t, f, passwordCreds())
-	_, err := c.GetCluster(t.Context(), testCluster)
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
 	if !IsUnauthorized(err) {
 		t.Fatalf("want 401, got %v", err)
 	}
@@ -124,7 +125,7 @@ func TestPasswordWrongCredentials(t *testing.T) {
 	cr := passwordCreds()
 	cr.Password = "wrong-SUPERSECRET"
 	c := newTestClient(t, f, cr)
-	_, err := c.GetCluster(t.Context(), testCluster)
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
 	if !IsUnauthorized(err) {
 		t.Fatalf("want 401, got %v", err)
 	}
@@ -160,7 +161,7 @@ func TestStaticTokenNoReauth(t *testing.T) {
 		writeJSON(w, 401, map[string]string{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: decrypt token fail"})
 	})
 	c := newTestClient(t, f, Credentials{AuthToken: testToken})
-	_, err := c.GetCluster(t.Context(), testCluster)
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
 	if !IsUnauthorized(err) {
 		t.Fatalf("want 401, got %v", err)
 	}
@@ -178,7 +179,7 @@ func TestAKSKSignedRequestsAccepted(t *testing.T) {
 			writeJSON(w, 200, clusterJSONBody(testCluster))
 		})
 		c := newTestClient(t, f, cr)
-		if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+		if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 			t.Fatalf("%v (auth failures %v)", err, f.authFail)
 		}
 		check(t, "project header", hdr.Get("X-Project-Id"), testProject)
@@ -211,7 +212,7 @@ func TestAKSKFreshDatePerAttempt(t *testing.T) {
 	var tick atomic.Int64
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return base.Add(time.Duration(tick.Add(1)) * time.Second) }
-	if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	if len(dates) != 2 || dates[0] == dates[1] {

@@ -28,7 +28,7 @@ func (a Applicant) validate() error {
 func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Applicant) error {
 	const op = "revoke cluster certificate"
 	if err := a.validate(); err != nil {
-		return opError(ServiceCCE, op, err)
+		return notSent(opError(ServiceCCE, op, err))
 	}
 	body := map[string]string{}
 	if a.UserID != "" {
@@ -38,7 +38,7 @@ func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Appl
 	}
 	cc, err := c.clusterCall(ctx, op, http.MethodPost, pathRevoke, clusterID, body)
 	if err != nil {
-		return err
+		return notSent(err) // e.g. the project ID could not be discovered
 	}
 	return c.getJSON(ctx, cc, nil)
 }

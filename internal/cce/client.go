@@ -31,20 +31,11 @@ type Client struct {
 
 	project     memo[string]
 	clusters    memo[*Cluster]
+	clusterList memo[[]Cluster]
 	upgradeInfo memo[Version]
-	whoami      memo[*Identity]
-	userDir     memo[map[string]User]
-	agencyDir   memo[map[string]Agency]
-	usersByID   memo[*User]
-	agencyByID  memo[*Agency]
-
-	// Facts for prerequisite checks, shared with other processes through
-	// the fact cache (nil when off): see facts.go.
-	facts          *factCache
-	recentClusters memo[*Cluster]
-	recentCaller   memo[*Identity]
-	recentUsers    memo[*User]
-	recentAgencies memo[*Agency]
+	caller      memo[*Identity]
+	users       directory[User]
+	agencies    directory[Agency]
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -58,7 +49,6 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: rc, now: time.Now}
-	c.facts = newFactCache(rc, time.Now)
 	if rc.RateLimit > 0 {
 		burst := int(rc.RateLimit)
 		if burst < 1 {
@@ -67,6 +57,8 @@ func NewClient(cfg Config) (*Client, error) {
 		c.limiter = rate.NewLimiter(rate.Limit(rc.RateLimit), burst)
 	}
 	c.tokens.client = c
+	c.users = directory[User]{what: "user", list: c.ListUsers, get: c.getUser, idOf: func(u User) string { return u.ID }}
+	c.agencies = directory[Agency]{what: "agency", list: c.ListAgencies, get: c.getAgency, idOf: func(a Agency) string { return a.ID }}
 	var rt http.RoundTripper = &logTransport{next: base}
 	rt = &rateTransport{next: rt, limiter: c.limiter}
 	rt = &authTransport{next: rt, client: c}
@@ -118,7 +110,7 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	if c.cfg.ProjectID != "" {
 		return c.cfg.ProjectID, nil
 	}
-	return c.project.get(ctx, "", func(ctx context.Context) (string, error) {
+	return c.project.get(ctx, "", Cached, func(ctx context.Context) (string, error) {
 		if c.cfg.method == AuthPassword {
 			tok, err := c.tokens.get(ctx)
 			if err != nil {
@@ -164,6 +156,7 @@ type reqInfo struct {
 	service, op string
 	noAuth      bool
 	attempt     atomic.Int32
+	sent        atomic.Bool // the headers of a try reached the connection
 }
 
 type reqInfoKey struct{}
@@ -197,7 +190,7 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	if cl.body != nil {
 		var err error
 		if body, err = json.Marshal(cl.body); err != nil {
-			return nil, opError(cl.service, cl.op, err)
+			return nil, notSent(opError(cl.service, cl.op, err))
 		}
 	}
 	var raw any
@@ -206,7 +199,7 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, raw)
 	if err != nil {
-		return nil, opError(cl.service, cl.op, err)
+		return nil, notSent(opError(cl.service, cl.op, err))
 	}
 	for k, vs := range cl.header {
 		for _, v := range vs {
@@ -219,12 +212,19 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
+			if !ri.sent.Load() {
+				return nil, notSent(ae) // e.g. the sign-in that had to come first was refused
+			}
 			return nil, ae
 		}
 		if ctx.Err() != nil {
-			return nil, opError(cl.service, cl.op, ctx.Err())
+			err = ctx.Err()
 		}
-		return nil, opError(cl.service, cl.op, unwrapPermanent(err))
+		err = opError(cl.service, cl.op, unwrapPermanent(err))
+		if !ri.sent.Load() {
+			err = notSent(err)
+		}
+		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer func() { _ = resp.Body.Close() }()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -104,34 +105,23 @@ func decodeCluster(b []byte) (*Cluster, error) {
 	}, nil
 }
 
-// GetCluster reads one cluster (uncached).
-func (c *Client) GetCluster(ctx context.Context, clusterID string) (*Cluster, error) {
-	const op = "get cluster"
-	cc, err := c.clusterCall(ctx, op, http.MethodGet, pathCluster, clusterID, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(ctx, cc)
-	if err != nil {
-		return nil, err
-	}
-	b, err := readAll(resp)
-	if err != nil {
-		return nil, opError(ServiceCCE, op, err)
-	}
-	cl, err := decodeCluster(b)
-	if err != nil {
-		return nil, opError(ServiceCCE, op, fmt.Errorf("decoding cluster: %w", err))
-	}
-	if cl.ID == "" {
-		cl.ID = clusterID
-	}
-	return cl, nil
+// Cluster reads one cluster. With Cached, 404 answers are kept too (a
+// cluster does not come back under its ID); other errors are not.
+func (c *Client) Cluster(ctx context.Context, clusterID string, read Read) (*Cluster, error) {
+	return copyOf(c.clusters.get(ctx, clusterID, read, func(ctx context.Context) (*Cluster, error) {
+		return c.getCluster(ctx, clusterID)
+	}, IsNotFound))
 }
 
-// ListClusters reads every cluster of the project with one GET, in the
-// order CCE returns them.
-func (c *Client) ListClusters(ctx context.Context) ([]Cluster, error) {
+// Clusters lists the clusters of the project (one GET, kept like Cluster).
+func (c *Client) Clusters(ctx context.Context, read Read) ([]Cluster, error) {
+	list, err := c.clusterList.get(ctx, "", read, c.listClusters, nil)
+	return slices.Clone(list), err
+}
+
+// listClusters reads every cluster of the project with one GET, in the order
+// CCE returns them.
+func (c *Client) listClusters(ctx context.Context) ([]Cluster, error) {
 	const op = "list clusters"
 	path, pid, err := c.projectPath(ctx, pathClusters)
 	if err != nil {
@@ -158,20 +148,28 @@ func (c *Client) ListClusters(ctx context.Context) ([]Cluster, error) {
 	return clusters, nil
 }
 
-// CachedCluster returns the cluster from the per-Client cache, fetching it
-// once for all concurrent callers. 404 answers are cached too; other errors
-// are not.
-func (c *Client) CachedCluster(ctx context.Context, clusterID string) (*Cluster, error) {
-	return copyOf(c.clusters.get(ctx, clusterID, func(ctx context.Context) (*Cluster, error) {
-		return c.GetCluster(ctx, clusterID)
-	}, IsNotFound))
-}
-
-// ForgetCluster drops a cluster from this process's caches (e.g. after
-// waiting for a phase change).
-func (c *Client) ForgetCluster(clusterID string) {
-	c.clusters.forget(clusterID)
-	c.recentClusters.forget(clusterID)
+func (c *Client) getCluster(ctx context.Context, clusterID string) (*Cluster, error) {
+	const op = "get cluster"
+	cc, err := c.clusterCall(ctx, op, http.MethodGet, pathCluster, clusterID, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, cc)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readAll(resp)
+	if err != nil {
+		return nil, opError(ServiceCCE, op, err)
+	}
+	cl, err := decodeCluster(b)
+	if err != nil {
+		return nil, opError(ServiceCCE, op, fmt.Errorf("decoding cluster: %w", err))
+	}
+	if cl.ID == "" {
+		cl.ID = clusterID
+	}
+	return cl, nil
 }
 
 // ClusterVersion resolves the full version of cl: ResolveVersion on its
@@ -183,7 +181,7 @@ func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, stri
 	if v, src, ok := ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion); ok {
 		return v, src, nil
 	}
-	v, err := c.upgradeInfo.get(ctx, cl.ID, func(ctx context.Context) (Version, error) {
+	v, err := c.upgradeInfo.get(ctx, cl.ID, Cached, func(ctx context.Context) (Version, error) {
 		return c.upgradeInfoVersion(ctx, cl.ID)
 	}, nil)
 	if err != nil {

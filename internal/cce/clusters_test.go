@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -40,7 +41,7 @@ func TestGetClusterOTCShape(t *testing.T) {
 		})
 	})
 	c := newTestClient(t, f, akskCreds())
-	cl, err := c.GetCluster(t.Context(), testCluster)
+	cl, err := c.Cluster(t.Context(), testCluster, Fresh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,12 +50,12 @@ func TestGetClusterOTCShape(t *testing.T) {
 	if *cl != want {
 		t.Errorf("got %+v", *cl)
 	}
-	if _, err := c.GetCluster(t.Context(), ""); err == nil {
+	if _, err := c.Cluster(t.Context(), "", Fresh); err == nil {
 		t.Error("empty ID: want error")
 	}
 }
 
-func TestCachedClusterSingleflight(t *testing.T) {
+func TestClusterCachedSingleflight(t *testing.T) {
 	f := newFakeCloud(t)
 	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(30 * time.Millisecond)
@@ -66,7 +67,7 @@ func TestCachedClusterSingleflight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cl, err := c.CachedCluster(t.Context(), testCluster)
+			cl, err := c.Cluster(t.Context(), testCluster, Cached)
 			if err != nil || cl.ID != testCluster {
 				t.Errorf("%v %v", cl, err)
 				return
@@ -78,17 +79,51 @@ func TestCachedClusterSingleflight(t *testing.T) {
 	if got := f.count(routeGetCluster); got != 1 {
 		t.Errorf("GETs = %d, want 1", got)
 	}
-	cl, err := c.CachedCluster(t.Context(), testCluster)
+	cl, err := c.Cluster(t.Context(), testCluster, Cached)
 	if err != nil || cl.Phase != "Available" || f.count(routeGetCluster) != 1 {
 		t.Errorf("cached: %+v %v, GETs %d", cl, err, f.count(routeGetCluster))
 	}
-	c.ForgetCluster(testCluster)
-	if _, err := c.CachedCluster(t.Context(), testCluster); err != nil || f.count(routeGetCluster) != 2 {
-		t.Errorf("after forget: %v GETs %d", err, f.count(routeGetCluster))
+}
+
+// Fresh asks again, and what it learns is what Cached answers from then on.
+func TestClusterFreshReplacesCached(t *testing.T) {
+	f := newFakeCloud(t)
+	var phase atomic.Value
+	phase.Store("Upgrading")
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		body := clusterJSONBody(r.PathValue("cluster_id"))
+		status, _ := body["status"].(map[string]any)
+		status["phase"] = phase.Load()
+		writeJSON(w, 200, body)
+	})
+	c := newTestClient(t, f, akskCreds())
+	read := func(r Read) string {
+		t.Helper()
+		cl, err := c.Cluster(t.Context(), testCluster, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cl.Phase
+	}
+	if got := read(Cached); got != "Upgrading" {
+		t.Fatalf("first read: %s", got)
+	}
+	phase.Store("Available")
+	if got := read(Cached); got != "Upgrading" {
+		t.Errorf("Cached read %s, want the kept Upgrading", got)
+	}
+	if got := read(Fresh); got != "Available" {
+		t.Errorf("Fresh read %s, want Available", got)
+	}
+	if got := read(Cached); got != "Available" {
+		t.Errorf("Cached after Fresh read %s, want Available", got)
+	}
+	if got := f.count(routeGetCluster); got != 2 {
+		t.Errorf("GETs = %d, want 2", got)
 	}
 }
 
-func TestCachedClusterErrors(t *testing.T) {
+func TestClusterCachedErrors(t *testing.T) {
 	f := newFakeCloud(t)
 	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("cluster_id") == "gone" {
@@ -100,10 +135,10 @@ func TestCachedClusterErrors(t *testing.T) {
 	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.MaxRetries = 0 })
 	ctx := t.Context()
 	for i := 0; i < 3; i++ {
-		if _, err := c.CachedCluster(ctx, "gone"); !IsNotFound(err) {
+		if _, err := c.Cluster(ctx, "gone", Cached); !IsNotFound(err) {
 			t.Fatalf("want not found, got %v", err)
 		}
-		if _, err := c.CachedCluster(ctx, "broken"); err == nil || IsNotFound(err) {
+		if _, err := c.Cluster(ctx, "broken", Cached); err == nil || IsNotFound(err) {
 			t.Fatalf("want 500, got %v", err)
 		}
 	}
@@ -166,7 +201,7 @@ func TestListClusters(t *testing.T) {
 			"items": []any{clusterJSONBody("c-new"), old}})
 	})
 	c := newTestClient(t, f, akskCreds())
-	got, err := c.ListClusters(t.Context())
+	got, err := c.Clusters(t.Context(), Cached)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +242,7 @@ func TestListClustersEmptyAndBroken(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeCloud(t)
 			f.handle(routeListClusters, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, tt.status, tt.body) })
-			got, err := newTestClient(t, f, akskCreds()).ListClusters(t.Context())
+			got, err := newTestClient(t, f, akskCreds()).Clusters(t.Context(), Cached)
 			switch {
 			case tt.wantErr == "" && (err != nil || got == nil || len(got) != 0):
 				t.Errorf("got %v, %v; want an empty list", got, err)
@@ -215,5 +250,27 @@ func TestListClustersEmptyAndBroken(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestClustersListKeptPerClient(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeListClusters, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"kind": "Cluster", "apiVersion": "v3",
+			"items": []any{clusterJSONBody("a"), clusterJSONBody("b")}})
+	})
+	c := newTestClient(t, f, akskCreds())
+	for range 3 {
+		list, err := c.Clusters(t.Context(), Cached)
+		if err != nil || len(list) != 2 || list[0].ID != "a" || list[1].Version != "v1.25" {
+			t.Fatalf("%+v %v", list, err)
+		}
+		list[0].ID = "mutated" // callers get copies
+	}
+	if got := f.count(routeListClusters); got != 1 {
+		t.Errorf("list requests = %d, want 1", got)
+	}
+	if _, err := c.Clusters(t.Context(), Fresh); err != nil || f.count(routeListClusters) != 2 {
+		t.Errorf("Fresh: %v, list requests %d", err, f.count(routeListClusters))
 	}
 }

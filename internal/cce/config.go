@@ -58,13 +58,6 @@ type Config struct {
 
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
-
-	// FactCacheDir and FactCacheTTL configure the fact cache of the
-	// Recent* lookups (see facts.go): facts recorded in FactCacheDir are
-	// trusted for FactCacheTTL, at most MaxFactCacheTTL. An empty directory
-	// or a zero TTL turns it off.
-	FactCacheDir string
-	FactCacheTTL time.Duration
 }
 
 // Credentials holds the secrets of all supported authentication methods; exactly
@@ -259,9 +252,6 @@ func resolveConfig(cfg Config) (*resolvedConfig, error) {
 	}
 	if rc.UserAgent == "" {
 		rc.UserAgent = DefaultUserAgent
-	}
-	if rc.FactCacheTTL < 0 || rc.FactCacheTTL > MaxFactCacheTTL {
-		return nil, fmt.Errorf("fact cache TTL must be from 0 (off) to %s, got %s", MaxFactCacheTTL, rc.FactCacheTTL)
 	}
 	return rc, nil
 }

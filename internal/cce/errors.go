@@ -276,3 +276,22 @@ func (p *permanentError) Unwrap() error { return p.err }
 func opError(service, op string, err error) error {
 	return fmt.Errorf("%s %s: %w", service, op, err)
 }
+
+// notSentError marks a failure before any try of a request reached the
+// network: the API cannot have acted on it.
+type notSentError struct{ err error }
+
+// Error implements error.
+func (e *notSentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *notSentError) Unwrap() error { return e.err }
+
+func notSent(err error) error { return &notSentError{err: err} }
+
+// NotSent reports whether err ended a call before any of its requests was
+// sent, so that the API certainly did nothing.
+func NotSent(err error) bool {
+	var ns *notSentError
+	return errors.As(err, &ns)
+}

@@ -56,7 +56,7 @@ func TestTLS11OnlyServerRefused(t *testing.T) {
 		c.IAMEndpoint, c.CCEEndpoint, c.CTSEndpoint = srv.URL, srv.URL, srv.URL
 		c.Insecure = true
 	})
-	_, err = c.GetCluster(t.Context(), testCluster)
+	_, err = c.Cluster(t.Context(), testCluster, Fresh)
 	if err == nil || !strings.Contains(err.Error(), "protocol version") {
 		t.Fatalf("want a TLS protocol version error, got %v", err)
 	}
@@ -83,12 +83,12 @@ func TestPasswordExpiredTokenReauthOnce(t *testing.T) {
 	c.now = func() time.Time { return base } // the client's clock stands still.
 	ctx := t.Context()
 
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	// Two hours later for the server: the cached token has expired there.
 	serverClock.Store(base.Add(2 * time.Hour).UnixNano())
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatalf("after server-side expiry: %v", err)
 	}
 	if got, want := f.count(routeTokens), 2; got != want {
@@ -102,7 +102,7 @@ func TestPasswordExpiredTokenReauthOnce(t *testing.T) {
 	// second 401 is the answer. No loop, and 401 is not retried.
 	f.tokenTTL = -time.Minute
 	serverClock.Store(base.Add(4 * time.Hour).UnixNano())
-	_, err := c.GetCluster(ctx, testCluster)
+	_, err := c.Cluster(ctx, testCluster, Fresh)
 	if !IsUnauthorized(err) {
 		t.Fatalf("want the second 401, got %v", err)
 	}
@@ -144,7 +144,7 @@ func TestRetry429And5xxUpToMaxRetries(t *testing.T) {
 		f := newFakeCloud(t)
 		n := statusSeq(f, nil, st, st, st, st, st, st, st)
 		c := newTestClient(t, f, akskCreds(), func(c *Config) { c.MaxRetries = 2 })
-		_, err := c.GetCluster(t.Context(), testCluster)
+		_, err := c.Cluster(t.Context(), testCluster, Fresh)
 		if ae, ok := AsAPIError(err); !ok || ae.StatusCode != st {
 			t.Fatalf("%d: err = %v", st, err)
 		}
@@ -174,7 +174,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			writeJSON(w, 200, clusterJSONBody(testCluster))
 		})
 		c := newTestClient(t, f, akskCreds(), func(c *Config) { c.RetryWaitMax = 5 * time.Second })
-		if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+		if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 			t.Fatalf("%d: %v", st, err)
 		}
 		if len(at) != 2 {
@@ -425,7 +425,7 @@ func TestNoSecretsInWhoAmIErrors(t *testing.T) {
 					c.ProjectID = ""
 				}
 			})
-			_, err := c.WhoAmI(t.Context())
+			_, err := c.Caller(t.Context(), Cached)
 			if err == nil || !strings.Contains(err.Error(), tc.errHas) {
 				t.Fatalf("err %v, want containing %q", err, tc.errHas)
 			}
@@ -479,7 +479,7 @@ func TestNoSecretsInAKSKFailure(t *testing.T) {
 	f.handle(routeGetCluster, fail)
 	f.handle(routeRevoke, fail)
 	c := newTestClient(t, f, Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testSecToken})
-	_, err1 := c.GetCluster(t.Context(), testCluster)
+	_, err1 := c.Cluster(t.Context(), testCluster, Fresh)
 	err2 := c.RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: testUserID})
 	mu.Lock()
 	captured := len(sigs)

@@ -67,8 +67,8 @@ func (c *Client) iamCall(op, path string, q url.Values) call {
 	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q}
 }
 
-// GetUser reads one IAM user.
-func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
+// getUser reads one IAM user.
+func (c *Client) getUser(ctx context.Context, id string) (*User, error) {
 	const op = "get user"
 	eid, err := escapeID("user ID", id)
 	if err != nil {
@@ -193,8 +193,8 @@ func (c *Client) ListUserGroups(ctx context.Context, userID string) ([]Group, er
 	return groups, nil
 }
 
-// GetAgency reads one agency.
-func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
+// getAgency reads one agency.
+func (c *Client) getAgency(ctx context.Context, id string) (*Agency, error) {
 	const op = "get agency"
 	eid, err := escapeID("agency ID", id)
 	if err != nil {
@@ -210,12 +210,11 @@ func (c *Client) GetAgency(ctx context.Context, id string) (*Agency, error) {
 	return &a, nil
 }
 
-// ListAgencies lists the agencies of the caller's account. The account's
-// domain_id comes from RecentIdentity: it never changes for a credential, so
-// a recorded identity serves as well as a live one.
+// ListAgencies lists the agencies of the caller's account (its domain_id
+// comes from the caller's identity).
 func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
 	const op = "list agencies"
-	id, err := c.RecentIdentity(ctx)
+	id, err := c.Caller(ctx, Cached)
 	if err != nil {
 		return nil, err
 	}
@@ -245,57 +244,60 @@ func decodeAgencies(r io.Reader) ([]Agency, error) {
 	return agencies, err
 }
 
-// LookupUser finds a user via a per-Client directory built from ONE
-// ListUsers call; if listing is forbidden it falls back to GetUser (cached
-// per ID). A missing user yields an error satisfying IsNotFound.
-func (c *Client) LookupUser(ctx context.Context, id string) (*User, error) {
-	return lookupByID(ctx, &c.userDir, id, "user", c.ListUsers, func(u User) string { return u.ID }, c.cachedUser)
+// User finds a user in the account's directory, listed once (ListUsers) for
+// every lookup; when listing is forbidden it reads the user by ID instead.
+// A missing user yields an error satisfying IsNotFound.
+func (c *Client) User(ctx context.Context, id string, read Read) (*User, error) {
+	return c.users.find(ctx, id, read)
 }
 
-// LookupAgency is LookupUser for agencies (ListAgencies / GetAgency).
-func (c *Client) LookupAgency(ctx context.Context, id string) (*Agency, error) {
-	return lookupByID(ctx, &c.agencyDir, id, "agency", c.ListAgencies, func(a Agency) string { return a.ID }, c.cachedAgency)
+// Agency is User for agencies (ListAgencies, else one agency by ID).
+func (c *Client) Agency(ctx context.Context, id string, read Read) (*Agency, error) {
+	return c.agencies.find(ctx, id, read)
 }
 
-// cachedUser is GetUser cached per ID (not-found answers too).
-func (c *Client) cachedUser(ctx context.Context, id string) (*User, error) {
-	return copyOf(c.usersByID.get(ctx, id, func(ctx context.Context) (*User, error) {
-		return c.GetUser(ctx, id)
-	}, IsNotFound))
+// userByID reads one user by ID, kept per ID (not-found answers too).
+func (c *Client) userByID(ctx context.Context, id string, read Read) (*User, error) {
+	return c.users.one(ctx, id, read)
 }
 
-// cachedAgency is GetAgency cached per ID (not-found answers too).
-func (c *Client) cachedAgency(ctx context.Context, id string) (*Agency, error) {
-	return copyOf(c.agencyByID.get(ctx, id, func(ctx context.Context) (*Agency, error) {
-		return c.GetAgency(ctx, id)
-	}, IsNotFound))
+// directory finds users or agencies by ID: in one listing of the account,
+// kept per Client, or, when listing is forbidden, by one read per ID, kept
+// too.
+type directory[T any] struct {
+	what string // "user" or "agency", for the not-found error
+	list func(context.Context) ([]T, error)
+	get  func(context.Context, string) (*T, error)
+	idOf func(T) string
+
+	listed memo[map[string]T]
+	byID   memo[*T]
 }
 
-// lookupByID finds id in the directory dir, built once from list; when
-// listing is forbidden it asks get instead. what names the kind in the
-// not-found error.
-func lookupByID[T any](ctx context.Context, dir *memo[map[string]T], id, what string,
-	list func(context.Context) ([]T, error), idOf func(T) string, get func(context.Context, string) (*T, error),
-) (*T, error) {
-	byID, err := dir.get(ctx, "", func(ctx context.Context) (map[string]T, error) {
-		items, err := list(ctx)
+func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, error) {
+	all, err := d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
+		items, err := d.list(ctx)
 		if err != nil {
 			return nil, err
 		}
 		m := make(map[string]T, len(items))
 		for _, it := range items {
-			m[idOf(it)] = it
+			m[d.idOf(it)] = it
 		}
 		return m, nil
 	}, IsForbidden)
 	switch {
 	case err == nil:
-		if v, ok := byID[id]; ok {
+		if v, ok := all[id]; ok {
 			return &v, nil
 		}
-		return nil, notFoundError(ServiceIAM, "lookup "+what, fmt.Sprintf("no IAM %s with ID %q", what, id))
+		return nil, notFoundError(ServiceIAM, "lookup "+d.what, fmt.Sprintf("no IAM %s with ID %q", d.what, id))
 	case !IsForbidden(err):
 		return nil, err
 	}
-	return get(ctx, id)
+	return d.one(ctx, id, read)
+}
+
+func (d *directory[T]) one(ctx context.Context, id string, read Read) (*T, error) {
+	return copyOf(d.byID.get(ctx, id, read, func(ctx context.Context) (*T, error) { return d.get(ctx, id) }, IsNotFound))
 }

@@ -117,7 +117,7 @@ func TestWhoAmIAllMethods(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				id, err := c.WhoAmI(t.Context())
+				id, err := c.Caller(t.Context(), Cached)
 				if err != nil {
 					t.Errorf("%s: %v", tc.name, err)
 					return
@@ -140,7 +140,7 @@ func TestWhoAmIAllMethods(t *testing.T) {
 	}
 }
 
-func TestLookupUserDirectory(t *testing.T) {
+func TestUserDirectory(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(true, "alice")
 	c := newTestClient(t, f, akskCreds())
@@ -149,24 +149,24 @@ func TestLookupUserDirectory(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			u, err := c.LookupUser(t.Context(), "u2")
+			u, err := c.User(t.Context(), "u2", Cached)
 			if err != nil || u.Name != "bob" || u.Enabled {
 				t.Errorf("%+v %v", u, err)
 			}
 		}()
 	}
 	wg.Wait()
-	if _, err := c.LookupUser(t.Context(), "nope"); !IsNotFound(err) {
+	if _, err := c.User(t.Context(), "nope", Cached); !IsNotFound(err) {
 		t.Errorf("want not found, got %v", err)
 	}
 	if f.count(routeListUsers) != 1 || f.count(routeGetUser) != 0 {
 		t.Errorf("list %d get %d", f.count(routeListUsers), f.count(routeGetUser))
 	}
-	a, err := c.LookupAgency(t.Context(), "ag1")
+	a, err := c.Agency(t.Context(), "ag1", Cached)
 	if err != nil || a.Name != "ops" || a.TrustDomainName != "partner" || a.CreateTime == "" {
 		t.Errorf("%+v %v", a, err)
 	}
-	if _, err := c.LookupAgency(t.Context(), "nope"); !IsNotFound(err) {
+	if _, err := c.Agency(t.Context(), "nope", Cached); !IsNotFound(err) {
 		t.Errorf("want not found, got %v", err)
 	}
 	if f.count(routeListAgency) != 1 || f.count(routeGetAgency) != 0 {
@@ -174,17 +174,33 @@ func TestLookupUserDirectory(t *testing.T) {
 	}
 }
 
-func TestLookupUserFallbackWhenListForbidden(t *testing.T) {
+// Fresh lists the directory again (a refusal is explained from the present),
+// and Cached answers from that new listing afterwards.
+func TestUserFreshListsAgain(t *testing.T) {
+	f := newFakeCloud(t)
+	f.serveIAM(true, "alice")
+	c := newTestClient(t, f, akskCreds())
+	for _, read := range []Read{Cached, Cached, Fresh, Cached} {
+		if u, err := c.User(t.Context(), "u2", read); err != nil || u.Name != "bob" {
+			t.Fatalf("%+v %v", u, err)
+		}
+	}
+	if got := f.count(routeListUsers); got != 2 {
+		t.Errorf("list requests = %d, want 2 (the first read and the fresh one)", got)
+	}
+}
+
+func TestUserFallbackWhenListForbidden(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(false, "alice")
 	c := newTestClient(t, f, akskCreds())
 	ctx := t.Context()
 	for i := 0; i < 3; i++ {
-		u, err := c.LookupUser(ctx, testUserID)
+		u, err := c.User(ctx, testUserID, Cached)
 		if err != nil || u.Name != "alice" || !u.Enabled || u.Description != "me" {
 			t.Fatalf("%+v %v", u, err)
 		}
-		if _, err := c.LookupUser(ctx, "u2"); !IsForbidden(err) {
+		if _, err := c.User(ctx, "u2", Cached); !IsForbidden(err) {
 			t.Fatalf("want 403 for other user, got %v", err)
 		}
 	}
@@ -196,7 +212,7 @@ func TestLookupUserFallbackWhenListForbidden(t *testing.T) {
 	}
 	// Agency fallback: list forbidden -> GetAgency, not found cached.
 	for i := 0; i < 2; i++ {
-		if _, err := c.LookupAgency(ctx, "missing"); !IsNotFound(err) {
+		if _, err := c.Agency(ctx, "missing", Cached); !IsNotFound(err) {
 			t.Fatalf("want not found, got %v", err)
 		}
 	}
@@ -299,18 +315,18 @@ func BenchmarkDecodeAgencies2k(b *testing.B) {
 
 // A caller who may not list users and checks their own user (revoking their
 // own credential) while WhoAmI runs: the user is read once, not by both.
-func TestLookupOwnUserSharesWhoAmIRead(t *testing.T) {
+func TestOwnUserSharesCallerRead(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveIAM(false, "alice")
 	c := newTestClient(t, f, akskCreds())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if id, err := c.WhoAmI(t.Context()); err != nil || id.UserName != "alice" {
+		if id, err := c.Caller(t.Context(), Cached); err != nil || id.UserName != "alice" {
 			t.Errorf("identity %+v %v", id, err)
 		}
 	})
 	wg.Go(func() {
-		if u, err := c.LookupUser(t.Context(), testUserID); err != nil || u.Name != "alice" {
+		if u, err := c.User(t.Context(), testUserID, Cached); err != nil || u.Name != "alice" {
 			t.Errorf("user %+v %v", u, err)
 		}
 	})

@@ -20,11 +20,11 @@ type Identity struct {
 	AuthMethod AuthMethod
 }
 
-// WhoAmI identifies the caller (cached per Client, one lookup for concurrent
-// callers). Token: GET /v3/auth/tokens; password: the token body; AK/SK:
-// credential -> user -> domains. Admin from GET /v3/users/{id}/groups.
-func (c *Client) WhoAmI(ctx context.Context) (*Identity, error) {
-	id, err := copyOf(c.whoami.get(ctx, "", c.whoAmI, nil))
+// Caller identifies the caller. Token: GET /v3/auth/tokens; password: the
+// token body; AK/SK: credential -> user -> domains. Admin from
+// GET /v3/users/{id}/groups.
+func (c *Client) Caller(ctx context.Context, read Read) (*Identity, error) {
+	id, err := copyOf(c.caller.get(ctx, "", read, c.whoAmI, nil))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
 	if c.cfg.method != AuthPassword && c.cfg.method != AuthToken {
 		// Through the per-ID cache: a caller who is not allowed to list users
 		// and revokes their own credential looks this user up again.
-		g.Go(func() (err error) { user, err = c.cachedUser(gctx, id.UserID); return err })
+		g.Go(func() (err error) { user, err = c.userByID(gctx, id.UserID, Cached); return err })
 		g.Go(func() (err error) { domains, err = c.listAuthDomains(gctx); return err })
 	}
 	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })

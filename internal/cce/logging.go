@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"time"
 
@@ -61,6 +62,9 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		attempt = int(ri.attempt.Add(1))
 		fields["service"] = ri.service
 		fields["operation"] = ri.op
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			WroteHeaders: func() { ri.sent.Store(true) },
+		}))
 	}
 	fields["attempt"] = attempt
 	reqFields := copyFields(fields)

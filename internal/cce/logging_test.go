@@ -14,10 +14,10 @@ import (
 // runFlow exercises every call type with the given credentials.
 func runFlow(t *testing.T, ctx context.Context, c *Client) {
 	t.Helper()
-	if _, err := c.WhoAmI(ctx); err != nil {
+	if _, err := c.Caller(ctx, Cached); err != nil {
 		t.Fatalf("whoami: %v", err)
 	}
-	if _, err := c.GetCluster(ctx, testCluster); err != nil {
+	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatalf("get cluster: %v", err)
 	}
 	if _, err := c.CreateClusterCert(ctx, testCluster, ClusterCertRequest{Duration: 1}); err != nil {
@@ -26,7 +26,7 @@ func runFlow(t *testing.T, ctx context.Context, c *Client) {
 	if err := c.RevokeClusterCert(ctx, testCluster, Applicant{UserID: "u2"}); err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
-	if _, err := c.LookupUser(ctx, "u2"); err != nil {
+	if _, err := c.User(ctx, "u2", Cached); err != nil {
 		t.Fatalf("lookup: %v", err)
 	}
 }

@@ -7,6 +7,20 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
+// Read says how fresh an answer must be. Every read of the client keeps one
+// answer per key for the life of the Client (one provider process), shared
+// by concurrent callers: N revocations on C clusters cost C cluster reads.
+type Read int
+
+const (
+	// Cached returns the answer this Client already has, else asks once
+	// for all concurrent callers and keeps the answer.
+	Cached Read = iota
+	// Fresh asks again and keeps the new answer, for callers that must see
+	// the present (waiting for a phase, explaining a refusal).
+	Fresh
+)
+
 // memo is a per-Client cache with singleflight: concurrent callers for one
 // key share one fetch. Successes are kept; errors only when keepErr says so.
 type memo[V any] struct {
@@ -36,23 +50,20 @@ func (m *memo[V]) store(key string, e memoEntry[V]) {
 	m.done[key] = e
 }
 
-// forget drops a cached key.
-func (m *memo[V]) forget(key string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.done, key)
-}
-
-// get returns the cached value for key or runs fetch once for all
-// concurrent callers. The fetch runs detached from a single caller's
-// cancellation (bounded by sharedCallTimeout); each caller still returns
-// when its own ctx ends.
-func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error), keepErr func(error) bool) (V, error) {
-	if e, ok := m.lookup(key); ok {
+// get returns the kept answer for key (unless read is Fresh) or runs fetch
+// once for all concurrent callers. The fetch runs detached from a single
+// caller's cancellation (bounded by sharedCallTimeout); each caller still
+// returns when its own ctx ends.
+func (m *memo[V]) get(ctx context.Context, key string, read Read, fetch func(context.Context) (V, error), keepErr func(error) bool) (V, error) {
+	if e, ok := m.lookup(key); ok && read == Cached {
 		return e.v, e.err
 	}
-	return shared(ctx, &m.g, key, func(sctx context.Context) (V, error) {
-		if e, ok := m.lookup(key); ok {
+	group := key
+	if read == Fresh {
+		group = "\x00fresh\x00" + key // shares only a fetch that ignores the kept answer too
+	}
+	return shared(ctx, &m.g, group, func(sctx context.Context) (V, error) {
+		if e, ok := m.lookup(key); ok && read == Cached {
 			return e.v, e.err
 		}
 		v, err := fetch(sctx)

@@ -40,7 +40,7 @@ func TestRetryServerErrorsThenSuccess(t *testing.T) {
 		f := newFakeCloud(t)
 		n := statusSeq(f, nil, st)
 		c := newTestClient(t, f, akskCreds())
-		if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+		if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 			t.Fatalf("%d: %v", st, err)
 		}
 		if got := n.Load(); got != 2 {
@@ -54,7 +54,7 @@ func TestRetryNeverFor4xxAnd501(t *testing.T) {
 		f := newFakeCloud(t)
 		n := statusSeq(f, nil, st, st, st)
 		c := newTestClient(t, f, akskCreds())
-		_, err := c.GetCluster(t.Context(), testCluster)
+		_, err := c.Cluster(t.Context(), testCluster, Fresh)
 		ae, ok := AsAPIError(err)
 		if !ok || ae.StatusCode != st {
 			t.Fatalf("%d: err = %v", st, err)
@@ -69,7 +69,7 @@ func TestRetryExhaustedReturnsLastAPIError(t *testing.T) {
 	f := newFakeCloud(t)
 	n := statusSeq(f, nil, 503, 503, 503, 503, 503)
 	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.MaxRetries = 2 })
-	_, err := c.GetCluster(t.Context(), testCluster)
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
 	ae, ok := AsAPIError(err)
 	if !ok || ae.StatusCode != 503 || ae.Code != "CCE.01500001" {
 		t.Fatalf("err = %v", err)
@@ -83,7 +83,7 @@ func TestRetryZeroMeansNoRetry(t *testing.T) {
 	f := newFakeCloud(t)
 	n := statusSeq(f, nil, 503)
 	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.MaxRetries = 0 })
-	if _, err := c.GetCluster(t.Context(), testCluster); err == nil {
+	if _, err := c.Cluster(t.Context(), testCluster, Fresh); err == nil {
 		t.Fatal("want error")
 	}
 	if got := n.Load(); got != 1 {
@@ -96,7 +96,7 @@ func TestRetry429RetryAfterHonouredAndCapped(t *testing.T) {
 	n := statusSeq(f, http.Header{"Retry-After": {"1"}}, 429)
 	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.RetryWaitMax = 80 * time.Millisecond })
 	start := time.Now()
-	if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	el := time.Since(start)
@@ -127,7 +127,7 @@ func TestRetryTransportErrorRetried(t *testing.T) {
 		writeJSON(w, 200, clusterJSONBody(testCluster))
 	})
 	c := newTestClient(t, f, akskCreds())
-	if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	if n.Load() != 2 {
@@ -184,7 +184,7 @@ func TestRetryTLSUnknownAuthorityNotRetried(t *testing.T) {
 	}
 	f := newFakeCloud(t)
 	c := newTestClient(t, f, akskCreds(), cfg)
-	_, err := c.GetCluster(t.Context(), testCluster)
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("want certificate error, got %v", err)
 	}
@@ -195,12 +195,12 @@ func TestRetryTLSUnknownAuthorityNotRetried(t *testing.T) {
 	// With the server's CA as extra root the same call works.
 	pemCA := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	c2 := newTestClient(t, f, akskCreds(), cfg, func(c *Config) { c.CACertPEM = pemCA })
-	if _, err := c2.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c2.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatalf("with CA: %v", err)
 	}
 	// Insecure skips verification.
 	c3 := newTestClient(t, f, akskCreds(), cfg, func(c *Config) { c.Insecure = true })
-	if _, err := c3.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c3.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatalf("insecure: %v", err)
 	}
 }
@@ -295,7 +295,7 @@ func TestRateLimiter(t *testing.T) {
 	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.RateLimit = 50 })
 	start := time.Now()
 	for i := 0; i < 60; i++ {
-		if _, err := c.GetCluster(t.Context(), testCluster); err != nil {
+		if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -305,16 +305,61 @@ func TestRateLimiter(t *testing.T) {
 	}
 	// A canceled context stops the wait without retries.
 	c2 := newTestClient(t, f, akskCreds(), func(c *Config) { c.RateLimit = 0.5 })
-	if _, err := c2.GetCluster(t.Context(), testCluster); err != nil {
+	if _, err := c2.Cluster(t.Context(), testCluster, Fresh); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	start = time.Now()
-	if _, err := c2.GetCluster(ctx, testCluster); err == nil {
+	if _, err := c2.Cluster(ctx, testCluster, Fresh); err == nil {
 		t.Fatal("want rate-limit wait error")
 	}
 	if el := time.Since(start); el > time.Second {
 		t.Errorf("canceled wait took %s", el)
+	}
+}
+
+// NotSent tells a call whose requests never reached the network (nothing can
+// have happened) from one whose answer was an error or got lost.
+func TestNotSent(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	_ = l.Close()
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("cluster_id") == "reset" {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close() // the request arrived; the answer is lost
+				}
+			}
+			return
+		}
+		writeJSON(w, 503, map[string]any{"errorCode": "CCE.01500001", "errorMessage": "busy"})
+	})
+	live := newTestClient(t, f, akskCreds())
+	down := newTestClient(t, f, akskCreds(), func(c *Config) { c.CCEEndpoint = dead })
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, tc := range []struct {
+		name    string
+		call    func() error
+		notSent bool
+	}{
+		{name: "connection refused", call: func() error { _, err := down.Cluster(t.Context(), testCluster, Fresh); return err }, notSent: true},
+		{name: "canceled before sending", call: func() error { return live.RevokeClusterCert(canceled, testCluster, Applicant{UserID: testUserID}) }, notSent: true},
+		{name: "no applicant", call: func() error { return live.RevokeClusterCert(t.Context(), testCluster, Applicant{}) }, notSent: true},
+		{name: "server error", call: func() error { _, err := live.Cluster(t.Context(), testCluster, Fresh); return err }},
+		{name: "answer lost", call: func() error { _, err := live.Cluster(t.Context(), "reset", Fresh); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if err == nil || NotSent(err) != tc.notSent {
+				t.Errorf("err %v: NotSent = %v, want %v", err, NotSent(err), tc.notSent)
+			}
+		})
 	}
 }

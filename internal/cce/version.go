@@ -155,6 +155,28 @@ func RevocationMinimum(v Version) (minimum Version, supported bool) {
 	return Version{}, false
 }
 
+// ParseLine parses a minor line "vA.B", as spec.version reports it for v1.21
+// and newer clusters.
+func ParseLine(s string) (Version, bool) {
+	m := lineVersionRE.FindStringSubmatch(s)
+	if m == nil {
+		return Version{}, false
+	}
+	n, err := atoiParts(m[1:])
+	if err != nil {
+		return Version{}, false
+	}
+	return Version{Major: n[0], Minor: n[1]}, true
+}
+
+// EveryPatchRevokes reports whether line ("vA.B") is one on which every
+// patch supports credential revocation (v1.28 and newer), so that the patch
+// level of a cluster on it need not be known.
+func EveryPatchRevokes(line string) bool {
+	v, ok := ParseLine(line)
+	return ok && v.Compare(alwaysSupportedFrom) >= 0
+}
+
 // CheckRevocationSupport returns nil when v supports credential revocation,
 // else an *UnsupportedVersionError.
 func CheckRevocationSupport(v Version) error {
@@ -191,6 +213,6 @@ func (e *UnsupportedVersionError) Error() string {
 		return fmt.Sprintf("cluster version %s does not support credential revocation: no %s patch supports it (revocation needs %s); upgrade the cluster to a supported line",
 			e.Version, e.Version.Line(), RevocationRule())
 	}
-	return fmt.Sprintf("cluster version %s does not support credential revocation: the %s line needs %s or later; upgrade the cluster to at least %s",
-		e.Version, e.Version.Line(), e.Minimum, e.Minimum)
+	return fmt.Sprintf("cluster version %s does not support credential revocation: the %s line needs %s or later; upgrade the cluster's patch version",
+		e.Version, e.Version.Line(), e.Minimum)
 }

@@ -151,3 +151,15 @@ func TestVersionFromUpgradeInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryPatchRevokes(t *testing.T) {
+	for line, want := range map[string]bool{
+		"v1.28": true, "v1.29": true, "v1.34": true, "v2.0": true,
+		"v1.27": false, "v1.25": false, "v1.19": false,
+		"v1.28.3-r0": false, "1.28": false, "v1.028": false, "": false,
+	} {
+		if got := EveryPatchRevokes(line); got != want {
+			t.Errorf("EveryPatchRevokes(%q) = %v, want %v", line, got, want)
+		}
+	}
+}

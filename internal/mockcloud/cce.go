@@ -186,7 +186,7 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 		return
 	}
 	v, found := resolveVersion(cl.Cluster)
-	if !found || !supportsRevocation(v) {
+	if (!found && !everyPatchRevokes(cl.Cluster)) || (found && !supportsRevocation(v)) {
 		shown := v.String()
 		if !found {
 			shown = "unknown"

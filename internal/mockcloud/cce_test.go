@@ -150,6 +150,8 @@ func TestRevokeRules(t *testing.T) {
 	c.PutCluster(Cluster{ID: "c30", Name: "new", Phase: PhaseAvailable, Version: "v1.30", PlatformVersion: "cce.2.1"})
 	c.PutCluster(Cluster{ID: "cup", Name: "upgrading", Phase: "Upgrading", Version: "v1.30", PlatformVersion: "cce.2.1"})
 	c.PutCluster(Cluster{ID: "cui", Name: "opaque", Phase: PhaseAvailable, Version: "v1.27", UpgradeRelease: "v1.27.1", UpgradePatch: "r10"})
+	c.PutCluster(Cluster{ID: "c29", Name: "line-only", Phase: PhaseAvailable, Version: "v1.29"})
+	c.PutCluster(Cluster{ID: "c25", Name: "line-only-old", Phase: PhaseAvailable, Version: "v1.25"})
 
 	rejects := []struct {
 		name    string
@@ -170,6 +172,7 @@ func TestRevokeRules(t *testing.T) {
 		{"not available", adminCred, "cup", map[string]string{"userId": BobUserID}, 400, CodeInvalidRequest, "Upgrading"},
 		{"too old patch", adminCred, OldClusterID, map[string]string{"userId": BobUserID}, 400, CodeVersionNotSupport, "version not supported"},
 		{"line never supported", adminCred, "c17", map[string]string{"userId": BobUserID}, 400, CodeVersionNotSupport, "v1.17.9-r0"},
+		{"no patch level below v1.28", adminCred, "c25", map[string]string{"userId": BobUserID}, 400, CodeVersionNotSupport, "unknown"},
 	}
 	for _, tc := range rejects {
 		r := revoke(tc.cr, tc.cluster, tc.body)
@@ -198,6 +201,7 @@ func TestRevokeRules(t *testing.T) {
 		{aliceCred, ProdClusterID, map[string]string{"userId": AliceUserID}},  // self
 		{adminCred, "c30", map[string]string{"userId": "anything-federated"}},
 		{adminCred, "cui", map[string]string{"userId": BobUserID}},
+		{adminCred, "c29", map[string]string{"userId": BobUserID}}, // any v1.28+ patch, so none needed
 	}
 	for i, tc := range accepts {
 		r := revoke(tc.cr, tc.cluster, tc.body)

@@ -101,3 +101,16 @@ func supportsRevocation(v fullVersion) bool {
 	}
 	return v.patch > least.patch || v.patch == least.patch && v.rev >= least.rev
 }
+
+// everyPatchRevokes reports whether the cluster reports only a line (vA.B)
+// on which every patch supports revocation (v1.28+): its patch level does not
+// matter, so the cluster is eligible without one.
+func everyPatchRevokes(cl Cluster) bool {
+	m := shortVersionRe.FindStringSubmatch(cl.Version)
+	if m == nil {
+		return false
+	}
+	major, err1 := strconv.Atoi(m[1])
+	minor, err2 := strconv.Atoi(m[2])
+	return err1 == nil && err2 == nil && supportsRevocation(fullVersion{major: major, minor: minor})
+}

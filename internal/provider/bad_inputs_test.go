@@ -92,6 +92,10 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		}
 		return config.Variables{"phases": config.ListVariable(vals...)}
 	}
+	const revTimeouts = "revocation_timeouts.tf"
+	bobOnProd := func(*accEnv) config.Variables {
+		return vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
+	}
 	tests := []badInput{
 		// The provider block.
 		{"cloud with scheme", prov, vars("cloud", "https://myhuaweicloud.com"), nil,
@@ -121,15 +125,6 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"no credentials", prov, nil, noCredentials(), "No credentials", `HW_ACCESS_KEY.*HW_AUTH_TOKEN`, "access_key"},
 		{"retries from the environment", prov, nil, env("HW_MAX_RETRIES", "many"),
 			"Invalid environment variable", `HW_MAX_RETRIES="many" is not a whole number`, "max_retries"},
-		{"check cache TTL in words", prov, vars("check_cache_ttl", "5 minutes"), nil,
-			"Invalid duration", `check_cache_ttl = "5 minutes" is not a duration.*from 0s \(off\) to 1h`, "check_cache_ttl"},
-		{"check cache TTL too long", prov, vars("check_cache_ttl", "24h"), nil,
-			"Duration out of range", `check_cache_ttl = "24h" is out of range.*not to replace checking`, "check_cache_ttl"},
-		{"negative check cache TTL", prov, vars("check_cache_ttl", "-1m"), nil, "Duration out of range", `"-1m"`, "check_cache_ttl"},
-		{"empty check cache directory", prov, vars("check_cache_dir", ""), nil,
-			"Invalid Attribute Value Length", `check_cache_dir string length must be at least 1`, "check_cache_dir"},
-		{"check cache TTL from the environment", prov, nil, env("HW_CCE_CHECK_CACHE_TTL", "2h"),
-			"Invalid environment variable", `HW_CCE_CHECK_CACHE_TTL = "2h" is out of range.*Fix or unset it`, "check_cache_ttl"},
 
 		// cce_credential_revocation.
 		{"both user and agency", rev, vars("user_id", mockcloud.BobUserID, "agency_id", mockcloud.OpsAgencyID), prod,
@@ -169,9 +164,27 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"v1.17 never", rev, bob, lineOf("17", "v1.17.9-r0", "", ""),
 			"Cluster version too old for revocation", `runs v1.17.9-r0`, "cluster_id"},
 		{"hibernating cluster", rev, bob, inPhase("Hibernation"),
-			"Cluster cannot accept a revocation", `is Hibernation.*Wake the cluster up`, "cluster_id"},
-		{"unavailable cluster", rev, bob, inPhase("Unavailable"), "Cluster cannot accept a revocation", `is Unavailable`, "cluster_id"},
-		{"cluster in error", rev, bob, inPhase("Error"), "Cluster cannot accept a revocation", `is Error`, "cluster_id"},
+			"Cluster cannot accept a revocation", `"prod" is hibernated;.*Wake the cluster up`, "cluster_id"},
+		{"unavailable cluster", rev, bob, inPhase("Unavailable"), "Cluster cannot accept a revocation", `is unavailable;`, "cluster_id"},
+		{"cluster in error", rev, bob, inPhase("Error"), "Cluster cannot accept a revocation", `is in an error state;`, "cluster_id"},
+		{name: "cluster without patch level", config: rev, vars: bob, setup: lineOf("45", "v1.25", "", ""),
+			summary: "Cannot tell the cluster's version",
+			detail:  `reports version "v1.25" without a patch level.*only v1.25.4-r10 or later.*Give the caller read access.*upgrade the cluster first`,
+			attr:    "cluster_id"},
+		{name: "user ID as agency_id", config: rev, vars: vars("agency_id", mockcloud.LeaverUserID), setup: prod,
+			summary: "No such agency", detail: `this is the ID of user dana.leaver: use user_id = "` + mockcloud.LeaverUserID + `"`,
+			attr: "agency_id"},
+		{name: "agency ID as user_id", config: rev, vars: vars("user_id", mockcloud.VendorAgencyID), setup: prod,
+			summary: "No such user", detail: `this is the ID of agency vendor-support: use agency_id = "` + mockcloud.VendorAgencyID + `"`,
+			attr: "user_id"},
+		{name: "pasted text as cluster_id", config: rev, vars: bob, setup: cluster(strings.Repeat("x", 300)),
+			summary: "Invalid ID", detail: `cluster_id = "x{100}"\.\.\. \(300 characters\) is not valid`, attr: "cluster_id"},
+		{name: "zero create timeout", config: revTimeouts, vars: vars("create_timeout", "0s"), setup: bobOnProd,
+			summary: "Create timeout too short", detail: `timeouts \{ create = "0s" \} is less than 1s`, attr: "create"},
+		{name: "negative create timeout", config: revTimeouts, vars: vars("create_timeout", "-5m"), setup: bobOnProd,
+			summary: "Create timeout too short", detail: `"-5m".*such as "10m"`, attr: "create"},
+		{name: "create timeout under a second", config: revTimeouts, vars: vars("create_timeout", "500ms"), setup: bobOnProd,
+			summary: "Create timeout too short", detail: `"500ms".*default, 20m`, attr: "create"},
 		{"plain user revoking another", rev, bob, asAlice(prod),
 			"Not allowed to revoke this credential", `signed in as alice.*not a member of the admin group`, "user_id"},
 		{"plain user revoking an agency", rev, vars("agency_id", mockcloud.OpsAgencyID), asAlice(prod),
@@ -217,7 +230,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"zero days", cred, days(0), prod, "Invalid lifetime", `duration_days = 0: value must be from 1 to 1827 days, or -1`, "duration_days"},
 		{"too many days", cred, days(1828), prod, "Invalid lifetime", `duration_days = 1828`, "duration_days"},
 		{"minus two days", cred, days(-2), prod, "Invalid lifetime", `duration_days = -2`, "duration_days"},
-		{"not a time", cred, vars("expire_at", "tomorrow"), prod, "Invalid time", `expire_at = "tomorrow" is not an RFC 3339 time`, "expire_at"},
+		{"not a time", cred, vars("expire_at", "tomorrow"), prod, "Invalid time",
+			`expire_at = "tomorrow" is not an RFC 3339 time.*Write a fixed time, or use duration_days`, "expire_at"},
 		{"expiry too soon", cred, vars("expire_at", soon), prod, "Expiry out of range", `between 15 minutes and 5 years from now`, "expire_at"},
 		{"expiry too late", cred, vars("expire_at", "2099-01-01T00:00:00Z"), prod, "Expiry out of range", `5 years`, "expire_at"},
 		{"rotation beyond five years", cred, config.Variables{"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable("50000h")}, prod,
@@ -227,7 +241,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"credential for an unknown cluster", cred, days(1), cluster("00000000-0000-4000-8000-000000000000"),
 			"Cluster not found", `HTTP 404`, "cluster_id"},
 		{"credential for a hibernating cluster", cred, days(1), inPhase("Hibernation"),
-			"Cluster cannot issue a credential", `is Hibernation`, "cluster_id"},
+			"Cluster cannot issue a credential", `is hibernated;`, "cluster_id"},
 
 		// The ephemeral cce_cluster_credential (Terraform 1.10+, OpenTofu 1.11+).
 		{"ephemeral without lifetime", eph, nil, prod, "How long should the credential live\\?", `Set exactly one of duration_days`, "duration_days"},

@@ -93,7 +93,7 @@ func (d *callerIdentityDataSource) Read(ctx context.Context, _ datasource.ReadRe
 	if !requireClient(d.client, &resp.Diagnostics) {
 		return
 	}
-	id, err := d.client.WhoAmI(ctx)
+	id, err := d.client.Caller(ctx, cce.Cached)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot tell who the provider is signed in as", apiErrorDetail(err,
 			"The provider asks IAM for the identity behind its credentials. Check that the credentials are "+

@@ -316,7 +316,7 @@ func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind 
 
 func (d *certificateApplicantsDataSource) readCluster(ctx context.Context, m *certificateApplicantsModel, diags *diagsT) {
 	at := path.Root("cluster_id")
-	cl, err := d.client.CachedCluster(ctx, m.ClusterID.ValueString())
+	cl, err := d.client.Cluster(ctx, m.ClusterID.ValueString(), cce.Cached)
 	if err != nil {
 		summary := "Cannot read the cluster"
 		if cce.IsNotFound(err) {

@@ -220,8 +220,9 @@ func (v rfc3339Time) ValidateString(ctx context.Context, req validator.StringReq
 	}
 	if raw := req.ConfigValue.ValueString(); !isRFC3339(raw) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%s = %q is not an RFC 3339 time: %s, or use timeadd(timestamp(), \"720h\").",
-				req.Path, raw, v.Description(ctx)))
+			fmt.Sprintf("%s = %s is not an RFC 3339 time: %s. Write a fixed time, or use duration_days with "+
+				"rotate_before to renew ahead of expiry; a time computed from timestamp() changes on every run and "+
+				"would issue a new credential each time.", req.Path, quote(raw), v.Description(ctx)))
 	}
 }
 

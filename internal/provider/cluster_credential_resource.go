@@ -141,7 +141,7 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 // checkIssuable confirms the cluster exists and is in a phase where CCE issues
 // credentials.
 func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, diags *diagsT) {
-	cl, err := client.CachedCluster(ctx, clusterID)
+	cl, err := client.Cluster(ctx, clusterID, cce.Cached)
 	switch {
 	case cce.IsNotFound(err):
 		diags.AddAttributeError(path.Root("cluster_id"), "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
@@ -152,7 +152,7 @@ func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, di
 	case cce.ClassifyPhase(cl.Phase) != cce.PhaseReady:
 		diags.AddAttributeError(path.Root("cluster_id"), "Cluster cannot issue a credential",
 			fmt.Sprintf("Cluster %q is %s; CCE issues credentials only for an Available cluster. %s",
-				cl.Name, orDash(cl.Phase), phaseAdvice(cl.Phase)))
+				cl.Name, phaseText(cl.Phase), phaseAdvice(cl.Phase)))
 	}
 }
 
@@ -189,8 +189,12 @@ func (r *clusterCredentialResource) Read(ctx context.Context, req resource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, err := r.client.CachedCluster(ctx, state.ClusterID.ValueString())
+	_, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
 	if cce.IsNotFound(err) {
+		record := "Credential " + state.SerialNumber.ValueString()
+		if !clusterGone(ctx, r.client, state.ClusterID.ValueString(), record, &resp.Diagnostics) {
+			return
+		}
 		resp.Diagnostics.AddWarning("Cluster gone: credential removed from state",
 			fmt.Sprintf("Cluster %s no longer exists, so its credential %s leaves the state.",
 				state.ClusterID.ValueString(), state.SerialNumber.ValueString()))

@@ -183,3 +183,29 @@ func TestAccClusterCredential_ephemeral(t *testing.T) {
 		t.Error("the ephemeral resource never asked for a credential")
 	}
 }
+
+// A refresh with a wrong project keeps the credential in state (CCE answers
+// 404 for the cluster, but cannot list the project's clusters either).
+func TestAccClusterCredential_refreshWithWrongProjectKeepsState(t *testing.T) {
+	e := newAccEnv(t)
+	v := config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID), "duration_days": config.IntegerVariable(30)}
+	right := e.factories()
+	e.set("HW_PROJECT_ID", "0000000000000000000000000000beef")
+	wrong := e.factories()
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v},
+			{
+				ProtoV6ProviderFactories: wrong, RefreshState: true,
+				ExpectError: re(`Cannot confirm that the cluster is gone.*Credential \S+ stays in the state`),
+			},
+			{
+				ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 1 {
+		t.Errorf("the mock issued %d credentials, want 1", n)
+	}
+}

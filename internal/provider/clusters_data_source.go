@@ -154,7 +154,7 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan
 	}
 
-	clusters, err := d.client.ListClusters(ctx)
+	clusters, err := d.client.Clusters(ctx, cce.Cached)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
 			"Listing clusters needs the cce:cluster:list permission. Grant the caller the CCE ReadOnlyAccess role "+
@@ -192,6 +192,9 @@ func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster,
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, versionLookups)
 	for i := range clusters {
+		if lineOnly(clusters[i]) {
+			continue // any patch of its line can revoke: no need to ask for it
+		}
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -225,7 +228,9 @@ func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster,
 func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
 	row := clusterRow{ID: cl.ID, Name: cl.Name, Phase: cl.Phase}
 	var reasons []string
-	if v == nil {
+	if v == nil && lineOnly(cl) {
+		row.Version, row.RevocationSupported = &cl.Version, true
+	} else if v == nil {
 		reasons = append(reasons, fmt.Sprintf("CCE reports version %q, platform version %q and no upgrade information, "+
 			"so whether the cluster supports credential revocation cannot be told.", cl.Version, cl.PlatformVersion))
 	} else {
@@ -244,7 +249,7 @@ func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
 	}
 	if cce.ClassifyPhase(cl.Phase) == cce.PhaseUnusable {
 		reasons = append(reasons, fmt.Sprintf("The cluster is %s; CCE revokes credentials only on an Available cluster. %s",
-			orDash(cl.Phase), phaseAdvice(cl.Phase)))
+			phaseText(cl.Phase), phaseAdvice(cl.Phase)))
 	}
 	row.Revocable = len(reasons) == 0
 	if !row.Revocable {
@@ -252,6 +257,13 @@ func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
 		row.Reason = &r
 	}
 	return row
+}
+
+// lineOnly reports a cluster that gives only its line, v1.28 or later, with no
+// patch level: cce_credential_revocation accepts it as it is.
+func lineOnly(cl cce.Cluster) bool {
+	_, _, resolved := cce.ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion)
+	return !resolved && cce.EveryPatchRevokes(cl.Version)
 }
 
 // sentence capitalises s and ends it with a full stop.

@@ -23,12 +23,13 @@ const (
 	upgradeClusterID = "c0000000-0000-4000-8000-0000000000a4"
 	mysteryClusterID = "c0000000-0000-4000-8000-0000000000a5"
 	stalledClusterID = "c0000000-0000-4000-8000-0000000000a6"
+	lineClusterID    = "c0000000-0000-4000-8000-0000000000a7"
 )
 
 // fleet adds clusters that cover every way a cluster can or cannot take a
 // revocation: hibernated, on a line that never supports it, busy, with the
-// full version only in upgradeinfo, with no full version at all, and too old
-// and hibernated at once.
+// full version only in upgradeinfo, with no full version at all, too old and
+// in an error state at once, and v1.28+ with no patch level (any will do).
 func fleet(c *mockcloud.Cloud) {
 	for _, cl := range []mockcloud.Cluster{
 		{ID: asleepClusterID, Name: "dev-asleep", Phase: "Hibernation", Version: "v1.28", PlatformVersion: "cce.3.0"},
@@ -38,6 +39,7 @@ func fleet(c *mockcloud.Cloud) {
 			UpgradeRelease: "v1.25.5", UpgradePatch: "r0"},
 		{ID: mysteryClusterID, Name: "mystery", Phase: mockcloud.PhaseAvailable, Version: "v1.25"},
 		{ID: stalledClusterID, Name: "stalled", Phase: "Error", Version: "v1.25", PlatformVersion: "cce.4.0"},
+		{ID: lineClusterID, Name: "line-only", Phase: mockcloud.PhaseAvailable, Version: "v1.29"},
 	} {
 		c.PutCluster(cl)
 	}
@@ -84,23 +86,24 @@ func TestAccClusters_all(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{clustersStep(t, config.Variables{},
-			clusterIDs(ancientClusterID, busyClusterID, asleepClusterID, mockcloud.LegacyClusterID, mysteryClusterID,
+			clusterIDs(ancientClusterID, busyClusterID, asleepClusterID, mockcloud.LegacyClusterID, lineClusterID, mysteryClusterID,
 				mockcloud.OldClusterID, mockcloud.ProdClusterID, mockcloud.StagingClusterID, stalledClusterID, upgradeClusterID),
 			clusterIs(0, ancientClusterID, "ancient", "Available", "v1.17.9-r0", false, "", false,
 				`^Cluster version v1.17.9-r0 does not support credential revocation: no v1.17 patch supports it .*upgrade the cluster to a supported line\.$`),
 			clusterIs(1, busyClusterID, "busy", "Upgrading", "v1.27.1-r10", true, "", true, ""),
 			clusterIs(2, asleepClusterID, "dev-asleep", "Hibernation", "v1.28.3-r0", true, "", false,
-				`^The cluster is Hibernation; CCE revokes credentials only on an Available cluster. Wake the cluster up in the CCE console, then apply again.$`),
+				`^The cluster is hibernated; CCE revokes credentials only on an Available cluster. Wake the cluster up in the CCE console, then apply again.$`),
 			clusterIs(3, mockcloud.LegacyClusterID, "legacy", "Available", "v1.19.16-r50", true, "", true, ""),
-			clusterIs(4, mysteryClusterID, "mystery", "Available", "", false, "", false,
+			clusterIs(4, lineClusterID, "line-only", "Available", "v1.29", true, "", true, ""),
+			clusterIs(5, mysteryClusterID, "mystery", "Available", "", false, "", false,
 				`^CCE reports version "v1.25", platform version "" and no upgrade information, so whether the cluster supports credential revocation cannot be told.$`),
-			clusterIs(5, mockcloud.OldClusterID, "old", "Available", "v1.23.9-r0", false, "v1.23.9-r10", false,
-				`^Cluster version v1.23.9-r0 does not support credential revocation: the v1.23 line needs v1.23.9-r10 or later; upgrade the cluster to at least v1.23.9-r10.$`),
-			clusterIs(6, mockcloud.ProdClusterID, "prod", "Available", "v1.28.3-r0", true, "", true, ""),
-			clusterIs(7, mockcloud.StagingClusterID, "staging", "Available", "v1.25.4-r10", true, "", true, ""),
-			clusterIs(8, stalledClusterID, "stalled", "Error", "v1.25.4-r0", false, "v1.25.4-r10", false,
-				`^Cluster version v1.25.4-r0 .* at least v1.25.4-r10. The cluster is Error; .* Repair the cluster`),
-			clusterIs(9, upgradeClusterID, "upgradeinfo-only", "Available", "v1.25.5-r0", true, "", true, ""),
+			clusterIs(6, mockcloud.OldClusterID, "old", "Available", "v1.23.9-r0", false, "v1.23.9-r10", false,
+				`^Cluster version v1.23.9-r0 does not support credential revocation: the v1.23 line needs v1.23.9-r10 or later; upgrade the cluster's patch version.$`),
+			clusterIs(7, mockcloud.ProdClusterID, "prod", "Available", "v1.28.3-r0", true, "", true, ""),
+			clusterIs(8, mockcloud.StagingClusterID, "staging", "Available", "v1.25.4-r10", true, "", true, ""),
+			clusterIs(9, stalledClusterID, "stalled", "Error", "v1.25.4-r0", false, "v1.25.4-r10", false,
+				`^Cluster version v1.25.4-r0 .* needs v1.25.4-r10 or later; upgrade the cluster's patch version. The cluster is in an error state; .* Repair the cluster`),
+			clusterIs(10, upgradeClusterID, "upgradeinfo-only", "Available", "v1.25.5-r0", true, "", true, ""),
 		)},
 	})
 	e.readOnly()

@@ -2,10 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -15,11 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -30,6 +28,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*credentialRevocationResource)(nil)
 )
 
 // NewCredentialRevocationResource returns the cce_credential_revocation resource.
@@ -59,13 +58,6 @@ type credentialRevocationModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// Kinds of applicant, as they appear in the resource ID.
-const (
-	kindUser   = "user"
-	kindAgency = "agency"
-	kindOther  = "other"
-)
-
 const defaultCreateTimeout = 20 * time.Minute
 
 func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -76,6 +68,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
+		Version: 1, // 1: other_id_type is null without other_id
 		MarkdownDescription: "Revokes every access credential (kubeconfig / X.509 client certificate) that one IAM " +
 			"user, agency, or deleted or federated identity downloaded for one CCE cluster, as the console's " +
 			"*Revoke credential* action does.\n\n" +
@@ -84,7 +77,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"credential stays revoked.\n\n" +
 			"Every prerequisite is checked at plan time: the cluster exists, is Available, and runs " +
 			cce.RevocationRule() + "; the user or agency exists; and the caller may revoke it (members of the `admin` " +
-			"group and the account may revoke anyone; other IAM users only themselves).",
+			"group and the account may revoke anyone; other IAM users only themselves). What the checks learn " +
+			"(cluster name and version, applicant name, who revokes) is shown in the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -123,10 +117,9 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"other_id_type": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  stringdefault.StaticString(kindUser),
 				MarkdownDescription: "How `other_id` is sent to CCE: `user` (the default, as `userId`) or " +
-					"`agency` (as `agencyId`). Only valid with `other_id`.",
-				PlanModifiers: replace,
+					"`agency` (as `agencyId`). Only valid with `other_id`; null without it.",
+				PlanModifiers: []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.OneOf(kindUser, kindAgency),
 					stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
@@ -142,8 +135,10 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				Optional:    true,
 				ElementType: types.StringType,
 				MarkdownDescription: "Arbitrary values; changing any of them revokes again, e.g. after a leaked " +
-					"credential was reissued and leaked again.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+					"credential was reissued and leaked again. Adding them to an imported revocation only records them.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
+					"Changing triggers revokes again, except when they are first written for an imported revocation.",
+					"Changing `triggers` revokes again, except when they are first written for an imported revocation.")},
 			},
 			"applicant_type": schema.StringAttribute{
 				Computed:            true,
@@ -152,19 +147,20 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			},
 			"applicant_name": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Name of the user or agency in IAM at revocation time; empty for `other_id` " +
-					"and when the caller may not read IAM.",
+				MarkdownDescription: "Name of the user or agency in IAM when the revocation was planned; empty for " +
+					"`other_id` and when the caller may not read IAM.",
 				PlanModifiers: keep,
 			},
 			"cluster_name": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Name of the cluster at revocation time.",
+				MarkdownDescription: "Name of the cluster when the revocation was planned.",
 				PlanModifiers:       keep,
 			},
 			"cluster_version": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Full version of the cluster at revocation time, e.g. `v1.25.4-r10`.",
-				PlanModifiers:       keep,
+				Computed: true,
+				MarkdownDescription: "Full version of the cluster when the revocation was planned, e.g. `v1.25.4-r10`; " +
+					"only its line (e.g. `v1.29`) for a v1.28+ cluster that reports no patch level.",
+				PlanModifiers: keep,
 			},
 			"revoked_at": schema.StringAttribute{
 				Computed:            true,
@@ -173,7 +169,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			},
 			"revoked_by": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "IAM user ID of the caller that revoked; null after import.",
+				MarkdownDescription: "IAM user ID of the caller that revoked, known at plan time; null after import.",
 				PlanModifiers:       keep,
 			},
 		},
@@ -184,13 +180,14 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 }
 
 // ValidateConfig requires exactly one applicant, with a message that says
-// which were set and which to pick.
+// which were set and which to pick, and a create timeout of at least a second.
 func (r *credentialRevocationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m credentialRevocationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateCreateTimeout(m.Timeouts, &resp.Diagnostics)
 	var set []string
 	for _, f := range []struct {
 		attr string
@@ -222,200 +219,54 @@ func (r *credentialRevocationResource) Configure(_ context.Context, req resource
 }
 
 // ModifyPlan checks every prerequisite of a new revocation that plan can know,
-// so that apply does not fail half-way through a list of people.
+// so that apply does not fail half-way through a list of people, and puts
+// what the checks learned into the plan.
+//
+// Terraform plans each resource again during apply, with the same request, and
+// refuses the apply if a value known in the saved plan comes out different:
+// the same reads happen there, through the client's per-process memo (one GET
+// per cluster, IAM reads independent of the number of revocations).
 func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
-		return // Destroy, or an in-place change of confirmation: nothing remote happens.
+		return // Destroy, or an in-place change of confirmation or triggers: nothing remote happens.
 	}
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, known := applicantOf(plan)
-	if known {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("applicant_type"), a.apiType)...)
-		if !plan.ClusterID.IsUnknown() {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), revocationID(plan.ClusterID.ValueString(), a))...)
+	t := plan.target()
+	if t.applicant != nil {
+		plan.ApplicantType = types.StringValue(t.applicant.apiType)
+		if t.clusterID != "" {
+			plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
 		}
 	}
-	if r.client == nil {
-		return // Provider not configured yet (unknown provider values); Create checks everything.
-	}
-	c := r.check(ctx, plan, a, known, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	who := a.describe()
-	where := "the cluster " + plan.ClusterID.String()
-	if c.cluster != nil {
-		where = fmt.Sprintf("cluster %q (%s)", c.cluster.Name, c.cluster.ID)
-	}
-	resp.Diagnostics.AddWarning("Revocation cannot be undone",
-		fmt.Sprintf("Applying this plan revokes every credential (kubeconfig or client certificate) that %s "+
-			"downloaded for %s. Their kubectl and CI jobs lose access at once. To come back they must download "+
-			"a new credential; destroying this resource does not restore anything.", who, where))
-}
-
-// checked is what the prerequisite checks learned.
-type checked struct {
-	cluster *cce.Cluster
-	version string
-	name    string
-	caller  *cce.Identity
-	wait    bool // the cluster is in a transitional phase: Create must wait
-	waited  bool // Create waited for it
-}
-
-// check runs every prerequisite whose inputs are known, adding
-// attribute-scoped diagnostics. It is shared by ModifyPlan and Create, and it
-// goes through the client's Recent* lookups: per process, N revocations on C
-// clusters cost C cluster reads, and facts a plan recorded moments before
-// (check_cache_ttl) cost none, so the apply of that plan sends only its
-// revocations. The cluster, the caller and the applicant are looked up at the
-// same time: on a cold cache these are sequential round trips.
-func (r *credentialRevocationResource) check(ctx context.Context, m credentialRevocationModel, a applicant, known bool, diags *diagsT) checked {
-	var (
-		c                            checked
-		clusterDiags, applicantDiags diagsT
-		callerErr                    error
-		wg                           sync.WaitGroup
-	)
-	if !m.ClusterID.IsUnknown() {
-		wg.Go(func() { c.cluster, c.version, c.wait = r.checkCluster(ctx, m.ClusterID.ValueString(), &clusterDiags) })
-	}
-	if known {
-		wg.Go(func() { c.caller, callerErr = r.client.RecentIdentity(ctx) })
-		wg.Go(func() { c.name = r.checkApplicant(ctx, a, &applicantDiags) })
-	}
-	wg.Wait()
-	diags.Append(clusterDiags...)
-	if !known {
-		return c
-	}
-	if callerErr != nil {
-		diags.AddError("Cannot tell who the provider is signed in as", apiErrorDetail(callerErr,
-			"The provider needs the caller's identity to know whether it may revoke this credential."))
-		return c
-	}
-	diags.Append(applicantDiags...)
-	caller := c.caller
-	if !caller.IsAdmin && (a.apiType != kindUser || a.id != caller.UserID) {
-		diags.AddAttributeError(path.Root(a.attr), "Not allowed to revoke this credential",
-			fmt.Sprintf("The provider is signed in as %s (%s), who is not a member of the admin group, and an IAM "+
-				"user may revoke only their own credential (user_id = %q); %s = %q is someone else. Sign in as a "+
-				"member of the admin group or as the account, or ask an administrator to apply this.",
-				caller.UserName, caller.UserID, caller.UserID, a.attr, a.id))
-	}
-	return c
-}
-
-func (r *credentialRevocationResource) checkCluster(ctx context.Context, id string, diags *diagsT) (*cce.Cluster, string, bool) {
-	cl, err := r.client.RecentCluster(ctx, id)
-	if cce.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("cluster_id"), "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
-			"cluster_id = %q: no such cluster in this project and region. Check the ID on the cluster's overview "+
-				"page in the CCE console, and the provider's region and project_id.", id)))
-		return nil, "", false
-	}
-	if err != nil {
-		diags.AddAttributeError(path.Root("cluster_id"), "Cannot read the cluster", apiErrorDetail(err, fmt.Sprintf(
-			"Reading cluster %q failed, so its version and state cannot be checked. The caller needs the "+
-				"cce:cluster:get permission.", id)))
-		return nil, "", false
-	}
-	version, wait := r.assessCluster(ctx, cl, diags)
-	return cl, version, wait
-}
-
-// assessCluster checks a cluster's phase and version. It returns the full
-// version and whether the cluster is in a phase that ends by itself.
-func (r *credentialRevocationResource) assessCluster(ctx context.Context, cl *cce.Cluster, diags *diagsT) (string, bool) {
-	at := path.Root("cluster_id")
-	wait := false
-	switch cce.ClassifyPhase(cl.Phase) {
-	case cce.PhaseReady:
-	case cce.PhaseTransitional:
-		wait = true
-		diags.AddAttributeWarning(at, "Cluster is busy",
-			fmt.Sprintf("Cluster %q is %s. Apply will wait for it to become Available, up to the create timeout "+
-				"(timeouts { create = ... }, default %s).", cl.Name, cl.Phase, defaultCreateTimeout))
-	default:
-		diags.AddAttributeError(at, "Cluster cannot accept a revocation",
-			fmt.Sprintf("Cluster %q is %s; CCE revokes credentials only on an Available cluster, and this "+
-				"phase does not end by itself. %s", cl.Name, orDash(cl.Phase), phaseAdvice(cl.Phase)))
-		return "", false
-	}
-	v, source, err := r.client.ClusterVersion(ctx, cl)
-	if err != nil {
-		diags.AddAttributeError(at, "Cannot tell the cluster's version", apiErrorDetail(err, fmt.Sprintf(
-			"Cluster %q reports version %q, platform version %q and no full patch version, and its upgrade "+
-				"information could not be read.", cl.Name, cl.Version, cl.PlatformVersion)))
-		return "", wait
-	}
-	if err := cce.CheckRevocationSupport(v); err != nil {
-		diags.AddAttributeError(at, "Cluster version too old for revocation",
-			fmt.Sprintf("Cluster %q runs %s (from %s). %s. Credential revocation needs %s. Upgrade the cluster "+
-				"(a patch upgrade is enough when the line is supported), then apply again.",
-				cl.Name, v, source, err, cce.RevocationRule()))
-	}
-	return v.String(), wait
-}
-
-func phaseAdvice(phase string) string {
-	switch phase {
-	case "Hibernation", "Hibernating":
-		return "Wake the cluster up in the CCE console, then apply again."
-	case "Deleting":
-		return "The cluster is being deleted; its credentials die with it."
-	default:
-		return "Repair the cluster (see its events in the CCE console) until it is Available, then apply again."
-	}
-}
-
-// checkApplicant confirms that a user or agency exists and returns its name.
-// Missing IAM read permission is a warning: the caller may still be allowed
-// to revoke, and CCE will tell.
-func (r *credentialRevocationResource) checkApplicant(ctx context.Context, a applicant, diags *diagsT) string {
-	if a.kind == kindOther {
-		return ""
-	}
-	at := path.Root(a.attr)
-	var (
-		name string
-		err  error
-	)
-	if a.kind == kindUser {
-		var u *cce.User
-		if u, err = r.client.RecentUser(ctx, a.id); err == nil {
-			name = u.Name
+	if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
+		f, diags := revocationChecks{r.client}.check(ctx, t, cce.Cached)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
 		}
-	} else {
-		var ag *cce.Agency
-		if ag, err = r.client.RecentAgency(ctx, a.id); err == nil {
-			name = ag.Name
+		plan.learn(f)
+		if t.applicant != nil {
+			where := "the cluster " + plan.ClusterID.String()
+			if f.cluster != nil {
+				where = fmt.Sprintf("cluster %q (%s)", f.cluster.Name, f.cluster.ID)
+			}
+			resp.Diagnostics.AddWarning("Revocation cannot be undone",
+				fmt.Sprintf("Applying this plan revokes every credential (kubeconfig or client certificate) that %s "+
+					"downloaded for %s. Their kubectl and CI jobs lose access at once. To come back they must download "+
+					"a new credential; destroying this resource does not restore anything.", t.applicant.describe(), where))
 		}
 	}
-	switch {
-	case err == nil:
-		return name
-	case cce.IsNotFound(err):
-		diags.AddAttributeError(at, "No such "+a.kind,
-			fmt.Sprintf("%s = %q: IAM has no %s with this ID. If it was deleted, or it is a federated identity "+
-				"that IAM does not list, revoke it with other_id = %q (and other_id_type = %q) instead; CCE accepts "+
-				"IDs IAM no longer knows.", a.attr, a.id, a.kind, a.id, a.kind))
-	case cce.IsForbidden(err):
-		diags.AddAttributeWarning(at, "Cannot verify the "+a.kind,
-			apiErrorDetail(err, fmt.Sprintf("The caller may not read IAM %ss, so the provider cannot check that "+
-				"%s = %q exists. Grant IAM read access (e.g. the IAM ReadOnlyAccess role) to have it checked.",
-				a.kind, a.attr, a.id)))
-	default:
-		diags.AddAttributeError(at, "Cannot look up the "+a.kind, apiErrorDetail(err,
-			fmt.Sprintf("Looking up %s = %q in IAM failed.", a.attr, a.id)))
-	}
-	return ""
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
+// Create sends the revocation and keeps the planned values. The checks ran
+// when this resource was planned again, moments before in this process; only
+// values the plan could not know (none, unless the provider was not
+// configured then) are learned here.
 func (r *credentialRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -433,116 +284,69 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	a, _ := applicantOf(plan)
-	// Checks skipped at plan (unknown values) run here; the others are free
-	// (this process's or a recent plan's facts). Warnings were shown at plan
-	// time, so only errors are kept.
-	c, ok := r.checkForCreate(ctx, plan, a, timeout, &resp.Diagnostics)
-	if !ok {
+	t := plan.target()
+	if t.applicant == nil || t.clusterID == "" {
+		resp.Diagnostics.AddError("Revocation not sent", "The cluster or the applicant is still unknown at apply. "+
+			"This is a bug in the provider; please report it.")
 		return
 	}
-	tflog.Info(ctx, "revoking credential", map[string]any{"cluster_id": c.cluster.ID, "applicant": a.describe()})
-	err := r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api())
-	if err != nil && refusedByAPI(err) {
-		// The checks may have used facts that went stale since they were
-		// learned: look again, live, before blaming CCE. A cluster that became
-		// busy is waited for; anything the checks now find is the clearer
-		// explanation of the refusal.
-		r.client.ForgetRecent(c.cluster.ID)
-		var recheck diagsT
-		if c, ok = r.checkForCreate(ctx, plan, a, timeout, &recheck); !ok || c.waited {
-			resp.Diagnostics.Append(recheck...)
-			if !ok {
-				return
-			}
-			tflog.Info(ctx, "revoking credential after waiting", map[string]any{"cluster_id": c.cluster.ID, "applicant": a.describe()})
-			err = r.client.RevokeClusterCert(ctx, c.cluster.ID, a.api())
+	checks := revocationChecks{r.client}
+	if plan.missesFacts() {
+		f, diags := checks.check(ctx, t, cce.Cached)
+		resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
+		if resp.Diagnostics.HasError() {
+			return
 		}
+		plan.learn(f)
 	}
-	if err != nil {
-		outcome := "CCE refused to revoke the credentials of %s on cluster %q; nothing was changed."
-		if !refusedByAPI(err) {
-			outcome = "Revoking the credentials of %s on cluster %q failed even after retries, and CCE's answer " +
-				"was lost or was a server error, so the revocation may or may not have been made. It is not " +
-				"recorded in the state; apply again: revoking twice is harmless."
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(a.attr), "Revocation failed", apiErrorDetail(err,
-			fmt.Sprintf(outcome, a.describe(), c.cluster.Name)))
+	resp.Diagnostics.Append(checks.revoke(ctx, t, timeout)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	plan.ID = types.StringValue(revocationID(c.cluster.ID, a))
-	plan.ApplicantType = types.StringValue(a.apiType)
-	plan.ApplicantName = types.StringValue(c.name)
-	plan.ClusterName = types.StringValue(c.cluster.Name)
-	plan.ClusterVersion = types.StringValue(c.version)
+	plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
+	plan.ApplicantType = types.StringValue(t.applicant.apiType)
 	plan.RevokedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	plan.RevokedBy = types.StringValue(c.caller.UserID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// checkForCreate runs the checks for Create and waits while the cluster is
-// busy. Only errors are added to diags; ok is false when there was one.
-func (r *credentialRevocationResource) checkForCreate(ctx context.Context, plan credentialRevocationModel, a applicant, timeout time.Duration, diags *diagsT) (checked, bool) {
-	var checks diagsT
-	c := r.check(ctx, plan, a, true, &checks)
-	if c.wait && !checks.HasError() {
-		c.cluster, c.version = r.waitAvailable(ctx, plan.ClusterID.ValueString(), timeout, &checks)
-		c.waited = true
+// target is what the revocation is about, as far as the model knows it.
+func (m credentialRevocationModel) target() revocationTarget {
+	var t revocationTarget
+	if !m.ClusterID.IsUnknown() {
+		t.clusterID = m.ClusterID.ValueString()
 	}
-	diags.Append(checks.Errors()...)
-	return c, !checks.HasError()
+	if a, ok := applicantOf(m); ok {
+		t.applicant = &a
+	}
+	return t
 }
 
-// waitAvailable polls the cluster (uncached) with backoff until it is
-// Available, then re-checks its version.
-func (r *credentialRevocationResource) waitAvailable(ctx context.Context, id string, timeout time.Duration, diags *diagsT) (*cce.Cluster, string) {
-	delay := time.Second
-	phase := "busy"
-	timedOut := func() {
-		diags.AddAttributeError(path.Root("cluster_id"), "Timed out waiting for the cluster",
-			fmt.Sprintf("Cluster %s was still %s after %s. Nothing was revoked. Apply again later, or raise "+
-				"timeouts { create = ... }.", id, phase, timeout))
+// learn sets the computed attributes the checks found out.
+func (m *credentialRevocationModel) learn(f revocationFacts) {
+	if f.cluster != nil {
+		m.ClusterName = types.StringValue(f.cluster.Name)
+		m.ClusterVersion = types.StringValue(f.clusterVersion)
 	}
-	for {
-		cl, err := r.client.GetCluster(ctx, id)
-		if ctx.Err() != nil {
-			timedOut()
-			return nil, ""
-		}
-		if err != nil {
-			diags.AddAttributeError(path.Root("cluster_id"), "Cannot read the cluster", apiErrorDetail(err,
-				"Waiting for the cluster to become Available failed."))
-			return nil, ""
-		}
-		phase = cl.Phase
-		switch cce.ClassifyPhase(cl.Phase) {
-		case cce.PhaseReady:
-			// The cache still holds the busy phase: let the next revocation on
-			// this cluster read it once more instead of waiting again.
-			r.client.ForgetCluster(id)
-			version, _ := r.assessCluster(ctx, cl, diags)
-			return cl, version
-		case cce.PhaseUnusable:
-			diags.AddAttributeError(path.Root("cluster_id"), "Cluster cannot accept a revocation",
-				fmt.Sprintf("While waiting, cluster %q became %s. %s", cl.Name, cl.Phase, phaseAdvice(cl.Phase)))
-			return nil, ""
-		}
-		tflog.Info(ctx, "waiting for the cluster to become Available", map[string]any{
-			"cluster_id": id, "phase": cl.Phase, "next_check_in": delay.String(),
-		})
-		select {
-		case <-ctx.Done():
-			timedOut()
-			return nil, ""
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 15*time.Second)
+	if f.applicantChecked {
+		m.ApplicantName = types.StringValue(f.applicantName)
 	}
+	if f.caller != nil {
+		m.RevokedBy = types.StringValue(f.caller.UserID)
+	}
+}
+
+// missesFacts reports whether a value the checks learn is still unknown.
+func (m credentialRevocationModel) missesFacts() bool {
+	for _, v := range []types.String{m.ClusterName, m.ClusterVersion, m.ApplicantName, m.RevokedBy} {
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }
 
 // Read keeps the record: CCE has no API to read revocations back. Only a
-// cluster that no longer exists takes the record out of state.
+// cluster that is certainly gone takes the record out of state.
 func (r *credentialRevocationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -552,12 +356,14 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cl, err := r.client.CachedCluster(ctx, state.ClusterID.ValueString())
+	cl, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
 	if cce.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Cluster gone: revocation record removed",
-			fmt.Sprintf("Cluster %s no longer exists, so %s leaves the state. Credentials of a deleted cluster "+
-				"are useless anyway.", state.ClusterID.ValueString(), state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
+		if clusterGone(ctx, r.client, state.ClusterID.ValueString(), state.ID.ValueString(), &resp.Diagnostics) {
+			resp.Diagnostics.AddWarning("Cluster gone: revocation record removed",
+				fmt.Sprintf("Cluster %s no longer exists, so %s leaves the state. Credentials of a deleted cluster "+
+					"are useless anyway.", state.ClusterID.ValueString(), state.ID.ValueString()))
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
@@ -572,6 +378,8 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	if state.ClusterVersion.IsNull() {
 		if v, _, err := r.client.ClusterVersion(ctx, cl); err == nil {
 			state.ClusterVersion = types.StringValue(v.String())
+		} else if cce.EveryPatchRevokes(cl.Version) {
+			state.ClusterVersion = types.StringValue(cl.Version)
 		}
 	}
 	if state.ApplicantName.IsNull() {
@@ -583,18 +391,19 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 func (r *credentialRevocationResource) lookupName(ctx context.Context, m credentialRevocationModel) string {
 	switch {
 	case !m.UserID.IsNull():
-		if u, err := r.client.LookupUser(ctx, m.UserID.ValueString()); err == nil {
+		if u, err := r.client.User(ctx, m.UserID.ValueString(), cce.Cached); err == nil {
 			return u.Name
 		}
 	case !m.AgencyID.IsNull():
-		if a, err := r.client.LookupAgency(ctx, m.AgencyID.ValueString()); err == nil {
+		if a, err := r.client.Agency(ctx, m.AgencyID.ValueString(), cce.Cached); err == nil {
 			return a.Name
 		}
 	}
 	return ""
 }
 
-// Update only happens when confirmation changes: nothing happens remotely.
+// Update only happens when confirmation changes, or triggers are first
+// written for an imported revocation: nothing happens remotely.
 func (r *credentialRevocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -602,13 +411,9 @@ func (r *credentialRevocationResource) Update(ctx context.Context, req resource.
 }
 
 // Delete forgets the record. There is no API to un-revoke.
-func (r *credentialRevocationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state credentialRevocationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.AddWarning("The credential stays revoked",
-		fmt.Sprintf("%s was removed from the state only. Revocation cannot be undone: certificates issued before it "+
-			"keep being refused. To regain access to the cluster, the holder downloads a new credential (CCE console "+
-			"> cluster > kubectl > Download, or the cce_cluster_credential resource).", state.ID.ValueString()))
+func (r *credentialRevocationResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.AddWarning("The credential stays revoked", "Destroying only forgets the record: revocation "+
+		"cannot be undone, and the holder needs a new credential to regain access.")
 }
 
 func (r *credentialRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -623,21 +428,34 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 	set("id", revocationID(clusterID, a))
 	set("cluster_id", clusterID)
 	set(a.attr, a.id)
-	otherIDType := kindUser // the schema default, unless an other ID was sent as an agency
 	if a.kind == kindOther {
-		otherIDType = a.apiType
+		set("other_id_type", a.apiType)
 	}
-	set("other_id_type", otherIDType)
 	set("applicant_type", a.apiType)
 	set("confirmation", confirmationWord)
 }
 
-// applicant is the one identity a revocation is about.
-type applicant struct {
-	kind    string // user, agency or other
-	attr    string // user_id, agency_id or other_id
-	id      string
-	apiType string // user or agency: how CCE receives it
+// UpgradeState rewrites states of schema version 0, where other_id_type was
+// "user" for every revocation, so that upgrading the provider plans nothing.
+func (r *credentialRevocationResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: {StateUpgrader: upgradeRevocationV0}}
+}
+
+func upgradeRevocationV0(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+	var state map[string]any
+	if err := json.Unmarshal(req.RawState.JSON, &state); err != nil {
+		resp.Diagnostics.AddError("Cannot upgrade the state", "The state of this revocation is not a JSON object: "+err.Error())
+		return
+	}
+	if state["other_id"] == nil {
+		state["other_id_type"] = nil
+	}
+	b, err := json.Marshal(state)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot upgrade the state", err.Error())
+		return
+	}
+	resp.DynamicValue = &tfprotov6.DynamicValue{JSON: b}
 }
 
 // applicantOf reads the applicant from a plan; known is false while any of
@@ -653,65 +471,16 @@ func applicantOf(m credentialRevocationModel) (applicant, bool) {
 		if f.v.IsNull() {
 			continue
 		}
-		a := applicant{kind: f.kind, attr: f.kind + "_id", id: f.v.ValueString(), apiType: f.kind}
+		a := newApplicant(f.kind, f.v.ValueString(), f.kind)
 		if f.kind == kindOther {
 			if m.OtherIDType.IsUnknown() {
 				return applicant{}, false
 			}
-			a.apiType = m.OtherIDType.ValueString()
+			if a.apiType = m.OtherIDType.ValueString(); a.apiType == "" {
+				a.apiType = kindUser
+			}
 		}
 		return a, true
 	}
 	return applicant{}, false
-}
-
-func (a applicant) api() cce.Applicant {
-	if a.apiType == kindAgency {
-		return cce.Applicant{AgencyID: a.id}
-	}
-	return cce.Applicant{UserID: a.id}
-}
-
-func (a applicant) describe() string {
-	if a.kind == kindOther {
-		return fmt.Sprintf("the %s ID %s", a.apiType, a.id)
-	}
-	return fmt.Sprintf("%s %s", a.kind, a.id)
-}
-
-func revocationID(clusterID string, a applicant) string {
-	id := clusterID + "/" + a.kind + "/" + a.id
-	if a.kind == kindOther && a.apiType == kindAgency {
-		id += "/" + kindAgency
-	}
-	return id
-}
-
-var errImportFormat = errors.New("the import ID must look like <cluster_id>/user/<user ID>, <cluster_id>/agency/<agency ID>, " +
-	"<cluster_id>/other/<ID> or <cluster_id>/other/<ID>/agency (an other ID sent as an agency)")
-
-func parseRevocationID(id string) (string, applicant, error) {
-	parts := strings.Split(id, "/")
-	if len(parts) < 3 || len(parts) > 4 {
-		return "", applicant{}, fmt.Errorf("%q: %w", id, errImportFormat)
-	}
-	clusterID, kind, appID := parts[0], parts[1], parts[2]
-	if !clusterIDRE.MatchString(clusterID) {
-		return "", applicant{}, fmt.Errorf("%q: cluster ID %q is not valid: %s", id, clusterID, clusterIDFormat.rule)
-	}
-	if !applicantIDRE.MatchString(appID) {
-		return "", applicant{}, fmt.Errorf("%q: applicant ID %q is not valid: %s", id, appID, applicantIDFormat.rule)
-	}
-	a := applicant{kind: kind, attr: kind + "_id", id: appID, apiType: kind}
-	switch {
-	case len(parts) == 4 && kind == kindOther && parts[3] == kindAgency:
-		a.apiType = kindAgency
-	case len(parts) == 4:
-		return "", applicant{}, fmt.Errorf("%q: %w", id, errImportFormat)
-	case kind == kindOther:
-		a.apiType = kindUser
-	case kind != kindUser && kind != kindAgency:
-		return "", applicant{}, fmt.Errorf("%q: kind %q is none of user, agency, other: %w", id, kind, errImportFormat)
-	}
-	return clusterID, a, nil
 }

@@ -38,8 +38,8 @@ func attrIs(name string, v knownvalue.Check) statecheck.StateCheck {
 
 var rfc3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
-// revocationChecks asserts the state of one revocation made by the admin.
-func revocationChecks(clusterID, kind, id, apiType, name, clusterName, version, by string) []statecheck.StateCheck {
+// revocationStateChecks asserts the state of one revocation made by the admin.
+func revocationStateChecks(clusterID, kind, id, apiType, name, clusterName, version, by string) []statecheck.StateCheck {
 	wantID := clusterID + "/" + kind + "/" + id
 	if kind == kindOther && apiType == kindAgency {
 		wantID += "/agency"
@@ -121,7 +121,7 @@ func TestAccCredentialRevocation_user(t *testing.T) {
 						knownvalue.StringExact(mockcloud.ProdClusterID+"/user/"+mockcloud.AliceUserID)),
 					plancheck.ExpectUnknownValue(revocation, tfjsonpath.New("revoked_at")),
 				}},
-				ConfigStateChecks: revocationChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
+				ConfigStateChecks: revocationStateChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
 					"alice", "prod", "v1.28.3-r0", mockcloud.AdminUserID),
 			},
 			{
@@ -160,7 +160,7 @@ func TestAccCredentialRevocation_agency(t *testing.T) {
 				Config:          testConfig(t, "revocation.tf"),
 				ConfigVariables: v,
 				// staging reports v1.25 + cce.4.10 and no legacyVersion: v1.25.4-r10, exactly the minimum.
-				ConfigStateChecks: revocationChecks(mockcloud.StagingClusterID, "agency", mockcloud.OpsAgencyID, "agency",
+				ConfigStateChecks: revocationStateChecks(mockcloud.StagingClusterID, "agency", mockcloud.OpsAgencyID, "agency",
 					"ops-automation", "staging", "v1.25.4-r10", mockcloud.AdminUserID),
 			},
 			{
@@ -198,7 +198,7 @@ func TestAccCredentialRevocation_otherIDs(t *testing.T) {
 					{
 						Config: testConfig(t, "revocation.tf"), ConfigVariables: v,
 						// legacy reports the full "v1.19.16-r50" in spec.version: the minimum of its line.
-						ConfigStateChecks: revocationChecks(mockcloud.LegacyClusterID, "other", tc.id, apiType,
+						ConfigStateChecks: revocationStateChecks(mockcloud.LegacyClusterID, "other", tc.id, apiType,
 							"", "legacy", "v1.19.16-r50", mockcloud.AdminUserID),
 					},
 					{
@@ -235,7 +235,7 @@ func TestAccCredentialRevocation_selfAsPlainUser(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:          testConfig(t, "revocation.tf"),
 			ConfigVariables: vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.AliceUserID),
-			ConfigStateChecks: revocationChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
+			ConfigStateChecks: revocationStateChecks(mockcloud.ProdClusterID, "user", mockcloud.AliceUserID, "user",
 				"alice", "prod", "v1.28.3-r0", mockcloud.AliceUserID),
 		}},
 	})
@@ -420,7 +420,7 @@ func TestAccCredentialRevocation_busyClusterTimesOut(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:          testConfig(t, "revocation_timeouts.tf"),
 			ConfigVariables: vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID, "create_timeout", "3s"),
-			ExpectError:     re(`Timed out waiting for the cluster.*still Upgrading after 3s.*Nothing was revoked`),
+			ExpectError:     re(`Timed out waiting for the cluster.*still being upgraded after 3s.*Nothing was revoked`),
 		}},
 	})
 	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 0 {
@@ -433,4 +433,92 @@ type planHook func()
 
 func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *plancheck.CheckPlanResponse) {
 	h()
+}
+
+// Refresh with a wrong project (or region, or endpoint: CCE answers 404 for
+// the cluster either way) is an error that keeps the record; only a cluster
+// that the project's cluster list no longer holds leaves the state.
+func TestAccCredentialRevocation_refreshWithWrongProjectKeepsState(t *testing.T) {
+	e := newAccEnv(t)
+	v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
+	right := e.factories()
+	e.set("HW_PROJECT_ID", "0000000000000000000000000000beef")
+	wrong := e.factories()
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v},
+			{
+				ProtoV6ProviderFactories: wrong, RefreshState: true,
+				ExpectError: re(`Cannot confirm that the cluster is gone.*project_id, region or CCE endpoint.*stays in the state`),
+			},
+			{
+				ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 1 {
+		t.Errorf("the mock saw %d revocation requests, want 1", n)
+	}
+}
+
+// A v1.28+ cluster that reports only its line (no platformVersion, no
+// legacyVersion): every patch of the line can revoke, so the patch level is
+// neither needed nor asked for.
+func TestAccCredentialRevocation_lineOnlyVersion(t *testing.T) {
+	e := newAccEnv(t)
+	const id = "c0000000-0000-4000-8000-000000000029"
+	e.cloud.PutCluster(mockcloud.Cluster{ID: id, Name: "newest", Phase: "Available", Version: "v1.29"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: testConfig(t, "revocation.tf"), ConfigVariables: vars("cluster_id", id, "user_id", mockcloud.BobUserID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(revocation, tfjsonpath.New("cluster_version"), knownvalue.StringExact("v1.29")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{attrIs("cluster_version", knownvalue.StringExact("v1.29"))},
+		}},
+	})
+	e.wantRevocations(mockcloud.Revocation{ClusterID: id, UserID: mockcloud.BobUserID, RevokedBy: mockcloud.AdminUserID})
+	if n := e.cloud.Count(mockcloud.RouteUpgradeInfo); n != 0 {
+		t.Errorf("the provider asked for upgrade information %d times", n)
+	}
+}
+
+// The docs say to write triggers into the configuration after an import:
+// doing so records them, and does not revoke again. Changing them afterwards
+// does.
+func TestAccCredentialRevocation_importThenTriggers(t *testing.T) {
+	e := newAccEnv(t)
+	withLeak := func(leak string) config.Variables {
+		v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.AliceUserID)
+		v["triggers"] = config.MapVariable(map[string]config.Variable{"leak": config.StringVariable(leak)})
+		return v
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				ResourceName: revocation, ImportState: true, ImportStatePersist: true,
+				ImportStateId: mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID,
+				Config:        testConfig(t, "revocation.tf"), ConfigVariables: withLeak("1"),
+			},
+			{
+				Config: testConfig(t, "revocation.tf"), ConfigVariables: withLeak("1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocation, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{attrIs("triggers", knownvalue.MapExact(map[string]knownvalue.Check{
+					"leak": knownvalue.StringExact("1"),
+				}))},
+			},
+			{
+				Config: testConfig(t, "revocation.tf"), ConfigVariables: withLeak("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocation, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.AliceUserID, RevokedBy: mockcloud.AdminUserID})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/cceops/terraform-provider-cce/internal/cce"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -47,7 +48,7 @@ func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 	id := mockcloud.ProdClusterID + "/user/" + mockcloud.AliceUserID
 	state := map[string]tftypes.Value{
 		"id": str(id), "cluster_id": str(mockcloud.ProdClusterID), "user_id": str(mockcloud.AliceUserID),
-		"other_id_type": str("user"), "confirmation": str("revoke"), "applicant_type": str("user"),
+		"confirmation": str("revoke"), "applicant_type": str("user"),
 		"applicant_name": str("alice"), "cluster_name": str("prod"), "cluster_version": str("v1.28.3-r0"),
 		"revoked_at": str("2026-01-02T03:04:05Z"), "revoked_by": str(mockcloud.AdminUserID),
 	}
@@ -183,7 +184,7 @@ func TestCredentialRevocation_warnings(t *testing.T) {
 	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
 	prior := objectOf(t, typ, map[string]tftypes.Value{
 		"id": str(mockcloud.ProdClusterID + "/user/" + mockcloud.BobUserID), "cluster_id": str(mockcloud.ProdClusterID),
-		"user_id": str(mockcloud.BobUserID), "other_id_type": str("user"), "confirmation": str(confirmationWord),
+		"user_id": str(mockcloud.BobUserID), "confirmation": str(confirmationWord),
 	})
 	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, prior),
@@ -192,8 +193,12 @@ func TestCredentialRevocation_warnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !has(resp.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "The credential stays revoked", "cannot be undone") {
-		t.Errorf("destroy: %v", summaries(resp.Diagnostics))
+	if len(resp.Diagnostics) != 1 || !has(resp.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "The credential stays revoked", "cannot be undone") {
+		t.Fatalf("destroy: %v", summaries(resp.Diagnostics))
+	}
+	// One line: a destroy of a hundred revocations repeats it a hundred times.
+	if d := resp.Diagnostics[0].Detail; len(d) > 120 || strings.Count(d, ". ") > 0 || strings.Contains(d, "\n") {
+		t.Errorf("the destroy warning is not one short line (%d characters): %s", len(d), d)
 	}
 	if w := cloud.Writes(); len(w) != 0 {
 		t.Errorf("destroy sent %d writes", len(w))
@@ -206,4 +211,77 @@ func summaries(diags []*tfprotov6.Diagnostic) []string {
 		out = append(out, fmt.Sprintf("%v %q: %s", d.Severity, d.Summary, d.Detail))
 	}
 	return out
+}
+
+// States written before schema version 1 hold other_id_type = "user" for every
+// revocation; the upgrade makes it null where other_id is, so that upgrading
+// the provider plans nothing.
+func TestCredentialRevocation_upgradeStateV0(t *testing.T) {
+	ctx := context.Background()
+	server, _, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	for _, tc := range []struct {
+		name, state string
+		want        tftypes.Value
+	}{
+		{name: "user", state: `{"id":"x","cluster_id":"c","user_id":"u","other_id_type":"user","confirmation":"REVOKE"}`,
+			want: tftypes.NewValue(tftypes.String, nil)},
+		{name: "other as agency", state: `{"id":"x","cluster_id":"c","other_id":"o","other_id_type":"agency","confirmation":"REVOKE"}`,
+			want: tftypes.NewValue(tftypes.String, "agency")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+				TypeName: "cce_credential_revocation", Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(tc.state)},
+			})
+			failOnDiags(t, "upgrade", resp.Diagnostics, err)
+			got, err := resp.UpgradedState.Unmarshal(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var attrs map[string]tftypes.Value
+			if err := got.As(&attrs); err != nil {
+				t.Fatal(err)
+			}
+			if !attrs["other_id_type"].Equal(tc.want) {
+				t.Errorf("other_id_type = %v, want %v", attrs["other_id_type"], tc.want)
+			}
+		})
+	}
+}
+
+// The version error states the rule once: the minimum of the cluster's own
+// line, or the whole rule when the line never supports revocation.
+func TestCredentialRevocation_versionErrorStatesTheRuleOnce(t *testing.T) {
+	ctx := context.Background()
+	server, cloud, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	const v117 = "c0000000-0000-4000-8000-000000000017"
+	cloud.PutCluster(mockcloud.Cluster{ID: v117, Name: "ancient", Phase: "Available", Version: "v1.17.9-r0"})
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	for _, tc := range []struct {
+		name, clusterID, rule string
+	}{
+		{name: "below the line's minimum", clusterID: mockcloud.OldClusterID, rule: "v1.23.9-r10"},
+		{name: "line never supported", clusterID: v117, rule: cce.RevocationRule()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := objectOf(t, typ, map[string]tftypes.Value{
+				"cluster_id": str(tc.clusterID), "user_id": str(mockcloud.BobUserID), "confirmation": str(confirmationWord),
+			})
+			resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+				TypeName: "cce_credential_revocation", PriorState: dynamic(t, typ, tftypes.NewValue(typ, nil)),
+				ProposedNewState: dynamic(t, typ, cfg), Config: dynamic(t, typ, cfg),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var detail string
+			for _, d := range resp.Diagnostics {
+				if d.Summary == "Cluster version too old for revocation" {
+					detail = d.Detail
+				}
+			}
+			if n := strings.Count(detail, tc.rule); n != 1 {
+				t.Errorf("the rule %q appears %d times in: %s", tc.rule, n, detail)
+			}
+		})
+	}
 }

@@ -29,8 +29,6 @@ var (
 	envCACertFile    = envVar{"HW_CACERT_FILE", "OS_CACERT"}
 	envMaxRetries    = envVar{"HW_MAX_RETRIES", "OS_MAX_RETRIES"}
 	envRateLimit     = envVar{"HW_RATE_LIMIT"}
-	envCheckCacheTTL = envVar{"HW_CCE_CHECK_CACHE_TTL"}
-	envCheckCacheDir = envVar{"HW_CCE_CHECK_CACHE_DIR"}
 )
 
 // envDoc is the sentence every attribute description ends with.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -69,4 +70,17 @@ func sortedCopy(s []string) []string {
 		out = []string{}
 	}
 	return out
+}
+
+// maxQuoted is how many characters of a value an error message repeats.
+const maxQuoted = 100
+
+// quote formats a value for a message like %q, cut after maxQuoted
+// characters: a pasted kubeconfig must not fill the screen.
+func quote(s string) string {
+	r := []rune(s)
+	if len(r) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%s... (%d characters)", strconv.Quote(string(r[:maxQuoted])), len(r))
 }

@@ -54,6 +54,6 @@ func (v idFormat) ValidateString(_ context.Context, req validator.StringRequest,
 	}
 	if s := req.ConfigValue.ValueString(); !v.re.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
-			fmt.Sprintf("%s = %q is not valid: %s. %s.", req.Path, s, v.rule, v.fix))
+			fmt.Sprintf("%s = %s is not valid: %s. %s.", req.Path, quote(s), v.rule, v.fix))
 	}
 }

@@ -8,10 +8,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -68,8 +66,6 @@ type providerModel struct {
 	CACertFile    types.String  `tfsdk:"cacert_file"`
 	MaxRetries    types.Int64   `tfsdk:"max_retries"`
 	RateLimit     types.Float64 `tfsdk:"rate_limit"`
-	CheckCacheTTL types.String  `tfsdk:"check_cache_ttl"`
-	CheckCacheDir types.String  `tfsdk:"check_cache_dir"`
 }
 
 type endpointsModel struct {
@@ -83,14 +79,7 @@ type endpointsModel struct {
 const (
 	defaultMaxRetries = 5
 	maxMaxRetries     = 20
-
-	defaultCheckCacheTTL = 5 * time.Minute
 )
-
-// checkCacheTTL validates check_cache_ttl, in the configuration and in its
-// environment variable.
-var checkCacheTTL = durationWithin{max: cce.MaxFactCacheTTL, zeroOK: true,
-	why: "Recorded checks are meant to carry a plan over to its apply, not to replace checking."}
 
 func (p *cceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "cce"
@@ -214,26 +203,6 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"are still retried. " + envDoc(envRateLimit),
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
-			"check_cache_ttl": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "How long the plan-time checks of `cce_credential_revocation` trust what " +
-					"they learned on this machine (the cluster is Available and new enough, who the provider is " +
-					"signed in as, that the user or agency exists), so that applying a plan made moments before " +
-					"sends only the revocations instead of asking again. From `0s` (off: every process asks) to " +
-					"`" + shortDuration(cce.MaxFactCacheTTL) + "`, default `" + defaultCheckCacheTTL.String() + "`. " +
-					"CCE still has the last word: if a recorded fact went stale, the refusal makes the provider " +
-					"check again live. Not used with password sign-in (a key derived from a password could be " +
-					"guessed from the records). " + envDoc(envCheckCacheTTL),
-				Validators: []validator.String{checkCacheTTL},
-			},
-			"check_cache_dir": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Directory of the recorded checks (created with mode 0700; entries hold no " +
-					"secret and are signed with a key derived from the access key's secret or the token, so other " +
-					"credentials neither see nor forge them). Default: `terraform-provider-cce/checks` in the user's cache directory " +
-					"(`$XDG_CACHE_HOME` or `~/.cache` on Linux). " + envDoc(envCheckCacheDir),
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
 		},
 	}
 }
@@ -310,12 +279,6 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 		Insecure:   s.boolean(m.Insecure, path.Root("insecure"), envInsecure),
 		MaxRetries: int(s.integer(m.MaxRetries, path.Root("max_retries"), envMaxRetries, defaultMaxRetries, 0, maxMaxRetries)),
 		RateLimit:  s.float(m.RateLimit, path.Root("rate_limit"), envRateLimit),
-	}
-	cfg.FactCacheTTL = s.duration(m.CheckCacheTTL, path.Root("check_cache_ttl"), envCheckCacheTTL, defaultCheckCacheTTL, checkCacheTTL)
-	if cfg.FactCacheDir = s.str(m.CheckCacheDir, path.Root("check_cache_dir"), envCheckCacheDir); cfg.FactCacheDir == "" {
-		if base, err := os.UserCacheDir(); err == nil {
-			cfg.FactCacheDir = filepath.Join(base, "terraform-provider-cce", "checks")
-		} // else: no cache directory on this machine, so no cache.
 	}
 	if diags.HasError() {
 		return cfg, diags
@@ -511,27 +474,6 @@ func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int6
 		return def
 	}
 	return n
-}
-
-// duration reads a duration attribute; the configuration's value was
-// already checked by within, the environment's is checked here.
-func (s settings) duration(v types.String, p path.Path, e envVar, def time.Duration, within durationWithin) time.Duration {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return def
-	}
-	raw, name := v.ValueString(), ""
-	if v.IsNull() {
-		if raw, name = s.env(e); raw == "" {
-			return def
-		}
-		if msg := within.check(name, raw); msg != "" {
-			s.diags.AddAttributeError(p, "Invalid environment variable", msg+" Fix or unset it.")
-			return def
-		}
-	}
-	d, _ := time.ParseDuration(raw)
-	return d
 }
 
 func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {

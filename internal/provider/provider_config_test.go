@@ -21,7 +21,6 @@ func nullModel() providerModel {
 		Password: types.StringNull(), DomainName: types.StringNull(), AuthToken: types.StringNull(),
 		Cloud: types.StringNull(), Insecure: types.BoolNull(), CACertFile: types.StringNull(),
 		MaxRetries: types.Int64Null(), RateLimit: types.Float64Null(),
-		CheckCacheTTL: types.StringNull(), CheckCacheDir: types.StringNull(),
 		Endpoints: types.ObjectNull(map[string]attr.Type{"iam": types.StringType, "cce": types.StringType, "cts": types.StringType}),
 	}
 }

@@ -58,8 +58,6 @@ func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
 		"HW_CACERT_FILE":  ca,
 		// Fast retries keep failure tests short; the schema's default is 5.
 		"HW_MAX_RETRIES": "2",
-		// Recorded checks stay within the test (the default is the user's cache).
-		"HW_CCE_CHECK_CACHE_DIR": t.TempDir(),
 	}
 }
 

@@ -71,9 +71,9 @@ func (validRegex) ValidateString(_ context.Context, req validator.StringRequest,
 	}
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%s = %q is not a valid regular expression: %s. The syntax is Go's RE2 "+
+			fmt.Sprintf("%s = %s is not a valid regular expression: %s. The syntax is Go's RE2 "+
 				"(https://github.com/google/re2/wiki/Syntax): no look-around or back-references.",
-				req.Path, req.ConfigValue.ValueString(), err))
+				req.Path, quote(req.ConfigValue.ValueString()), err))
 	}
 }
 
@@ -100,21 +100,17 @@ func (v clusterPhase) ValidateString(ctx context.Context, req validator.StringRe
 		hint = fmt.Sprintf(" Did you mean %q? Phases are case-sensitive.", cce.Phases()[i])
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid cluster phase",
-		fmt.Sprintf("%q is not a phase CCE reports.%s Use one of: %s.", raw, hint, strings.Join(cce.Phases(), ", ")))
+		fmt.Sprintf("%s is not a phase CCE reports.%s Use one of: %s.", quote(raw), hint, strings.Join(cce.Phases(), ", ")))
 }
 
-// durationWithin accepts a Go duration greater than 0 (or 0 itself, meaning
-// off, when zeroOK) and at most max; why explains the bound.
+// durationWithin accepts a Go duration greater than 0 and at most max; why
+// explains the bound.
 type durationWithin struct {
-	max    time.Duration
-	zeroOK bool
-	why    string
+	max time.Duration
+	why string
 }
 
 func (v durationWithin) Description(context.Context) string {
-	if v.zeroOK {
-		return fmt.Sprintf("value must be a duration such as 5m, from 0s (off) to %s", shortDuration(v.max))
-	}
 	return fmt.Sprintf("value must be a duration such as 72h, greater than 0 and at most %s", shortDuration(v.max))
 }
 
@@ -142,10 +138,10 @@ func (v durationWithin) check(name, raw string) string {
 	d, err := time.ParseDuration(raw)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("%s = %q is not a duration: %s. Use hours, minutes or seconds, e.g. \"72h\" or \"90m\" "+
-			"(days are not a unit: write 48h for two days).", name, raw, v.Description(context.Background()))
-	case d < 0 || (d == 0 && !v.zeroOK) || d > v.max:
-		return fmt.Sprintf("%s = %q is out of range: %s. %s", name, raw, v.Description(context.Background()), v.why)
+		return fmt.Sprintf("%s = %s is not a duration: %s. Use hours, minutes or seconds, e.g. \"72h\" or \"90m\" "+
+			"(days are not a unit: write 48h for two days).", name, quote(raw), v.Description(context.Background()))
+	case d <= 0 || d > v.max:
+		return fmt.Sprintf("%s = %s is out of range: %s. %s", name, quote(raw), v.Description(context.Background()), v.why)
 	}
 	return ""
 }

@@ -62,16 +62,6 @@ variable "rate_limit" {
   default = null
 }
 
-variable "check_cache_ttl" {
-  type    = string
-  default = null
-}
-
-variable "check_cache_dir" {
-  type    = string
-  default = null
-}
-
 provider "cce" {
   region         = var.region
   project_id     = var.project_id
@@ -84,9 +74,6 @@ provider "cce" {
   cacert_file    = var.cacert_file
   max_retries    = var.max_retries
   rate_limit     = var.rate_limit
-
-  check_cache_ttl = var.check_cache_ttl
-  check_cache_dir = var.check_cache_dir
 }
 
 data "cce_caller_identity" "me" {}

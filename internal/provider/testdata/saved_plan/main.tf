@@ -1,5 +1,5 @@
 # A user, an agency and raw IDs on two clusters: every kind of prerequisite
-# check (cluster, caller, user, agency) for the check-cache tests.
+# check (cluster, caller, user, agency) for the saved-plan tests.
 terraform {
   required_providers {
     cce = {

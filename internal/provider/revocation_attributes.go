@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Rules of single attributes of cce_credential_revocation: the floor of the
+// create timeout, the default of other_id_type, and when triggers revoke again.
+
+// minCreateTimeout is the shortest create timeout: less cannot wait for a
+// busy cluster or even for CCE's answer.
+const minCreateTimeout = time.Second
+
+func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
+	if t.IsNull() || t.IsUnknown() {
+		return
+	}
+	v, ok := t.Attributes()["create"].(types.String)
+	if !ok || v.IsNull() || v.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil || d >= minCreateTimeout {
+		return // the timeouts block reports a malformed duration itself
+	}
+	diags.AddAttributeError(path.Root("timeouts").AtName("create"), "Create timeout too short",
+		fmt.Sprintf("timeouts { create = %s } is less than %s: it bounds how long apply waits for a busy cluster "+
+			"and for CCE's answer, so the revocation could never be sent. Write a duration such as \"10m\", or remove "+
+			"it for the default, %s.", quote(v.ValueString()), minCreateTimeout, shortDuration(defaultCreateTimeout)))
+}
+
+// otherIDTypeDefault plans other_id_type: "user" when other_id is set and
+// other_id_type is not, null without other_id (so that a configuration
+// generated from the state is valid).
+type otherIDTypeDefault struct{}
+
+func (otherIDTypeDefault) Description(context.Context) string {
+	return `defaults to "user" when other_id is set; null otherwise`
+}
+
+func (d otherIDTypeDefault) MarkdownDescription(ctx context.Context) string {
+	return d.Description(ctx)
+}
+
+func (otherIDTypeDefault) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var otherID types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("other_id"), &otherID)...)
+	switch {
+	case otherID.IsUnknown():
+		resp.PlanValue = types.StringUnknown()
+	case otherID.IsNull():
+		resp.PlanValue = types.StringNull()
+	default:
+		resp.PlanValue = types.StringValue(kindUser)
+	}
+}
+
+// triggersChanged requires a new revocation when triggers change, except when
+// they are first written for an imported revocation (no revoked_at, no
+// triggers in state): import cannot know them, and the docs ask for them.
+func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	var revokedAt types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("revoked_at"), &revokedAt)...)
+	resp.RequiresReplace = !req.StateValue.IsNull() || !revokedAt.IsNull()
+}

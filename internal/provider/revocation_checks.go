@@ -1,0 +1,363 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+// The prerequisite engine of a revocation: what must hold before CCE is asked
+// to revoke, and the request itself. It knows nothing of the resource's model,
+// so that anything revoking a credential (the resource, a future action) runs
+// the same checks at plan and sends the same request, with the same errors on
+// the same attribute paths (cluster_id and the applicant's attribute).
+
+// revocationTarget is what a revocation is about, as far as it is known.
+type revocationTarget struct {
+	clusterID string     // "" while unknown
+	applicant *applicant // nil while unknown
+}
+
+// revocationFacts is what the checks learned.
+type revocationFacts struct {
+	cluster        *cce.Cluster // nil when not read (unknown ID, or an error)
+	clusterVersion string       // full version, or only the line of a v1.28+ cluster that reports no patch
+	busy           bool         // the cluster is in a phase that ends by itself: wait before revoking
+
+	applicantChecked bool   // the applicant was known and looked up (or is an other ID)
+	applicantName    string // "" for other IDs and when IAM may not be read
+
+	caller *cce.Identity // nil when not read
+}
+
+// revocationChecks runs the prerequisites through the client's per-process
+// memo: N revocations on C clusters read each cluster, the caller and the IAM
+// directory once per provider process, whether they are planned or applied.
+type revocationChecks struct {
+	client *cce.Client
+}
+
+// check runs every prerequisite whose inputs are known and returns what it
+// learned, with attribute-scoped diagnostics. read is cce.Fresh to look at the
+// present (explaining a refusal), cce.Cached otherwise.
+func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cce.Read) (revocationFacts, diag.Diagnostics) {
+	var (
+		f                            revocationFacts
+		clusterDiags, applicantDiags diag.Diagnostics
+		callerErr                    error
+		wg                           sync.WaitGroup
+	)
+	// The cluster, the caller and the applicant are independent round trips.
+	if t.clusterID != "" {
+		wg.Go(func() { clusterDiags = e.checkCluster(ctx, t.clusterID, read, &f) })
+	}
+	if t.applicant != nil {
+		wg.Go(func() { f.caller, callerErr = e.client.Caller(ctx, read) })
+		wg.Go(func() { f.applicantName, applicantDiags = e.checkApplicant(ctx, *t.applicant, read) })
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return revocationFacts{}, interrupted(ctx, "checking this revocation")
+	}
+	var diags diag.Diagnostics
+	diags.Append(clusterDiags...)
+	if t.applicant == nil {
+		return f, diags
+	}
+	a := *t.applicant
+	f.applicantChecked = !applicantDiags.HasError()
+	diags.Append(applicantDiags...)
+	if callerErr != nil {
+		f.caller = nil
+		diags.AddError("Cannot tell who the provider is signed in as", apiErrorDetail(callerErr,
+			"The provider needs the caller's identity to know whether it may revoke this credential."))
+		return f, diags
+	}
+	if c := f.caller; !c.IsAdmin && (a.apiType != kindUser || a.id != c.UserID) {
+		diags.AddAttributeError(path.Root(a.attr), "Not allowed to revoke this credential",
+			fmt.Sprintf("The provider is signed in as %s (%s), who is not a member of the admin group, and an IAM "+
+				"user may revoke only their own credential (user_id = %q); %s = %q is someone else. Sign in as a "+
+				"member of the admin group or as the account, or ask an administrator to apply this.",
+				c.UserName, c.UserID, c.UserID, a.attr, a.id))
+	}
+	return f, diags
+}
+
+// checkCluster reads the cluster and checks its phase and version into f.
+func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.Read, f *revocationFacts) diag.Diagnostics {
+	var diags diag.Diagnostics
+	at := path.Root("cluster_id")
+	cl, err := e.client.Cluster(ctx, id, read)
+	switch {
+	case cce.IsNotFound(err):
+		diags.AddAttributeError(at, "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
+			"cluster_id = %q: no such cluster in this project and region. Check the ID on the cluster's overview "+
+				"page in the CCE console, and the provider's region and project_id.", id)))
+		return diags
+	case err != nil:
+		diags.AddAttributeError(at, "Cannot read the cluster", apiErrorDetail(err, fmt.Sprintf(
+			"Reading cluster %q failed, so its version and state cannot be checked. The caller needs the "+
+				"cce:cluster:get permission.", id)))
+		return diags
+	}
+	switch cce.ClassifyPhase(cl.Phase) {
+	case cce.PhaseReady:
+	case cce.PhaseTransitional:
+		f.busy = true
+		diags.AddAttributeWarning(at, "Cluster is busy",
+			fmt.Sprintf("Cluster %q is %s. Apply will wait for it to become Available, up to the create timeout "+
+				"(timeouts { create = ... }, default %s).", cl.Name, phaseText(cl.Phase), shortDuration(defaultCreateTimeout)))
+	default:
+		diags.AddAttributeError(at, "Cluster cannot accept a revocation",
+			fmt.Sprintf("Cluster %q is %s; CCE revokes credentials only on an Available cluster, and this "+
+				"does not end by itself. %s", cl.Name, phaseText(cl.Phase), phaseAdvice(cl.Phase)))
+		return diags
+	}
+	f.cluster = cl
+	f.clusterVersion = e.checkVersion(ctx, cl, &diags)
+	return diags
+}
+
+// checkVersion resolves the cluster's version and checks that it can revoke.
+func (e revocationChecks) checkVersion(ctx context.Context, cl *cce.Cluster, diags *diag.Diagnostics) string {
+	at := path.Root("cluster_id")
+	if lineOnly(*cl) {
+		return cl.Version // "v1.29": its patch level cannot change the answer, so it is not asked for.
+	}
+	v, source, err := e.client.ClusterVersion(ctx, cl)
+	if err != nil {
+		diags.AddAttributeError(at, "Cannot tell the cluster's version", apiErrorDetail(err, fmt.Sprintf(
+			"Cluster %q reports version %s without a patch level (platform version %s), and its upgrade "+
+				"information, which has the patch level, could not be read. %s Give the caller read access "+
+				"to the cluster (cce:cluster:get) and apply again; if the CCE console shows an older patch, "+
+				"upgrade the cluster first.", cl.Name, quote(cl.Version), quote(cl.PlatformVersion), lineRule(cl.Version))))
+		return ""
+	}
+	var old *cce.UnsupportedVersionError
+	if errors.As(cce.CheckRevocationSupport(v), &old) {
+		rule := fmt.Sprintf("On the %s line, credential revocation needs %s or later: upgrade the cluster's patch "+
+			"version, then apply again.", v.Line(), old.Minimum)
+		if old.LineUnsupported {
+			rule = fmt.Sprintf("No %s patch can revoke credentials; revocation needs %s. Upgrade the cluster to a "+
+				"supported line, then apply again.", v.Line(), cce.RevocationRule())
+		}
+		diags.AddAttributeError(at, "Cluster version too old for revocation",
+			fmt.Sprintf("Cluster %q runs %s (read from %s). %s", cl.Name, v, source, rule))
+	}
+	return v.String()
+}
+
+// lineRule says which patch of a cluster's line can revoke, to explain why
+// the patch level matters.
+func lineRule(version string) string {
+	if line, ok := cce.ParseLine(version); ok {
+		if m, ok := cce.RevocationMinimum(line); ok {
+			return fmt.Sprintf("On the %s line only %s or later can revoke credentials, so the provider needs the patch level.", line.Line(), m)
+		}
+	}
+	return "Credential revocation needs " + cce.RevocationRule() + "."
+}
+
+// checkApplicant confirms that a user or agency exists and returns its name.
+// Missing IAM read permission is a warning: the caller may still be allowed
+// to revoke, and CCE will tell.
+func (e revocationChecks) checkApplicant(ctx context.Context, a applicant, read cce.Read) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if a.kind == kindOther {
+		return "", diags
+	}
+	at := path.Root(a.attr)
+	name, err := e.iamName(ctx, a.kind, a.id, read)
+	switch {
+	case err == nil:
+		return name, diags
+	case cce.IsNotFound(err):
+		diags.AddAttributeError(at, "No such "+a.kind, e.notFoundDetail(ctx, a, read))
+	case cce.IsForbidden(err):
+		diags.AddAttributeWarning(at, "Cannot verify the "+a.kind,
+			apiErrorDetail(err, fmt.Sprintf("The caller may not read IAM %ss, so the provider cannot check that "+
+				"%s = %q exists. Grant IAM read access (e.g. the IAM ReadOnlyAccess role) to have it checked.",
+				a.kind, a.attr, a.id)))
+	default:
+		diags.AddAttributeError(at, "Cannot look up the "+a.kind, apiErrorDetail(err,
+			fmt.Sprintf("Looking up %s = %q in IAM failed.", a.attr, a.id)))
+	}
+	return "", diags
+}
+
+// iamName looks up the name of a user or an agency.
+func (e revocationChecks) iamName(ctx context.Context, kind, id string, read cce.Read) (string, error) {
+	if kind == kindUser {
+		u, err := e.client.User(ctx, id, read)
+		if err != nil {
+			return "", err
+		}
+		return u.Name, nil
+	}
+	ag, err := e.client.Agency(ctx, id, read)
+	if err != nil {
+		return "", err
+	}
+	return ag.Name, nil
+}
+
+// notFoundDetail explains an applicant IAM does not know: the ID of the other
+// kind (a user's ID given as agency_id) points at the right attribute; other
+// IDs may be deleted or federated identities.
+func (e revocationChecks) notFoundDetail(ctx context.Context, a applicant, read cce.Read) string {
+	other := kindAgency
+	if a.kind == kindAgency {
+		other = kindUser
+	}
+	if name, err := e.iamName(ctx, other, a.id, read); err == nil {
+		return fmt.Sprintf("%s = %q: IAM has no %s with this ID; this is the ID of %s %s: use %s_id = %q instead.",
+			a.attr, a.id, a.kind, other, name, other, a.id)
+	}
+	return fmt.Sprintf("%s = %q: IAM has no %s with this ID. If it was deleted, or it is a federated identity "+
+		"that IAM does not list, revoke it with other_id = %q (and other_id_type = %q) instead; CCE accepts "+
+		"IDs IAM no longer knows.", a.attr, a.id, a.kind, a.id, a.kind)
+}
+
+// revoke sends the revocation of a fully known target. It waits while the
+// cluster is busy (as this process last saw it), sends the request, and when
+// CCE refuses, checks once more, live, to explain why. ctx carries the create
+// timeout; once the request is on its way, an interrupt no longer cancels it:
+// it finishes, bounded by the timeout, so that its outcome is known and saved.
+func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeout time.Duration) diag.Diagnostics {
+	a := *t.applicant
+	var diags diag.Diagnostics
+	if cl, err := e.client.Cluster(ctx, t.clusterID, cce.Cached); err == nil && cce.ClassifyPhase(cl.Phase) == cce.PhaseTransitional {
+		if diags = e.waitAvailable(ctx, t.clusterID, timeout); diags.HasError() {
+			return diags
+		}
+	}
+	if ctx.Err() != nil {
+		return interrupted(ctx, "sending the revocation of "+a.describe())
+	}
+	send, cancel := detached(ctx)
+	defer cancel()
+	tflog.Info(ctx, "revoking credential", map[string]any{"cluster_id": t.clusterID, "applicant": a.describe()})
+	err := e.client.RevokeClusterCert(send, t.clusterID, a.api())
+	if err != nil && !cce.NotSent(err) && refusedByAPI(err) {
+		// Something changed since the checks ran: look again, live. A cluster
+		// that became busy is waited for; anything else the checks find is the
+		// clearer explanation of the refusal.
+		f, recheck := e.check(send, t, cce.Fresh)
+		if recheck.HasError() {
+			return recheck.Errors()
+		}
+		if !f.busy {
+			return e.failed(t, err)
+		}
+		if diags = e.waitAvailable(ctx, t.clusterID, timeout); diags.HasError() {
+			return diags
+		}
+		if ctx.Err() != nil {
+			return interrupted(ctx, "sending the revocation of "+a.describe())
+		}
+		tflog.Info(ctx, "revoking credential after waiting", map[string]any{"cluster_id": t.clusterID, "applicant": a.describe()})
+		err = e.client.RevokeClusterCert(send, t.clusterID, a.api())
+	}
+	if err != nil {
+		return e.failed(t, err)
+	}
+	return diags
+}
+
+// detached returns a context that an interrupt does not cancel but that ends
+// at ctx's deadline: a request already decided on is seen through.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(context.WithoutCancel(ctx))
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), d)
+}
+
+// failed explains a revocation request that did not succeed.
+func (e revocationChecks) failed(t revocationTarget, err error) diag.Diagnostics {
+	a := *t.applicant
+	var diags diag.Diagnostics
+	at := path.Root(a.attr)
+	switch {
+	case cce.NotSent(err):
+		diags.AddAttributeError(at, "Revocation not sent", apiErrorDetail(err, fmt.Sprintf(
+			"The revocation of %s on cluster %s could not be sent, so nothing was revoked and nothing is recorded "+
+				"in the state. Fix the cause below and apply again.", a.describe(), t.clusterID)))
+	case refusedByAPI(err):
+		diags.AddAttributeError(at, "Revocation refused", apiErrorDetail(err, fmt.Sprintf(
+			"CCE refused to revoke the credentials of %s on cluster %s; nothing was changed.", a.describe(), t.clusterID)))
+	default:
+		diags.AddAttributeError(at, "Revocation outcome unknown", apiErrorDetail(err, fmt.Sprintf(
+			"CCE's answer to the revocation of %s on cluster %s was lost or was a server error, so the "+
+				"revocation may or may not have been made. It is not recorded in the state; apply again: revoking "+
+				"twice is harmless.", a.describe(), t.clusterID)))
+	}
+	return diags
+}
+
+// interrupted is the error of work cut short by an interrupt or by the create
+// timeout before anything was sent.
+func interrupted(ctx context.Context, doing string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		diags.AddError("Timed out", fmt.Sprintf("The create timeout ran out while %s. Nothing was revoked. "+
+			"Apply again, or raise timeouts { create = ... }.", doing))
+		return diags
+	}
+	diags.AddError("Revocation not sent", fmt.Sprintf("Terraform was interrupted while %s, before the "+
+		"revocation was sent: nothing was revoked and nothing is recorded in the state. Apply again to revoke.", doing))
+	return diags
+}
+
+// waitAvailable polls the cluster with backoff until it is Available. Fresh
+// reads keep this process's memo current, so other revocations on the cluster
+// do not wait again.
+func (e revocationChecks) waitAvailable(ctx context.Context, id string, timeout time.Duration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	at := path.Root("cluster_id")
+	delay := time.Second
+	still := "busy"
+	for {
+		cl, err := e.client.Cluster(ctx, id, cce.Fresh)
+		if ctx.Err() != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				diags.AddAttributeError(at, "Timed out waiting for the cluster",
+					fmt.Sprintf("Cluster %s was still %s after %s. Nothing was revoked. Apply again later, or raise "+
+						"timeouts { create = ... }.", id, still, shortDuration(timeout)))
+				return diags
+			}
+			return interrupted(ctx, "waiting for cluster "+id+" to become Available")
+		}
+		if err != nil {
+			diags.AddAttributeError(at, "Cannot read the cluster", apiErrorDetail(err,
+				"Waiting for the cluster to become Available failed. Nothing was revoked."))
+			return diags
+		}
+		still = phaseText(cl.Phase)
+		switch cce.ClassifyPhase(cl.Phase) {
+		case cce.PhaseReady:
+			return diags
+		case cce.PhaseUnusable:
+			diags.AddAttributeError(at, "Cluster cannot accept a revocation",
+				fmt.Sprintf("While waiting, cluster %q became %s. Nothing was revoked. %s", cl.Name, phaseText(cl.Phase), phaseAdvice(cl.Phase)))
+			return diags
+		}
+		tflog.Info(ctx, "waiting for the cluster to become Available", map[string]any{
+			"cluster_id": id, "phase": cl.Phase, "next_check_in": delay.String(),
+		})
+		select {
+		case <-ctx.Done():
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 15*time.Second)
+	}
+}

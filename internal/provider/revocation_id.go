@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+// Kinds of applicant, as they appear in the resource ID.
+const (
+	kindUser   = "user"
+	kindAgency = "agency"
+	kindOther  = "other"
+)
+
+// applicant is the one identity a revocation is about.
+type applicant struct {
+	kind    string // user, agency or other
+	attr    string // user_id, agency_id or other_id
+	id      string
+	apiType string // user or agency: how CCE receives it
+}
+
+func newApplicant(kind, id, apiType string) applicant {
+	return applicant{kind: kind, attr: kind + "_id", id: id, apiType: apiType}
+}
+
+func (a applicant) api() cce.Applicant {
+	if a.apiType == kindAgency {
+		return cce.Applicant{AgencyID: a.id}
+	}
+	return cce.Applicant{UserID: a.id}
+}
+
+func (a applicant) describe() string {
+	if a.kind == kindOther {
+		return fmt.Sprintf("the %s ID %s", a.apiType, a.id)
+	}
+	return fmt.Sprintf("%s %s", a.kind, a.id)
+}
+
+// revocationID is `<cluster_id>/<kind>/<applicant ID>`, with `/agency` after
+// an other ID sent as an agency.
+func revocationID(clusterID string, a applicant) string {
+	id := clusterID + "/" + a.kind + "/" + a.id
+	if a.kind == kindOther && a.apiType == kindAgency {
+		id += "/" + kindAgency
+	}
+	return id
+}
+
+var errImportFormat = errors.New("the import ID must look like <cluster_id>/user/<user ID>, <cluster_id>/agency/<agency ID>, " +
+	"<cluster_id>/other/<ID> or <cluster_id>/other/<ID>/agency (an other ID sent as an agency)")
+
+// parseRevocationID is the inverse of revocationID.
+func parseRevocationID(id string) (string, applicant, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) < 3 || len(parts) > 4 {
+		return "", applicant{}, fmt.Errorf("%s: %w", quote(id), errImportFormat)
+	}
+	clusterID, kind, appID := parts[0], parts[1], parts[2]
+	if !clusterIDRE.MatchString(clusterID) {
+		return "", applicant{}, fmt.Errorf("%s: cluster ID %s is not valid: %s", quote(id), quote(clusterID), clusterIDFormat.rule)
+	}
+	if !applicantIDRE.MatchString(appID) {
+		return "", applicant{}, fmt.Errorf("%s: applicant ID %s is not valid: %s", quote(id), quote(appID), applicantIDFormat.rule)
+	}
+	a := newApplicant(kind, appID, kind)
+	switch {
+	case len(parts) == 4 && kind == kindOther && parts[3] == kindAgency:
+		a.apiType = kindAgency
+	case len(parts) == 4:
+		return "", applicant{}, fmt.Errorf("%s: %w", quote(id), errImportFormat)
+	case kind == kindOther:
+		a.apiType = kindUser
+	case kind != kindUser && kind != kindAgency:
+		return "", applicant{}, fmt.Errorf("%s: kind %s is none of user, agency, other: %w", quote(id), quote(kind), errImportFormat)
+	}
+	return clusterID, a, nil
+}
