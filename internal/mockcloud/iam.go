@@ -183,7 +183,7 @@ func (c *Cloud) handleGetToken(rc *reqCtx) {
 // handleCredential answers GET /v3.0/OS-CREDENTIAL/credentials/{access_key}
 // for permanent and (UNCONFIRMED choice) temporary keys.
 func (c *Cloud) handleCredential(rc *reqCtx) {
-	ak := rc.params["access_key"]
+	ak := rc.r.PathValue("access_key")
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
 	var owner string
@@ -281,7 +281,7 @@ func (c *Cloud) handleListUsers(rc *reqCtx) {
 // may see it (IAM readers, and every user for itself), else answers 403 or 404
 // with the keystone body. The caller holds c.st.mu.
 func (c *Cloud) visibleUser(rc *reqCtx, action string) (*userRec, bool) {
-	id := rc.params["user_id"]
+	id := rc.r.PathValue("user_id")
 	if id != rc.caller.userID && !c.iamReader(rc, action) {
 		return nil, false
 	}
@@ -397,7 +397,7 @@ func (c *Cloud) handleListAgencies(rc *reqCtx) {
 
 // handleGetAgency answers GET /v3.0/OS-AGENCY/agencies/{agency_id} for IAM readers.
 func (c *Cloud) handleGetAgency(rc *reqCtx) {
-	id := rc.params["agency_id"]
+	id := rc.r.PathValue("agency_id")
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
 	if !c.iamReader(rc, "get_agency") {
