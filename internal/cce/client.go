@@ -30,6 +30,9 @@ type Client struct {
 	tokens tokenManager
 
 	project     memo[string]
+	domain      memo[domainJSON]
+	sts         memo[*stsIdentity]
+	tokenView   memo[*tokenInfo]
 	clusters    memo[*Cluster]
 	clusterList memo[[]Cluster]
 	upgradeInfo memo[Version]
@@ -149,6 +152,8 @@ type call struct {
 	body                any
 	header              http.Header
 	noAuth              bool
+	// global marks an IAM call that carries X-Domain-Id when signed with AK/SK.
+	global bool
 }
 
 // reqInfo travels in the request context to the transports.
@@ -178,6 +183,10 @@ func escapeID(kind, id string) (string, error) {
 // returns the response (caller closes the body); otherwise an *APIError or
 // a wrapped transport error.
 func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	cl, err := c.withDomainHeader(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
 	ctx = c.logContext(ctx)
 	ri := &reqInfo{service: cl.service, op: cl.op, noAuth: cl.noAuth}
 	ctx = context.WithValue(ctx, reqInfoKey{}, ri)
@@ -230,9 +239,22 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 		defer func() { _ = resp.Body.Close() }()
 		ae := parseAPIError(resp, cl.service, cl.op)
 		ae.redact(c.secretValues()...)
-		return nil, ae
+		return nil, c.explainRefusal(ctx, ae)
 	}
 	return resp, nil
+}
+
+// explainRefusal turns a 401 of CCE or CTS to a configured token that is
+// scoped to the account into a TokenScopeError: the token itself is fine.
+func (c *Client) explainRefusal(ctx context.Context, ae *APIError) error {
+	if ae.StatusCode != http.StatusUnauthorized || c.cfg.method != AuthToken ||
+		(ae.Service != ServiceCCE && ae.Service != ServiceCTS) {
+		return ae
+	}
+	if t, err := c.tokenBody(ctx); err == nil && t.Project.ID == "" {
+		return &TokenScopeError{Err: ae}
+	}
+	return ae
 }
 
 // secretValues returns the configured secrets and the current IAM token: a

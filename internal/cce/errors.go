@@ -101,6 +101,30 @@ func IsUnauthorized(err error) bool {
 	return ok && ae.StatusCode == http.StatusUnauthorized
 }
 
+// IsCredentialsRefused reports whether err says the credentials themselves
+// were refused: a key pair whose signature does not verify or that is
+// unknown, a dead token, a wrong password. A TokenScopeError is not one: the
+// token is valid, only not for that service.
+func IsCredentialsRefused(err error) bool {
+	var scope *TokenScopeError
+	return IsUnauthorized(err) && !errors.As(err, &scope)
+}
+
+// TokenScopeError is CCE's or CTS's refusal of a configured token that is
+// scoped to the account (domain): they accept only a token scoped to a
+// project. It unwraps to the *APIError.
+type TokenScopeError struct {
+	Err *APIError
+}
+
+// Error implements error.
+func (e *TokenScopeError) Error() string {
+	return e.Err.Error() + " (the token is scoped to the account, not to a project)"
+}
+
+// Unwrap returns the API error.
+func (e *TokenScopeError) Unwrap() error { return e.Err }
+
 func isGatewayCode(code string) bool {
 	return strings.HasPrefix(code, "APIGW.") || strings.HasPrefix(code, "APIG.")
 }

@@ -60,7 +60,7 @@ func TestDomainHeader(t *testing.T) {
 		}
 	}
 	r := call(t, c, bare, "GET", "/v3/users/"+AliceUserID, nil, "X-Domain-Id", "0000000000000000000000000000beef")
-	if expectStatus(t, r, http.StatusUnauthorized); !strings.Contains(r.json(t)["error_msg"].(string), "is not the account") {
+	if expectStatus(t, r, http.StatusUnauthorized); !strings.Contains(str(r.json(t), "error_msg"), "is not the account") {
 		t.Errorf("foreign X-Domain-Id: %s", r.body)
 	}
 	for _, p := range []string{"/v3/auth/domains", "/v3/projects?name=" + Region, cceClusters} {
@@ -136,7 +136,7 @@ func TestFailedDeletions(t *testing.T) {
 	got := map[string]string{}
 	for _, tr := range arr(r.json(t)["traces"]) {
 		m := obj(tr)
-		got[m["trace_name"].(string)+" "+m["resource_id"].(string)] = m["code"].(string) + " " + m["trace_rating"].(string)
+		got[str(m, "trace_name")+" "+str(m, "resource_id")] = str(m, "code") + " " + str(m, "trace_rating")
 	}
 	want := map[string]string{
 		"deleteUser " + BobUserID:                     "403 warning",

@@ -108,7 +108,7 @@ func (d *callerIdentityDataSource) Read(ctx context.Context, _ datasource.ReadRe
 		DomainID:   types.StringValue(id.DomainID),
 		DomainName: types.StringValue(id.DomainName),
 		ProjectID:  types.StringValue(id.ProjectID),
-		IsAdmin:    types.BoolValue(id.IsAdmin),
+		IsAdmin:    types.BoolValue(id.Admin == cce.AdminYes),
 		Groups:     groups,
 		AuthMethod: types.StringValue(string(id.AuthMethod)),
 	})...)

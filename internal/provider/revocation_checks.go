@@ -81,7 +81,7 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 			"The provider needs the caller's identity to know whether it may revoke this credential."))
 		return f, diags
 	}
-	if c := f.caller; !c.IsAdmin && (a.apiType != kindUser || a.id != c.UserID) {
+	if c := f.caller; c.Admin != cce.AdminYes && (a.apiType != kindUser || a.id != c.UserID) {
 		diags.AddAttributeError(path.Root(a.attr), "Not allowed to revoke this credential",
 			fmt.Sprintf("The provider is signed in as %s (%s), who is not a member of the admin group, and an IAM "+
 				"user may revoke only their own credential (user_id = %q); %s = %q is someone else. Sign in as a "+
