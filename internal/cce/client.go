@@ -221,10 +221,15 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
-			if !ri.sent.Load() {
-				return nil, notSent(ae) // e.g. the sign-in that had to come first was refused
+			var refused *CredentialsError
+			out := error(ae)
+			if errors.As(err, &refused) {
+				out = refused // the sign-in that had to come first was refused: say so
 			}
-			return nil, ae
+			if !ri.sent.Load() {
+				return nil, notSent(out)
+			}
+			return nil, out
 		}
 		if ctx.Err() != nil {
 			err = ctx.Err()
@@ -239,22 +244,30 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 		defer func() { _ = resp.Body.Close() }()
 		ae := parseAPIError(resp, cl.service, cl.op)
 		ae.redact(c.secretValues()...)
-		return nil, c.explainRefusal(ctx, ae)
+		return nil, c.explainRefusal(ctx, ae, resp.Header.Get("Date"))
 	}
 	return resp, nil
 }
 
-// explainRefusal turns a 401 of CCE or CTS to a configured token that is
-// scoped to the account into a TokenScopeError: the token itself is fine.
-func (c *Client) explainRefusal(ctx context.Context, ae *APIError) error {
-	if ae.StatusCode != http.StatusUnauthorized || c.cfg.method != AuthToken ||
-		(ae.Service != ServiceCCE && ae.Service != ServiceCTS) {
+// explainRefusal says what a 401 is about: this machine's clock, when the
+// answer's Date is further from it than a signature may be; a configured
+// token scoped to the account that CCE or CTS refuses (the token itself is
+// fine); else the credentials themselves.
+func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) error {
+	if ae.StatusCode != http.StatusUnauthorized {
 		return ae
 	}
-	if t, err := c.tokenBody(ctx); err == nil && t.Project.ID == "" {
-		return &TokenScopeError{Err: ae}
+	if at, err := http.ParseTime(date); err == nil && c.cfg.method.signsRequests() {
+		if skew := c.now().Sub(at); skew > maxSignatureSkew || skew < -maxSignatureSkew {
+			return &ClockSkewError{Skew: skew.Round(time.Second), Err: ae}
+		}
 	}
-	return ae
+	if c.cfg.method == AuthToken && (ae.Service == ServiceCCE || ae.Service == ServiceCTS) {
+		if t, err := c.tokenBody(ctx); err == nil && t.Project.ID == "" {
+			return &TokenScopeError{Err: ae}
+		}
+	}
+	return &CredentialsError{Method: c.cfg.method, Err: ae}
 }
 
 // secretValues returns the configured secrets and the current IAM token: a

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxErrorBody bounds how much of an error response body is read.
@@ -101,14 +102,43 @@ func IsUnauthorized(err error) bool {
 	return ok && ae.StatusCode == http.StatusUnauthorized
 }
 
-// IsCredentialsRefused reports whether err says the credentials themselves
-// were refused: a key pair whose signature does not verify or that is
-// unknown, a dead token, a wrong password. A TokenScopeError is not one: the
-// token is valid, only not for that service.
-func IsCredentialsRefused(err error) bool {
-	var scope *TokenScopeError
-	return IsUnauthorized(err) && !errors.As(err, &scope)
+// CredentialsError is a 401: the cloud refused the credentials themselves
+// (an access key pair whose signature does not verify or whose key is
+// unknown or disabled, a dead token, a wrong password). Method says which
+// kind. It unwraps to the *APIError.
+type CredentialsError struct {
+	Method AuthMethod
+	Err    *APIError
 }
+
+// Error implements error.
+func (e *CredentialsError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the API error.
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// IsCredentialsRefused reports whether err is a CredentialsError.
+func IsCredentialsRefused(err error) bool {
+	var ce *CredentialsError
+	return errors.As(err, &ce)
+}
+
+// ClockSkewError is a 401 to an AK/SK-signed request whose answer's Date is
+// more than 15 minutes from this machine's clock: signatures are valid only
+// that long, so the clock, not the key, is wrong. Skew is this machine's
+// time minus the server's. It unwraps to the *APIError.
+type ClockSkewError struct {
+	Skew time.Duration
+	Err  *APIError
+}
+
+// Error implements error.
+func (e *ClockSkewError) Error() string {
+	return fmt.Sprintf("%s (this machine's clock is %s off the server's)", e.Err.Error(), e.Skew.Abs())
+}
+
+// Unwrap returns the API error.
+func (e *ClockSkewError) Unwrap() error { return e.Err }
 
 // TokenScopeError is CCE's or CTS's refusal of a configured token that is
 // scoped to the account (domain): they accept only a token scoped to a

@@ -158,13 +158,28 @@ func TestCallerGroupsUnreadable(t *testing.T) {
 	}
 }
 
-// A refused secret key is one error from the caller look-up, not a guess.
-func TestCallerKeyRefused(t *testing.T) {
+// Refused credentials are a CredentialsError naming the sign-in method,
+// from the caller look-up and from any other call, also when the refusal
+// came from the password sign-in that had to come first.
+func TestCredentialsRefused(t *testing.T) {
 	t.Parallel()
 	cloud := mockcloud.NewForTest(t)
-	_, err := newMockClient(t, cloud, keys(mockcloud.AliceAccessKey, "not-the-secret-key")).Caller(t.Context(), Cached)
-	if !IsCredentialsRefused(err) || strings.Contains(err.Error(), "not-the-secret-key") {
-		t.Errorf("err %v", err)
+	for _, cr := range []Credentials{
+		keys(mockcloud.AliceAccessKey, "not-the-secret-key"),
+		{UserName: mockcloud.AliceUserName, Password: "not-the-password", DomainName: mockcloud.DomainName},
+		{AuthToken: "MIIDmock-not-a-token"},
+	} {
+		c := newMockClient(t, cloud, cr)
+		m, _ := cr.Method()
+		for _, err := range []error{
+			func() error { _, err := c.Caller(t.Context(), Cached); return err }(),
+			func() error { _, err := c.Cluster(t.Context(), mockcloud.ProdClusterID, Cached); return err }(),
+		} {
+			var ce *CredentialsError
+			if !errors.As(err, &ce) || ce.Method != m || !IsUnauthorized(err) {
+				t.Errorf("%s: err %v", m, err)
+			}
+		}
 	}
 }
 
@@ -287,5 +302,17 @@ func TestUnknownAuthority(t *testing.T) {
 	}
 	if reqs := cloud.Requests(); len(reqs) != 0 || slices.ContainsFunc(reqs, func(r mockcloud.Request) bool { return r.Status != 0 }) {
 		t.Errorf("the mock answered %d requests", len(reqs))
+	}
+}
+
+// A signature refused because this machine's clock is off is said to be
+// that, not a wrong key: the answer's Date tells.
+func TestClockSkew(t *testing.T) {
+	t.Parallel()
+	cloud := mockcloud.NewForTest(t, mockcloud.WithClockSkew(-20*time.Minute))
+	_, err := newMockClient(t, cloud, keys(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey)).Cluster(t.Context(), mockcloud.ProdClusterID, Cached)
+	var skew *ClockSkewError
+	if !errors.As(err, &skew) || skew.Skew < 19*time.Minute || skew.Skew > 21*time.Minute || IsCredentialsRefused(err) {
+		t.Errorf("err %v", err)
 	}
 }

@@ -50,6 +50,10 @@ const (
 // timeout counts as a transport error and is retried.
 const responseHeaderTimeout = 2 * time.Minute
 
+// maxSignatureSkew is how far X-Sdk-Date may be from the gateway's clock
+// (cce-api.md section 9).
+const maxSignatureSkew = 15 * time.Minute
+
 // tokenRefreshMargin is how long before expires_at a cached IAM token is
 // replaced.
 const tokenRefreshMargin = 5 * time.Minute

@@ -184,6 +184,7 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c}
 	rec.Header().Set("X-Request-Id", rc.reqID)
 	start := c.now()
+	rec.Header().Set("Date", start.UTC().Format(http.TimeFormat)) // the cloud's clock, not this machine's
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	rc.body = body
 	label := ""

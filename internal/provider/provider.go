@@ -59,6 +59,7 @@ type providerModel struct {
 	UserName      types.String  `tfsdk:"user_name"`
 	Password      types.String  `tfsdk:"password"`
 	DomainName    types.String  `tfsdk:"domain_name"`
+	DomainID      types.String  `tfsdk:"domain_id"`
 	AuthToken     types.String  `tfsdk:"auth_token"`
 	Cloud         types.String  `tfsdk:"cloud"`
 	Endpoints     types.Object  `tfsdk:"endpoints"`
@@ -72,6 +73,7 @@ type endpointsModel struct {
 	IAM types.String `tfsdk:"iam"`
 	CCE types.String `tfsdk:"cce"`
 	CTS types.String `tfsdk:"cts"`
+	STS types.String `tfsdk:"sts"`
 }
 
 // Defaults of the provider block, named once so that schema descriptions and
@@ -141,11 +143,20 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Account (domain) name that `user_name` belongs to. " + envDoc(envDomainName),
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"domain_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ID of the account (domain). IAM is a global service: requests to it signed with " +
+					"an access key pair carry this ID (`X-Domain-Id`), as the official SDKs send it. When unset, the " +
+					"provider looks it up once per run (`GET /v3/auth/domains`, then STS); set it to skip that " +
+					"request. " + envDoc(envDomainID),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"auth_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "An IAM token (`X-Auth-Token`) scoped to the project. Tokens live at most " +
-					"24 hours; prefer keys or a password for long pipelines. " + envDoc(envAuthToken),
+				MarkdownDescription: "An IAM token (`X-Auth-Token`) scoped to the project: CCE and CTS refuse a token " +
+					"scoped to the account (domain). Tokens live at most 24 hours; prefer keys or a password for long " +
+					"pipelines. " + envDoc(envAuthToken),
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"cloud": schema.StringAttribute{
@@ -158,7 +169,9 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"endpoints": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Overrides of the service endpoints, e.g. for a private gateway or the " +
-					"mock cloud of `make demo`. Each value is an absolute `https://` URL.",
+					"mock cloud of `make demo`. Each value is an absolute `https://` URL; `http://` is refused (it " +
+					"would send the credentials in clear text) unless the host is this machine (`localhost`, " +
+					"`127.0.0.1`, `::1`).",
 				Attributes: map[string]schema.Attribute{
 					"iam": schema.StringAttribute{
 						Optional:            true,
@@ -174,6 +187,13 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 						Optional:            true,
 						MarkdownDescription: "CTS (Cloud Trace Service) endpoint. " + envDoc(envCTSEndpoint),
 						Validators:          []validator.String{absoluteURL{}},
+					},
+					"sts": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "STS (Security Token Service) endpoint, asked who the provider is signed in " +
+							"as. Where the cloud has no STS (a request to it fails), the provider asks IAM instead, which " +
+							"names IAM users only. " + envDoc(envSTSEndpoint),
+						Validators: []validator.String{absoluteURL{}},
 					},
 				},
 			},
@@ -267,6 +287,8 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 		IAMEndpoint: s.str(ep.IAM, path.Root("endpoints").AtName("iam"), envIAMEndpoint),
 		CCEEndpoint: s.str(ep.CCE, path.Root("endpoints").AtName("cce"), envCCEEndpoint),
 		CTSEndpoint: s.str(ep.CTS, path.Root("endpoints").AtName("cts"), envCTSEndpoint),
+		STSEndpoint: s.str(ep.STS, path.Root("endpoints").AtName("sts"), envSTSEndpoint),
+		DomainID:    s.str(m.DomainID, path.Root("domain_id"), envDomainID),
 		Credentials: cce.Credentials{
 			AccessKey:     s.str(m.AccessKey, path.Root("access_key"), envAccessKey),
 			SecretKey:     s.str(m.SecretKey, path.Root("secret_key"), envSecretKey),
@@ -285,6 +307,19 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 	}
 	if cfg.Cloud == "" {
 		cfg.Cloud = cce.DefaultCloud
+	}
+	for _, e := range []struct {
+		name, value string
+		env         envVar
+	}{{"iam", cfg.IAMEndpoint, envIAMEndpoint}, {"cce", cfg.CCEEndpoint, envCCEEndpoint},
+		{"cts", cfg.CTSEndpoint, envCTSEndpoint}, {"sts", cfg.STSEndpoint, envSTSEndpoint}} {
+		if e.value == "" {
+			continue
+		}
+		if summary, problem := endpointProblem(e.value); problem != "" {
+			at := path.Root("endpoints").AtName(e.name)
+			diags.AddAttributeError(at, summary, fmt.Sprintf("%s (or %s) = %q %s.", at, envList(e.env), e.value, problem))
+		}
 	}
 	if cfg.Region == "" && (cfg.IAMEndpoint == "" || cfg.CCEEndpoint == "" || cfg.CTSEndpoint == "") {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
