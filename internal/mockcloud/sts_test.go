@@ -41,6 +41,9 @@ func TestCallerIdentity(t *testing.T) {
 		})
 	}
 	expectStatus(t, call(t, c, cred{ak: AliceAccessKey, sk: "wrong"}, "GET", "/v5/caller-identity", nil), http.StatusUnauthorized)
+	// The credential look-up is documented for permanent keys only.
+	expectStatus(t, call(t, c, cred{ak: tmpAK, sk: tmpSK, secToken: tmpST}, "GET", "/v3.0/OS-CREDENTIAL/credentials/"+tmpAK, nil),
+		http.StatusNotFound)
 }
 
 // TestDomainHeader covers X-Domain-Id on AK/SK-signed IAM requests: required
@@ -108,11 +111,19 @@ func TestAgencySession(t *testing.T) {
 	expectStatus(t, revoke(vendor, map[string]string{"userId": BobUserID}), http.StatusForbidden)
 	expectStatus(t, call(t, c, vendor, "GET", "/v3/users", nil), http.StatusForbidden)
 	expectStatus(t, revoke(vendor, map[string]string{"agencyId": VendorAgencyID}), http.StatusOK)
-	if kc := issueFor(t, c, vendor, ProdClusterID, map[string]int{"duration": 1}); kc.clientCertOf(t).Subject.CommonName != VendorAgencyID {
+	kc := issueFor(t, c, vendor, ProdClusterID, map[string]int{"duration": 1})
+	if kc.clientCertOf(t).Subject.CommonName != VendorAgencyID {
 		t.Errorf("CN %q, want the agency ID", kc.clientCertOf(t).Subject.CommonName)
 	}
+	if r := kc.kube(t, kc.server(), "GET", "/api", true); r.status != http.StatusOK {
+		t.Errorf("the session's certificate before its agency's revocation: %d", r.status)
+	}
+	expectStatus(t, revoke(vendor, map[string]string{"agencyId": VendorAgencyID}), http.StatusOK)
+	if r := kc.kube(t, kc.server(), "GET", "/api", true); r.status != http.StatusUnauthorized {
+		t.Errorf("the session's certificate after its agency's revocation: %d", r.status)
+	}
 	revs := c.Revocations()
-	if len(revs) != 2 || revs[1].AgencyID != VendorAgencyID || revs[1].RevokedBy != VendorAgencyID {
+	if len(revs) != 3 || revs[1].AgencyID != VendorAgencyID || revs[1].RevokedBy != VendorAgencyID {
 		t.Errorf("revocations %+v", revs)
 	}
 	c.DeleteAgency(VendorAgencyID, AdminUserID)
