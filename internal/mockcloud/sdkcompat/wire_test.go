@@ -266,27 +266,27 @@ func driveProvider(t *testing.T, c *mockcloud.Cloud, w world, wire mockcloud.Use
 		must("project", err)
 		return
 	}
-	_, err = admin.WhoAmI(ctx)
+	_, err = admin.Caller(ctx, cce.Cached)
 	must("caller", err)
 	_, err = admin.ListAgencies(ctx)
 	must("list agencies", err)
 	// Without STS a permanent key's owner is looked up, then the user read.
 	_, err = client(cce.Credentials{AccessKey: wire.AccessKey, SecretKey: wire.SecretKey},
-		func(cfg *cce.Config) { cfg.STSEndpoint = c.URL() + "/no-sts" }).WhoAmI(ctx)
+		func(cfg *cce.Config) { cfg.STSEndpoint = c.URL() + "/no-sts" }).Caller(ctx, cce.Cached)
 	must("caller without STS", err)
 	// A caller who may not list agencies reads the one asked for.
-	_, _ = client(cce.Credentials{AccessKey: mockcloud.AliceAccessKey, SecretKey: mockcloud.AliceSecretKey}).LookupAgency(ctx, mockcloud.OpsAgencyID)
+	_, _ = client(cce.Credentials{AccessKey: mockcloud.AliceAccessKey, SecretKey: mockcloud.AliceSecretKey}).Agency(ctx, mockcloud.OpsAgencyID, cce.Cached)
 	_, err = client(cce.Credentials{UserName: mockcloud.AliceUserName, Password: mockcloud.AlicePassword,
-		DomainName: mockcloud.DomainName}).WhoAmI(ctx)
+		DomainName: mockcloud.DomainName}).Caller(ctx, cce.Cached)
 	must("password sign-in", err)
-	_, err = client(cce.Credentials{AuthToken: c.IssueToken(mockcloud.AliceUserID)}).WhoAmI(ctx)
+	_, err = client(cce.Credentials{AuthToken: c.IssueToken(mockcloud.AliceUserID)}).Caller(ctx, cce.Cached)
 	must("token", err)
 
-	cl, err := admin.GetCluster(ctx, versionless.ID)
+	cl, err := admin.Cluster(ctx, versionless.ID, cce.Cached)
 	must("cluster", err)
 	_, _, err = admin.ClusterVersion(ctx, cl)
 	must("upgrade info", err)
-	_, err = admin.ListClusters(ctx)
+	_, err = admin.Clusters(ctx, cce.Cached)
 	must("list clusters", err)
 	_, err = admin.CreateClusterCert(ctx, mockcloud.ProdClusterID, cce.ClusterCertRequest{Duration: 1})
 	must("cluster cert", err)
