@@ -52,7 +52,7 @@ resource "cce_credential_revocation" "deleted" {
 }
 
 output "caller" {
-  value = "${data.cce_caller_identity.me.user_name} (${data.cce_caller_identity.me.user_id}), admin: ${data.cce_caller_identity.me.is_admin}"
+  value = "${data.cce_caller_identity.me.user_name} (${data.cce_caller_identity.me.user_id}), admin: ${coalesce(data.cce_caller_identity.me.is_admin, "unknown (CCE decides)")}"
 }
 
 output "applicants" {

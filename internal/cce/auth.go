@@ -32,6 +32,18 @@ type tokenInfo struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"project"`
+	// Domain is set instead of Project on a domain-scoped token.
+	Domain struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"domain"`
+	// AssumedBy is set on an agency token: User then describes the agency.
+	AssumedBy *struct {
+		User struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"user"`
+	} `json:"assumed_by"`
 }
 
 // iamToken is a cached token with its metadata.

@@ -30,6 +30,9 @@ type Client struct {
 	tokens tokenManager
 
 	project     memo[string]
+	domain      memo[domainJSON]
+	sts         memo[*stsIdentity]
+	tokenView   memo[*tokenInfo]
 	clusters    memo[*Cluster]
 	clusterList memo[[]Cluster]
 	upgradeInfo memo[Version]
@@ -149,6 +152,8 @@ type call struct {
 	body                any
 	header              http.Header
 	noAuth              bool
+	// global marks an IAM call that carries X-Domain-Id when signed with AK/SK.
+	global bool
 }
 
 // reqInfo travels in the request context to the transports.
@@ -178,6 +183,10 @@ func escapeID(kind, id string) (string, error) {
 // returns the response (caller closes the body); otherwise an *APIError or
 // a wrapped transport error.
 func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	cl, err := c.withDomainHeader(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
 	ctx = c.logContext(ctx)
 	ri := &reqInfo{service: cl.service, op: cl.op, noAuth: cl.noAuth}
 	ctx = context.WithValue(ctx, reqInfoKey{}, ri)
@@ -212,10 +221,15 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
-			if !ri.sent.Load() {
-				return nil, notSent(ae) // e.g. the sign-in that had to come first was refused
+			var refused *CredentialsError
+			out := error(ae)
+			if errors.As(err, &refused) {
+				out = refused // the sign-in that had to come first was refused: say so
 			}
-			return nil, ae
+			if !ri.sent.Load() {
+				return nil, notSent(out)
+			}
+			return nil, out
 		}
 		if ctx.Err() != nil {
 			err = ctx.Err()
@@ -230,9 +244,30 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 		defer func() { _ = resp.Body.Close() }()
 		ae := parseAPIError(resp, cl.service, cl.op)
 		ae.redact(c.secretValues()...)
-		return nil, ae
+		return nil, c.explainRefusal(ctx, ae, resp.Header.Get("Date"))
 	}
 	return resp, nil
+}
+
+// explainRefusal says what a 401 is about: this machine's clock, when the
+// answer's Date is further from it than a signature may be; a configured
+// token scoped to the account that CCE or CTS refuses (the token itself is
+// fine); else the credentials themselves.
+func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) error {
+	if ae.StatusCode != http.StatusUnauthorized {
+		return ae
+	}
+	if at, err := http.ParseTime(date); err == nil && c.cfg.method.signsRequests() {
+		if skew := c.now().Sub(at); skew > maxSignatureSkew || skew < -maxSignatureSkew {
+			return &ClockSkewError{Skew: skew.Round(time.Second), Err: ae}
+		}
+	}
+	if c.cfg.method == AuthToken && (ae.Service == ServiceCCE || ae.Service == ServiceCTS) {
+		if t, err := c.tokenBody(ctx); err == nil && t.Project.ID == "" {
+			return &TokenScopeError{Err: ae}
+		}
+	}
+	return &CredentialsError{Method: c.cfg.method, Err: ae}
 }
 
 // secretValues returns the configured secrets and the current IAM token: a

@@ -3,6 +3,7 @@ package cce
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -33,10 +34,15 @@ type Config struct {
 	ProjectID string
 	// Cloud is the cloud domain; empty means DefaultCloud.
 	Cloud string
+	// DomainID is the account (domain) ID that AK/SK-signed IAM requests
+	// carry in X-Domain-Id; empty means it is looked up once, as the
+	// official SDK's global credentials do (see domain.go).
+	DomainID string
 
-	// IAMEndpoint, CCEEndpoint and CTSEndpoint override the default
-	// https://{iam|cce|cts}.{Region}.{Cloud}. A trailing "/" is trimmed.
-	IAMEndpoint, CCEEndpoint, CTSEndpoint string
+	// IAMEndpoint, CCEEndpoint, CTSEndpoint and STSEndpoint override the
+	// default https://{iam|cce|cts|sts}.{Region}.{Cloud}. A trailing "/" is
+	// trimmed. http:// is accepted only for a loopback host.
+	IAMEndpoint, CCEEndpoint, CTSEndpoint, STSEndpoint string
 
 	// Credentials selects exactly one authentication method.
 	Credentials Credentials
@@ -161,10 +167,13 @@ func normalizeEndpoint(name, raw string) (string, error) {
 	}
 	shown := safeURL(u)
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https or http", name, shown)
+		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https", name, shown)
 	}
 	if u.Host == "" {
 		return "", fmt.Errorf("invalid %s endpoint %q: no host", name, shown)
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("invalid %s endpoint %q: %s", name, shown, PlainHTTPRule)
 	}
 	var extra []string
 	if u.User != nil {
@@ -183,6 +192,20 @@ func normalizeEndpoint(name, raw string) (string, error) {
 	return raw, nil
 }
 
+// PlainHTTPRule says why an http:// endpoint is refused.
+const PlainHTTPRule = "http:// would send the credentials (a signature, a token or a password) in clear text; " +
+	"use https://. Plain http is accepted only for a loopback host (localhost, 127.0.0.1, ::1), such as a local test cloud"
+
+// IsLoopbackHost reports whether host (a name or an IP, without port) is
+// this machine: "localhost" or a loopback address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // safeURL renders u without user info, query and fragment.
 func safeURL(u *url.URL) string {
 	cp := *u
@@ -195,8 +218,8 @@ func safeURL(u *url.URL) string {
 // resolvedConfig is a validated Config with defaults applied.
 type resolvedConfig struct {
 	Config
-	method                 AuthMethod
-	iamURL, cceURL, ctsURL string
+	method                         AuthMethod
+	iamURL, cceURL, ctsURL, stsURL string
 }
 
 func resolveConfig(cfg Config) (*resolvedConfig, error) {
@@ -218,16 +241,20 @@ func resolveConfig(cfg Config) (*resolvedConfig, error) {
 		return nil, errors.New("project_id is required when region is not set (the project is discovered by region name)")
 	}
 	for _, e := range []struct {
-		name, svc, val string
-		dst            *string
+		name, val string
+		dst       *string
 	}{
-		{"iam", "iam", cfg.IAMEndpoint, &rc.iamURL},
-		{"cce", "cce", cfg.CCEEndpoint, &rc.cceURL},
-		{"cts", "cts", cfg.CTSEndpoint, &rc.ctsURL},
+		{"iam", cfg.IAMEndpoint, &rc.iamURL},
+		{"cce", cfg.CCEEndpoint, &rc.cceURL},
+		{"cts", cfg.CTSEndpoint, &rc.ctsURL},
+		{"sts", cfg.STSEndpoint, &rc.stsURL},
 	} {
 		v := e.val
-		if v == "" {
-			v = "https://" + e.svc + "." + rc.Region + "." + rc.Cloud
+		switch {
+		case v == "" && rc.Region == "":
+			continue // only STS may be left out: the caller is then identified through IAM
+		case v == "":
+			v = "https://" + e.name + "." + rc.Region + "." + rc.Cloud
 		}
 		n, err := normalizeEndpoint(e.name, v)
 		if err != nil {

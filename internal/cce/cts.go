@@ -15,6 +15,19 @@ type Trace struct {
 	ID, Name, ResourceType, ResourceID, ResourceName string
 	Time                                             time.Time
 	UserID, UserName                                 string
+	// Code is the HTTP status of the traced call, Rating the trace_rating
+	// (normal, warning or incident); either may be empty.
+	Code, Rating string
+}
+
+// Succeeded reports whether the traced call did what it was asked: its
+// code is 2xx, or, without a code, it is not rated warning or incident. A
+// failed deleteUser deleted nothing.
+func (t Trace) Succeeded() bool {
+	if t.Code != "" {
+		return len(t.Code) == 3 && t.Code[0] == '2'
+	}
+	return t.Rating == "" || t.Rating == "normal"
 }
 
 // TraceQuery selects IAM system traces. Limit is the page size (1-200;
@@ -33,6 +46,7 @@ type traceJSON struct {
 	ResourceName string     `json:"resource_name"`
 	Time         flexString `json:"time"`
 	Code         flexString `json:"code"` // string in the table, number in the example.
+	TraceRating  string     `json:"trace_rating"`
 	User         struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
@@ -101,7 +115,7 @@ func (c *Client) ListTraces(ctx context.Context, q TraceQuery) ([]Trace, error) 
 
 func (t traceJSON) trace() Trace {
 	out := Trace{ID: t.TraceID, Name: t.TraceName, ResourceType: t.ResourceType, ResourceID: t.ResourceID,
-		ResourceName: t.ResourceName, UserID: t.User.ID, UserName: t.User.Name}
+		ResourceName: t.ResourceName, UserID: t.User.ID, UserName: t.User.Name, Code: string(t.Code), Rating: t.TraceRating}
 	if ms, err := strconv.ParseInt(string(t.Time), 10, 64); err == nil {
 		out.Time = time.UnixMilli(ms).UTC()
 	}

@@ -52,7 +52,7 @@ func TestListTracesPaging(t *testing.T) {
 		t.Fatalf("traces %d, pages %d", len(traces), len(queries))
 	}
 	want := Trace{ID: "t-3", Name: "deleteUser", ResourceType: "user", ResourceID: "uid-3", ResourceName: "name-3",
-		Time: time.UnixMilli(1472148708232).UTC(), UserID: "admin-id", UserName: "admin"}
+		Time: time.UnixMilli(1472148708232).UTC(), UserID: "admin-id", UserName: "admin", Code: "204"}
 	if traces[2] != want {
 		t.Errorf("trace %+v", traces[2])
 	}

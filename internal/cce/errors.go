@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxErrorBody bounds how much of an error response body is read.
@@ -100,6 +101,59 @@ func IsUnauthorized(err error) bool {
 	ae, ok := AsAPIError(err)
 	return ok && ae.StatusCode == http.StatusUnauthorized
 }
+
+// CredentialsError is a 401: the cloud refused the credentials themselves
+// (an access key pair whose signature does not verify or whose key is
+// unknown or disabled, a dead token, a wrong password). Method says which
+// kind. It unwraps to the *APIError.
+type CredentialsError struct {
+	Method AuthMethod
+	Err    *APIError
+}
+
+// Error implements error.
+func (e *CredentialsError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the API error.
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// IsCredentialsRefused reports whether err is a CredentialsError.
+func IsCredentialsRefused(err error) bool {
+	var ce *CredentialsError
+	return errors.As(err, &ce)
+}
+
+// ClockSkewError is a 401 to an AK/SK-signed request whose answer's Date is
+// more than 15 minutes from this machine's clock: signatures are valid only
+// that long, so the clock, not the key, is wrong. Skew is this machine's
+// time minus the server's. It unwraps to the *APIError.
+type ClockSkewError struct {
+	Skew time.Duration
+	Err  *APIError
+}
+
+// Error implements error.
+func (e *ClockSkewError) Error() string {
+	return fmt.Sprintf("%s (this machine's clock is %s off the server's)", e.Err.Error(), e.Skew.Abs())
+}
+
+// Unwrap returns the API error.
+func (e *ClockSkewError) Unwrap() error { return e.Err }
+
+// TokenScopeError is CCE's or CTS's refusal of a configured token that is
+// scoped to the account (domain): they accept only a token scoped to a
+// project. It unwraps to the *APIError.
+type TokenScopeError struct {
+	Err *APIError
+}
+
+// Error implements error.
+func (e *TokenScopeError) Error() string {
+	return e.Err.Error() + " (the token is scoped to the account, not to a project)"
+}
+
+// Unwrap returns the API error.
+func (e *TokenScopeError) Unwrap() error { return e.Err }
 
 func isGatewayCode(code string) bool {
 	return strings.HasPrefix(code, "APIGW.") || strings.HasPrefix(code, "APIG.")

@@ -341,6 +341,9 @@ func serveIAMWith(f *fakeCloud, fail string, failWith http.HandlerFunc) {
 				"domain": map[string]any{"id": testDomainID, "name": "acme"}}}})
 		},
 	}
+	if fail == routeCallerID {
+		routes[routeCallerID] = nil // without it STS answers 404 and the client falls back to IAM
+	}
 	for route, h := range routes {
 		if route == fail {
 			h = failWith
@@ -381,20 +384,22 @@ func TestNoSecretsInWhoAmIErrors(t *testing.T) {
 		tokenFail http.HandlerFunc // replaces the fake's token issuing
 	}{
 		{name: "aksk credential 401", cr: aksk, fail: routeCredential, failWith: echoAll(401), errHas: "HTTP 401"},
-		{name: "temporary credential 403", cr: temp, fail: routeCredential, failWith: echoAll(403), errHas: "HTTP 403"},
-		{name: "aksk credential 500 exhausted", cr: temp, fail: routeCredential, failWith: echoAll(500), errHas: "HTTP 500"},
-		{name: "aksk credential no user_id", cr: temp, fail: routeCredential, failWith: plainJSON(map[string]any{"credential": map[string]any{}}), errHas: "no user_id"},
-		{name: "aksk credential not JSON", cr: temp, fail: routeCredential, failWith: func(w http.ResponseWriter, r *http.Request) {
+		{name: "aksk credential 403", cr: aksk, fail: routeCredential, failWith: echoAll(403), errHas: "HTTP 403"},
+		{name: "aksk credential 500 exhausted", cr: aksk, fail: routeCredential, failWith: echoAll(500), errHas: "HTTP 500"},
+		{name: "aksk credential no user_id", cr: aksk, fail: routeCredential, failWith: plainJSON(map[string]any{"credential": map[string]any{}}), errHas: "no user_id"},
+		{name: "aksk credential not JSON", cr: aksk, fail: routeCredential, failWith: func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, r.Header.Get("X-Security-Token")+r.Header.Get("Authorization"))
 		}, errHas: "decoding response"},
-		{name: "aksk connection dropped", cr: temp, fail: routeCredential, failWith: hangUp, errHas: "get credential"},
-		{name: "aksk user 404", cr: temp, fail: routeGetUser, failWith: echoAll(404), errHas: "HTTP 404"},
+		{name: "aksk connection dropped", cr: aksk, fail: routeCredential, failWith: hangUp, errHas: "get credential"},
+		{name: "aksk user 404", cr: aksk, fail: routeGetUser, failWith: echoAll(404), errHas: "HTTP 404"},
 		{name: "aksk domains 500", cr: temp, fail: routeDomains, failWith: echoAll(502), errHas: "HTTP 502"},
-		{name: "aksk groups 400", cr: temp, fail: routeUserGroups, failWith: echoAll(400), errHas: "HTTP 400"},
+		{name: "aksk groups 400 (admin unknown)", cr: aksk, fail: routeUserGroups, failWith: echoAll(400), errHas: "HTTP 400"},
+		{name: "aksk STS 401", cr: aksk, fail: routeCallerID, failWith: echoAll(401), errHas: "HTTP 401"},
+		{name: "temporary STS 503 (caller unknown)", cr: temp, fail: routeCallerID, failWith: echoAll(503), errHas: "HTTP 503"},
 		{name: "aksk project discovery 401", cr: temp, discover: true, fail: routeProjects, failWith: echoAll(401), errHas: "HTTP 401"},
 		{name: "token verify 401", cr: tok, fail: routeVerifyToken, failWith: echoAll(401), errHas: "HTTP 401"},
 		{name: "token verify dropped", cr: tok, fail: routeVerifyToken, failWith: hangUp, errHas: "verify token"},
-		{name: "token groups 409", cr: tok, fail: routeUserGroups, failWith: echoAll(409), errHas: "HTTP 409"},
+		{name: "token groups 409 (admin unknown)", cr: tok, fail: routeUserGroups, failWith: echoAll(409), errHas: "HTTP 409"},
 		{name: "token project discovery 404", cr: tok, discover: true, fail: routeProjects, failWith: plainJSON(map[string]any{"projects": []any{}}), errHas: "no project named"},
 		{name: "password wrong", cr: wrongPW, errHas: "HTTP 401"},
 		{name: "password token echoed 401", cr: pw, tokenFail: echoAll(401), errHas: "HTTP 401"},
@@ -425,11 +430,19 @@ func TestNoSecretsInWhoAmIErrors(t *testing.T) {
 					c.ProjectID = ""
 				}
 			})
-			_, err := c.Caller(t.Context(), Cached)
-			if err == nil || !strings.Contains(err.Error(), tc.errHas) {
-				t.Fatalf("err %v, want containing %q", err, tc.errHas)
+			// A failure that leaves the caller unclassified is no error: its
+			// reason carries the API's answer instead.
+			id, err := c.Caller(t.Context(), Cached)
+			text := ""
+			switch {
+			case err != nil:
+				text = err.Error()
+			case id.Admin == AdminUnknown:
+				text = id.AdminReason
 			}
-			text := err.Error()
+			if !strings.Contains(text, tc.errHas) {
+				t.Fatalf("err %v, identity %+v, want an error or reason containing %q", err, id, tc.errHas)
+			}
 			if strings.Contains(text, secretMarker) {
 				t.Errorf("secret in error: %s", text)
 			}

@@ -219,7 +219,7 @@ func newTestClient(t *testing.T, f *fakeCloud, cr Credentials, mut ...func(*Conf
 	t.Helper()
 	cfg := Config{
 		Region: "eu-de", ProjectID: testProject,
-		IAMEndpoint: f.srv.URL + "/", CCEEndpoint: f.srv.URL, CTSEndpoint: f.srv.URL,
+		IAMEndpoint: f.srv.URL + "/", CCEEndpoint: f.srv.URL, CTSEndpoint: f.srv.URL, STSEndpoint: f.srv.URL,
 		Credentials: cr, MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	}
 	for _, m := range mut {

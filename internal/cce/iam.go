@@ -64,7 +64,7 @@ func (a agencyJSON) agency() Agency {
 
 // iamCall builds an IAM GET call.
 func (c *Client) iamCall(op, path string, q url.Values) call {
-	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q}
+	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q, global: true}
 }
 
 // getUser reads one IAM user.

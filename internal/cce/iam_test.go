@@ -20,6 +20,7 @@ const (
 	routeDomains     = "GET /v3/auth/domains"
 	routeProjects    = "GET /v3/projects"
 	routeVerifyToken = "GET /v3/auth/tokens"
+	routeCallerID    = "GET /v5/caller-identity"
 )
 
 var keystone403 = map[string]any{"error": map[string]any{"code": 403, "title": "Forbidden",
@@ -61,6 +62,10 @@ func (f *fakeCloud) serveIAM(admin bool, userName string) {
 			groups = append(groups, map[string]any{"id": "g2", "name": "admin"})
 		}
 		writeJSON(w, 200, map[string]any{"groups": groups, "links": map[string]any{}})
+	})
+	f.handle(routeCallerID, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"account_id": testDomainID, "principal_id": testUserID,
+			"principal_urn": "iam::" + testDomainID + ":user:" + userName})
 	})
 	f.handle(routeDomains, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"domains": []any{map[string]any{"id": testDomainID, "name": "acme"}}})
@@ -123,9 +128,12 @@ func TestWhoAmIAllMethods(t *testing.T) {
 					return
 				}
 				m, _ := tc.cr.Method()
-				wantAdmin := tc.admin || tc.uname == "acme"
+				wantAdmin := AdminNo
+				if tc.admin || tc.uname == "acme" {
+					wantAdmin = AdminYes
+				}
 				if id.UserID != testUserID || id.UserName != tc.uname || id.DomainID != testDomainID || id.DomainName != "acme" ||
-					id.ProjectID != testProject || id.IsAdmin != wantAdmin || id.AuthMethod != m {
+					id.ProjectID != testProject || id.Admin != wantAdmin || id.AuthMethod != m {
 					t.Errorf("%s: %+v", tc.name, *id)
 				}
 			}()

@@ -5,24 +5,70 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 )
 
+// PrincipalKind classifies the caller.
+type PrincipalKind string
+
+// Kinds of caller.
+const (
+	// PrincipalUser is an IAM user, signed in with any kind of credential.
+	PrincipalUser PrincipalKind = "user"
+	// PrincipalAccount is the account itself (its user name is the account name).
+	PrincipalAccount PrincipalKind = "account"
+	// PrincipalAgencySession is a session of an assumed agency.
+	PrincipalAgencySession PrincipalKind = "agency_session"
+	// PrincipalFederatedUser is a user of an identity provider (SSO).
+	PrincipalFederatedUser PrincipalKind = "federated_user"
+	// PrincipalUnknown is a caller neither STS nor IAM could name.
+	PrincipalUnknown PrincipalKind = "unknown"
+)
+
+// AdminStatus answers whether the caller may revoke anyone's credential. The
+// product's rule: members of the admin group and the account may; other IAM
+// users only their own. For other callers CCE applies their policies.
+type AdminStatus string
+
+// Admin answers.
+const (
+	AdminYes     AdminStatus = "yes"
+	AdminNo      AdminStatus = "no"
+	AdminUnknown AdminStatus = "unknown" // the caller cannot be classified: CCE decides
+)
+
 // Identity describes the caller.
 type Identity struct {
-	UserID, UserName, DomainID, DomainName, ProjectID string
-	// IsAdmin is true for members of the "admin" group and for the account
-	// itself (user name == domain name).
-	IsAdmin bool
-	// Groups are the caller's group names.
+	// UserID and UserName name an IAM user or the account; empty for other kinds.
+	UserID, UserName                string
+	DomainID, DomainName, ProjectID string
+	// PrincipalID and PrincipalURN are STS's names of the caller; empty when
+	// STS could not be asked.
+	PrincipalID, PrincipalURN string
+	Kind                      PrincipalKind
+	// Admin is read live from the caller's groups; AdminReason says why it
+	// is what it is, in a sentence.
+	Admin       AdminStatus
+	AdminReason string
+	// Groups are the caller's group names, nil when they were not read.
 	Groups     []string
 	AuthMethod AuthMethod
+	// TokenScope is "project" or "domain" for token and password sign-in.
+	TokenScope string
 }
 
-// Caller identifies the caller. Token: GET /v3/auth/tokens; password: the
-// token body; AK/SK: credential -> user -> domains. Admin from
-// GET /v3/users/{id}/groups.
+// Token scopes.
+const (
+	ScopeProject = "project"
+	ScopeDomain  = "domain"
+)
+
+// Caller identifies the caller: STS caller identity first; when STS cannot
+// be asked, the token body (token and password sign-in) or the owner of a
+// permanent access key. The admin answer comes from the caller's groups,
+// read again with Fresh.
 func (c *Client) Caller(ctx context.Context, read Read) (*Identity, error) {
 	id, err := copyOf(c.caller.get(ctx, "", read, c.whoAmI, nil))
 	if err != nil {
@@ -32,89 +78,159 @@ func (c *Client) Caller(ctx context.Context, read Read) (*Identity, error) {
 	return id, nil
 }
 
-// whoAmI asks IAM who the caller is. After the one lookup that yields the
-// user ID, the remaining independent calls (user, domain, groups, project)
-// run at the same time: every plan and apply starts with this, so its round
-// trips add directly to the run time.
+// whoAmI asks who the caller is in two rounds of calls that run at the same
+// time: every plan and apply starts with it, so its round trips add directly
+// to the run time.
 func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
-	id := &Identity{AuthMethod: c.cfg.method}
-	switch c.cfg.method {
-	case AuthPassword:
-		tok, err := c.tokens.get(ctx)
-		if err != nil {
-			return nil, err
-		}
-		fillFromToken(id, tok.info)
-	case AuthToken:
-		var tb tokenBody
-		hdr := http.Header{headerSubject: {c.cfg.Credentials.AuthToken}}
-		if err := c.getJSON(ctx, call{service: ServiceIAM, op: "verify token", method: http.MethodGet,
-			base: c.cfg.iamURL, path: pathTokens, header: hdr}, &tb); err != nil {
-			return nil, err
-		}
-		fillFromToken(id, tb.Token)
-	default: // AK/SK: only the user ID is known after this call.
+	id := &Identity{AuthMethod: c.cfg.method, Kind: PrincipalUnknown}
+	var (
+		who    *stsIdentity
+		stsErr error
+		tok    *tokenInfo
+		dom    domainJSON
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { who, stsErr = c.stsCaller(gctx); return nil }) // its failure is weighed below
+	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })
+	switch {
+	case !c.cfg.method.signsRequests():
+		g.Go(func() (err error) { tok, err = c.tokenBody(gctx); return err })
+	case c.cfg.DomainID == "":
+		// Needed for X-Domain-Id anyway; it also names the account.
+		g.Go(func() (err error) { dom, err = c.authDomain(gctx); return err })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if stsErr != nil && (IsUnauthorized(stsErr) && tok == nil || ctx.Err() != nil) {
+		return nil, stsErr // the key pair was refused: IAM would refuse it too
+	}
+	id.DomainID, id.DomainName = c.cfg.DomainID, dom.Name
+	if id.DomainID == "" {
+		id.DomainID = dom.ID
+	}
+	if tok != nil {
+		id.fillFromToken(tok)
+	}
+	switch {
+	case who != nil:
+		id.fillFromSTS(who)
+	case tok != nil:
+	case c.cfg.method == AuthAKSK:
+		// The credential look-up is documented for permanent keys only.
 		userID, err := c.accessKeyOwner(ctx)
 		if err != nil {
 			return nil, err
 		}
-		id.UserID = userID
+		id.UserID, id.Kind = userID, PrincipalUser
+	default:
+		id.Admin = AdminUnknown
+		id.AdminReason = fmt.Sprintf("Temporary access keys are identified only by STS, which could not be asked (%s).", stsErr)
+		return id, nil
 	}
-
-	var (
-		user    *User
-		domains []domainJSON
-		groups  []Group
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	if c.cfg.method != AuthPassword && c.cfg.method != AuthToken {
-		// Through the per-ID cache: a caller who is not allowed to list users
-		// and revokes their own credential looks this user up again.
-		g.Go(func() (err error) { user, err = c.userByID(gctx, id.UserID, Cached); return err })
-		g.Go(func() (err error) { domains, err = c.listAuthDomains(gctx); return err })
-	}
-	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })
-	g.Go(func() error {
-		var err error
-		groups, err = c.ListUserGroups(gctx, id.UserID)
-		if IsForbidden(err) {
-			return nil // Fail closed: without group visibility the caller is not admin.
-		}
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	if err := c.readGroups(ctx, id); err != nil {
 		return nil, err
-	}
-
-	if user != nil {
-		id.UserName, id.DomainID = user.Name, user.DomainID
-	}
-	for _, d := range domains {
-		if id.DomainID == "" || d.ID == id.DomainID {
-			id.DomainID, id.DomainName = d.ID, d.Name
-			break
-		}
-	}
-	for _, gr := range groups {
-		id.Groups = append(id.Groups, gr.Name)
-		if gr.Name == adminGroupName {
-			id.IsAdmin = true
-		}
-	}
-	if id.UserName != "" && id.UserName == id.DomainName {
-		id.IsAdmin = true
 	}
 	return id, nil
 }
 
-func fillFromToken(id *Identity, t tokenInfo) {
-	id.UserID = t.User.ID
-	id.UserName = t.User.Name
-	id.DomainID = t.User.Domain.ID
-	id.DomainName = t.User.Domain.Name
+// fillFromToken takes the caller from a token body.
+func (id *Identity) fillFromToken(t *tokenInfo) {
+	id.DomainID, id.DomainName = t.User.Domain.ID, t.User.Domain.Name
+	id.TokenScope = ScopeDomain
+	if t.Project.ID != "" {
+		id.TokenScope = ScopeProject
+	}
+	if t.AssumedBy != nil {
+		// An agency token: user describes the delegating side.
+		id.Kind = PrincipalAgencySession
+		return
+	}
+	id.UserID, id.UserName, id.Kind = t.User.ID, t.User.Name, PrincipalUser
 }
 
-// accessKeyOwner returns the user ID behind the configured access key.
+// fillFromSTS takes the caller from STS caller identity. The URN formats
+// (UNCONFIRMED for STS) are those of the CTS trace's user.principal_urn:
+// iam::<account>:user:<name>, sts::<account>:assumed-agency:<agency>/<session>,
+// sts::<account>:external-user:<idp>/<session>.
+func (id *Identity) fillFromSTS(who *stsIdentity) {
+	id.PrincipalID, id.PrincipalURN = who.PrincipalID, who.PrincipalURN
+	if who.AccountID != "" {
+		id.DomainID = who.AccountID
+	}
+	id.UserID, id.UserName, id.Kind = "", "", PrincipalUnknown
+	for _, k := range []struct {
+		marker string
+		kind   PrincipalKind
+	}{{":user:", PrincipalUser}, {":assumed-agency:", PrincipalAgencySession}, {":external-user:", PrincipalFederatedUser}} {
+		if _, rest, ok := strings.Cut(who.PrincipalURN, k.marker); ok {
+			id.Kind = k.kind
+			if k.kind == PrincipalUser {
+				id.UserID, id.UserName = who.PrincipalID, rest
+			}
+			break
+		}
+	}
+}
+
+// readGroups classifies an IAM user from its groups (and reads its name when
+// nothing named it yet); other callers get the answer of their kind.
+func (c *Client) readGroups(ctx context.Context, id *Identity) error {
+	switch id.Kind {
+	case PrincipalAgencySession:
+		id.Admin, id.AdminReason = AdminUnknown, "An agency session acts with the agency's policies, which the provider cannot read."
+		return nil
+	case PrincipalFederatedUser:
+		id.Admin, id.AdminReason = AdminUnknown, "A federated user acts with the policies of the identity provider's mapping, which the provider cannot read."
+		return nil
+	}
+	var (
+		user      *User
+		groups    []Group
+		groupsErr error
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if id.UserName == "" {
+		g.Go(func() (err error) { user, err = c.userByID(gctx, id.UserID, Cached); return err })
+	}
+	g.Go(func() error { groups, groupsErr = c.ListUserGroups(gctx, id.UserID); return nil })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if user != nil {
+		id.UserName = user.Name
+		if id.DomainID == "" {
+			id.DomainID = user.DomainID
+		}
+	}
+	if id.UserName != "" && id.UserName == id.DomainName {
+		id.Kind = PrincipalAccount
+	}
+	switch {
+	case groupsErr != nil && (IsUnauthorized(groupsErr) || ctx.Err() != nil):
+		return groupsErr
+	case groupsErr == nil:
+		id.Groups = []string{}
+		for _, gr := range groups {
+			id.Groups = append(id.Groups, gr.Name)
+		}
+	}
+	switch {
+	case id.Kind == PrincipalAccount:
+		id.Admin, id.AdminReason = AdminYes, "The account itself may revoke any credential."
+	case groupsErr != nil:
+		id.Admin, id.AdminReason = AdminUnknown, "IAM did not let the provider read the caller's groups ("+groupsErr.Error()+")."
+	case slices.Contains(id.Groups, adminGroupName):
+		id.Admin, id.AdminReason = AdminYes, "The caller is a member of group "+adminGroupName+"."
+	default:
+		id.Admin, id.AdminReason = AdminNo, "The caller is not a member of group "+adminGroupName+
+			", and an IAM user may revoke only their own credential."
+	}
+	return nil
+}
+
+// accessKeyOwner returns the user ID behind the configured (permanent)
+// access key.
 func (c *Client) accessKeyOwner(ctx context.Context) (string, error) {
 	ak, err := escapeID("access key", c.cfg.Credentials.AccessKey)
 	if err != nil {
@@ -134,17 +250,47 @@ func (c *Client) accessKeyOwner(ctx context.Context) (string, error) {
 	return cred.Credential.UserID, nil
 }
 
-// domainJSON is one entry of GET /v3/auth/domains.
-type domainJSON struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+// stsIdentity is the answer of STS GET /v5/caller-identity (cce-api.md §14).
+type stsIdentity struct {
+	AccountID    string `json:"account_id"`
+	PrincipalURN string `json:"principal_urn"`
+	PrincipalID  string `json:"principal_id"`
 }
 
-// listAuthDomains lists the domains the caller may act in (its own account).
-func (c *Client) listAuthDomains(ctx context.Context) ([]domainJSON, error) {
-	var doms struct {
-		Domains []domainJSON `json:"domains"`
+// stsCaller asks STS who the caller is (once per Client). It needs no
+// permission and answers for every kind of caller.
+func (c *Client) stsCaller(ctx context.Context) (*stsIdentity, error) {
+	return copyOf(c.sts.get(ctx, "", Cached, func(ctx context.Context) (*stsIdentity, error) {
+		const op = "get caller identity"
+		if c.cfg.stsURL == "" {
+			return nil, opError(ServiceSTS, op, fmt.Errorf("no STS endpoint: set region or endpoints.sts"))
+		}
+		var out stsIdentity
+		if err := c.getJSON(ctx, call{service: ServiceSTS, op: op, method: http.MethodGet, base: c.cfg.stsURL,
+			path: pathCallerIdentity}, &out); err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}, nil))
+}
+
+// tokenBody returns the body of the token the client signs in with: the
+// password token's, or GET /v3/auth/tokens for a configured token (once).
+func (c *Client) tokenBody(ctx context.Context) (*tokenInfo, error) {
+	if c.cfg.method == AuthPassword {
+		t, err := c.tokens.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &t.info, nil
 	}
-	err := c.getJSON(ctx, c.iamCall("list auth domains", pathDomains, nil), &doms)
-	return doms.Domains, err
+	return copyOf(c.tokenView.get(ctx, "", Cached, func(ctx context.Context) (*tokenInfo, error) {
+		var tb tokenBody
+		hdr := http.Header{headerSubject: {c.cfg.Credentials.AuthToken}}
+		if err := c.getJSON(ctx, call{service: ServiceIAM, op: "verify token", method: http.MethodGet,
+			base: c.cfg.iamURL, path: pathTokens, header: hdr}, &tb); err != nil {
+			return nil, err
+		}
+		return &tb.Token, nil
+	}, nil))
 }

@@ -62,7 +62,7 @@ func retryableTransportError(err error) bool {
 		escapeErr   url.EscapeError
 	)
 	if errors.As(err, &unknownAuth) || errors.As(err, &certInvalid) || errors.As(err, &hostErr) ||
-		errors.As(err, &verifyErr) || errors.As(err, &recordErr) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr) || errors.Is(err, http.ErrSchemeMismatch) ||
 		errors.As(err, &invalidHost) || errors.As(err, &escapeErr) {
 		return false
 	}
@@ -78,6 +78,21 @@ func retryableTransportError(err error) bool {
 		}
 	}
 	return true
+}
+
+// IsUnknownAuthority reports whether err is a TLS failure because the
+// server's certificate chains to no authority this machine trusts.
+func IsUnknownAuthority(err error) bool {
+	var unknownAuth x509.UnknownAuthorityError
+	return errors.As(err, &unknownAuth)
+}
+
+// IsPlainHTTPAnswer reports whether an https:// endpoint answered in plain
+// HTTP: the URL names a port (or a proxy) that does not speak TLS.
+func IsPlainHTTPAnswer(err error) bool {
+	var recordErr tls.RecordHeaderError
+	return errors.Is(err, http.ErrSchemeMismatch) ||
+		errors.As(err, &recordErr) && string(recordErr.RecordHeader[:]) == "HTTP/"
 }
 
 // backoff is the retryablehttp.Backoff: Retry-After (seconds or HTTP date)

@@ -13,8 +13,8 @@ const cceTimeLayout = "2006-01-02 15:04:05.999999 -0700 MST"
 
 // checkCCEProject rejects a project ID other than the account's (UNCONFIRMED: 404 CCE.01404001).
 func checkCCEProject(rc *reqCtx) bool {
-	if rc.params["project_id"] != ProjectID {
-		writeCCE(rc, http.StatusNotFound, CodeNotFound, "project "+rc.params["project_id"]+" not found")
+	if rc.r.PathValue("project_id") != ProjectID {
+		writeCCE(rc, http.StatusNotFound, CodeNotFound, "project "+rc.r.PathValue("project_id")+" not found")
 		return false
 	}
 	return true
@@ -95,7 +95,7 @@ func (c *Cloud) lookupCluster(rc *reqCtx) (clusterRec, bool) {
 	if !checkCCEProject(rc) {
 		return clusterRec{}, false
 	}
-	id := rc.params["cluster_id"]
+	id := rc.r.PathValue("cluster_id")
 	c.st.mu.Lock()
 	cl, ok := c.st.clusters[id]
 	var cp clusterRec
@@ -166,7 +166,7 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 	if !checkCCEProject(rc) {
 		return
 	}
-	id := rc.params["cluster_id"]
+	id := rc.r.PathValue("cluster_id")
 	now := c.now()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
@@ -175,7 +175,9 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 		writeCCE(rc, http.StatusNotFound, CodeNotFound, "cluster "+id+" not found")
 		return
 	}
-	if !c.st.isAdmin(rc.caller.userID) && req.UserID != rc.caller.userID {
+	self := req.UserID == rc.caller.userID ||
+		rc.caller.session != nil && rc.caller.session.kind == sessionAgency && req.AgencyID == rc.caller.userID
+	if !c.st.isAdmin(rc.caller.userID) && !self {
 		writeCCE(rc, http.StatusForbidden, CodeForbidden,
 			"only the account or members of group admin may revoke credentials of other users or agencies")
 		return

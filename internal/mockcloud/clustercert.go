@@ -122,7 +122,8 @@ func (c *Cloud) handleClusterCert(rc *reqCtx) {
 		}
 	}
 	c.st.mu.Unlock()
-	kubeconfig, err := c.issue(cl.ID, rc.caller.userID, false, groups, now, notAfter)
+	asAgency := rc.caller.session != nil && rc.caller.session.kind == sessionAgency
+	kubeconfig, err := c.issue(cl.ID, rc.caller.userID, asAgency, groups, now, notAfter)
 	switch {
 	case errors.Is(err, errClusterNotFound):
 		writeCCE(rc, http.StatusNotFound, CodeNotFound, "cluster "+cl.ID+" not found")

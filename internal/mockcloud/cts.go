@@ -20,12 +20,11 @@ const (
 // "code" as a string while one example shows a number; the official Go SDK
 // decodes only a string, so the mock sends a string (the client accepts both).
 func traceJSON(t *traceRec) map[string]any {
-	const code = "200"
 	return map[string]any{
-		"trace_id": t.ID, "trace_name": t.Name, "trace_rating": "normal", "trace_type": t.TraceType,
+		"trace_id": t.ID, "trace_name": t.Name, "trace_rating": t.Rating, "trace_type": t.TraceType,
 		"service_type": t.ServiceType, "resource_type": t.ResourceType, "resource_id": t.ResourceID,
 		"resource_name": t.ResourceName, "time": t.Time.UnixMilli(), "record_time": t.recorded.UnixMilli(),
-		"code": code, "api_version": "3.0",
+		"code": t.Code, "api_version": "3.0",
 		"user":    map[string]any{"id": t.UserID, "name": t.UserName, "domain": map[string]string{"id": DomainID, "name": DomainName}},
 		"request": "", "response": "", "message": "", "source_ip": "192.0.2.10", "request_id": t.requestID,
 		"endpoint": "", "resource_url": "", "location_info": "",
@@ -114,7 +113,7 @@ func (tq traceQuery) matches(t *traceRec) bool {
 		return false // Only management (system) traces are modelled.
 	}
 	checks := map[string]string{"service_type": t.ServiceType, "resource_type": t.ResourceType,
-		"trace_name": t.Name, "resource_id": t.ResourceID, "resource_name": t.ResourceName, "trace_rating": "normal"}
+		"trace_name": t.Name, "resource_id": t.ResourceID, "resource_name": t.ResourceName, "trace_rating": t.Rating}
 	for k, v := range checks {
 		if want, ok := f[k]; ok && want != v {
 			return false
@@ -128,8 +127,8 @@ func (tq traceQuery) matches(t *traceRec) bool {
 
 // handleListTraces answers GET /v3/{project_id}/traces for admins.
 func (c *Cloud) handleListTraces(rc *reqCtx) {
-	if rc.params["project_id"] != ProjectID {
-		writeCTS(rc, http.StatusNotFound, CodeCTSBadQuery, "project "+rc.params["project_id"]+" not found")
+	if rc.r.PathValue("project_id") != ProjectID {
+		writeCTS(rc, http.StatusNotFound, CodeCTSBadQuery, "project "+rc.r.PathValue("project_id")+" not found")
 		return
 	}
 	now := c.now()

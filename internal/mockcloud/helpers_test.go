@@ -15,11 +15,13 @@ import (
 	"time"
 )
 
-// cred is how a test client authenticates.
+// cred is how a test client authenticates. AK/SK requests carry X-Domain-Id
+// (as IAM requires) unless noDomainID is set.
 type cred struct {
 	ak, sk, secToken string
 	token            string
 	skew             time.Duration // added to the X-Sdk-Date the client claims
+	noDomainID       bool
 }
 
 // adminCred, aliceCred and bobCred are the seeded users' permanent keys.
@@ -96,6 +98,9 @@ func tryCall(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body 
 	case cr.token != "":
 		req.Header.Set("X-Auth-Token", cr.token)
 	case cr.ak != "":
+		if !cr.noDomainID && req.Header.Get("X-Domain-Id") == "" {
+			req.Header.Set("X-Domain-Id", DomainID)
+		}
 		signForTest(req, raw, cr, c.now().Add(cr.skew))
 	}
 	return send(httpClient(t, c), req)

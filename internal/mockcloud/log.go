@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,7 +24,12 @@ type Request struct {
 	Auth string
 	// Body is the request body; for POST /v3/auth/tokens the password value
 	// is "***". Responses are never recorded (clustercert's holds a key).
-	Body      string
+	Body string
+	// Header holds the request headers that tell how a client called an API
+	// (see recordedHeaders), keyed by canonical name. Secret values are
+	// "***"; an AK/SK Authorization keeps its access key and signed headers
+	// and masks its signature.
+	Header    map[string]string
 	RequestID string
 	UserAgent string // lets tests group requests by client instance
 	// Fault is the FaultKind injected into this request, "" when none. When
@@ -41,6 +47,38 @@ type requestLog struct {
 
 // passwordValue matches a JSON "password":"..." string member (not the password method object).
 var passwordValue = regexp.MustCompile(`("password"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+// recordedHeaders are the request headers Request.Header keeps; true marks a
+// secret, recorded as "***".
+var recordedHeaders = map[string]bool{
+	"Content-Type": false, "X-Sdk-Date": false, "X-Domain-Id": false, "X-Project-Id": false,
+	"X-Auth-Token": true, "X-Subject-Token": true, "X-Security-Token": true,
+}
+
+// recordedHeader returns what Request.Header keeps of h.
+func recordedHeader(h http.Header) map[string]string {
+	out := map[string]string{}
+	for name, secret := range recordedHeaders {
+		v := h.Get(name)
+		switch {
+		case v == "":
+		case secret:
+			out[name] = "***"
+		default:
+			out[name] = v
+		}
+	}
+	if authz := h.Get("Authorization"); authz != "" {
+		if head, _, ok := strings.Cut(authz, "Signature="); ok {
+			out["Authorization"] = head + "Signature=***"
+		} else if scheme, _, ok := strings.Cut(authz, " "); ok {
+			out["Authorization"] = scheme + " ***"
+		} else {
+			out["Authorization"] = "***"
+		}
+	}
+	return out
+}
 
 // maskBody hides passwords in token requests.
 func maskBody(route string, body []byte) string {

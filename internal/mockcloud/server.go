@@ -72,7 +72,7 @@ type Cloud struct {
 	opts    options
 	st      *state
 	log     requestLog
-	routes  []route
+	muxes   []*http.ServeMux
 	ca      *certAuthority
 	kube    kubeRegistry
 	faults  faultSet
@@ -113,7 +113,7 @@ func Start(opts ...Option) (*Cloud, error) {
 	if o.seed {
 		c.st.seed(c.now())
 	}
-	c.routes = c.routeTable()
+	c.muxes = newMuxes(c.routeTable())
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return nil, fmt.Errorf("mockcloud: listen: %w", err)
@@ -180,12 +180,13 @@ func (c *Cloud) now() time.Time { return c.opts.now() }
 // authentication, handler, log.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &bufferedWriter{header: w.Header()}
-	rc := &reqCtx{w: rec, r: r, reqID: randomHex(16), cloud: c}
+	rt, routed := c.match(r)
+	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c}
 	rec.Header().Set("X-Request-Id", rc.reqID)
 	start := c.now()
+	rec.Header().Set("Date", start.UTC().Format(http.TimeFormat)) // the cloud's clock, not this machine's
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	rc.body = body
-	rt, params := c.match(r.Method, r.URL.Path)
 	label := ""
 	if rt != nil {
 		label = rt.label
@@ -197,6 +198,7 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := Request{
 		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
 		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
+		Header: recordedHeader(r.Header),
 	}
 	switch {
 	case inj.kind == FaultReset:
@@ -211,11 +213,10 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case rt == nil:
 		writeNoRoute(rc)
 	default:
-		rc.params = params
 		if inj.kind == FaultExpireTokens {
 			c.expireToken(presentedToken(r))
 		}
-		if rt.public || c.authenticate(rc) {
+		if rt.public || c.authenticate(rc, rt) {
 			rt.handle(rc)
 		}
 	}

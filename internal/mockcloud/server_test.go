@@ -30,7 +30,18 @@ func TestUnknownRoutes(t *testing.T) {
 			t.Errorf("%s: %s", p, r.body)
 		}
 	}
-	expectStatus(t, call(t, c, adminCred, "DELETE", cceClusters, nil), http.StatusNotFound)
+	// A method the gateway does not publish for a path is a missing API too
+	// (no 405), HEAD included; so is a path the standard mux would clean.
+	for _, mp := range [][2]string{{"DELETE", cceClusters}, {"HEAD", "/v3/users"}, {"GET", "/v3//users"},
+		{"GET", "/v3/users/./" + BobUserID}, {"POST", "/v3/users/" + BobUserID + "/groups"}} {
+		r := call(t, c, adminCred, mp[0], mp[1], nil)
+		if r.status != http.StatusNotFound || mp[0] != "HEAD" && r.json(t)["error_code"] != CodeAPINotFound {
+			t.Errorf("%s %s: %d %s", mp[0], mp[1], r.status, r.body)
+		}
+	}
+	if reqs := c.Requests(); reqs[len(reqs)-1].Route != "" {
+		t.Errorf("a request that matched no route is logged under %q", reqs[len(reqs)-1].Route)
+	}
 	r := call(t, c, cred{}, "GET", cceClusters, nil)
 	expectStatus(t, r, http.StatusUnauthorized)
 	if r.json(t)["error_code"] != CodeAuthFailed || !requestIDRe.MatchString(r.header.Get("X-Request-Id")) {
@@ -156,9 +167,33 @@ func TestRoutes(t *testing.T) {
 	t.Parallel()
 	want := []string{RouteListClusters, RouteGetCluster, RouteUpgradeInfo, RouteClusterCert, RouteRevoke,
 		RouteCreateToken, RouteGetToken, RouteCredential, RouteDomains, RouteProjects, RouteListUsers,
-		RouteGetUser, RouteUserGroups, RouteListGroups, RouteListAgencies, RouteGetAgency, RouteListTraces}
+		RouteGetUser, RouteUserGroups, RouteListGroups, RouteListAgencies, RouteGetAgency, RouteCallerID, RouteListTraces}
 	if got := Routes(); !slices.Equal(got, want) {
 		t.Errorf("Routes() = %q, want %q", got, want)
+	}
+}
+
+// TestRoutingPerService checks that paths of different services never meet:
+// /v3/users/{id} is IAM's even where CTS's /v3/{project_id}/traces would
+// match, and path wildcards reach the handlers.
+func TestRoutingPerService(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t)
+	call(t, c, adminCred, "GET", "/v3/users/traces", nil)
+	call(t, c, adminCred, "GET", "/v3/"+ProjectID+"/traces", nil)
+	call(t, c, adminCred, "GET", "/v3/users/"+BobUserID+"/groups", nil)
+	want := []struct {
+		route  string
+		status int
+	}{
+		{route: RouteGetUser, status: http.StatusNotFound},
+		{route: RouteListTraces, status: http.StatusOK},
+		{route: RouteUserGroups, status: http.StatusOK},
+	}
+	for i, r := range c.Requests() {
+		if r.Route != want[i].route || r.Status != want[i].status {
+			t.Errorf("%s %s: route %q status %d, want %q %d", r.Method, r.Path, r.Route, r.Status, want[i].route, want[i].status)
+		}
 	}
 }
 

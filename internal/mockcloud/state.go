@@ -28,18 +28,24 @@ type User struct {
 	AccessKey, SecretKey, Password string
 }
 
-// Agency is an IAM agency (a role another account can assume).
+// Agency is an IAM agency (a role another account can assume). Admin stands
+// for its identity policies: sessions of an agency with Admin set may do
+// what members of group admin may.
 type Agency struct {
 	ID, Name, Description, TrustDomainID, TrustDomainName string
+	Admin                                                 bool
 }
 
-// Trace is a CTS management trace. ServiceType defaults to "IAM" and
-// TraceType to "ApiCall"; an empty ID gets a random UUID.
+// Trace is a CTS management trace. ServiceType defaults to "IAM", TraceType
+// to "ApiCall", Code (the HTTP status of the traced call) to "200" and
+// Rating to "normal" ("warning" for a failed call); an empty ID gets a
+// random UUID.
 type Trace struct {
 	ID, Name, ResourceType, ResourceID, ResourceName string
 	Time                                             time.Time
 	UserID, UserName                                 string
 	ServiceType, TraceType                           string
+	Code, Rating                                     string
 }
 
 // Revocation records one accepted clustercertrevoke call.
@@ -84,10 +90,12 @@ type token struct {
 	requestedCatalog bool
 }
 
-// tempCred is a temporary AK/SK pair with its security token.
+// tempCred is a temporary AK/SK pair with its security token. userID is the
+// IAM user, or the subject of session.
 type tempCred struct {
 	userID, secret, securityToken string
 	created, expires              time.Time
+	session                       *session // nil: keys of an IAM user
 }
 
 // state is everything the fake cloud knows; guarded by mu.
@@ -161,6 +169,12 @@ func (s *state) addTrace(t Trace) {
 	if t.TraceType == "" {
 		t.TraceType = "ApiCall"
 	}
+	if t.Code == "" {
+		t.Code = "200"
+	}
+	if t.Rating == "" {
+		t.Rating = "normal"
+	}
 	s.traces = append(s.traces, &traceRec{
 		Trace: t, recorded: t.Time.Add(2 * time.Second),
 		requestID: randomHex(16),
@@ -186,14 +200,15 @@ func (s *state) userByName(name string) *userRec {
 	return nil
 }
 
-// isAdmin reports whether the user may read everything: a member of group
-// "admin", or the account itself (user name == domain name).
-func (s *state) isAdmin(userID string) bool {
-	u, ok := s.users[userID]
-	if !ok {
-		return false
+// isAdmin reports whether the subject may do everything: a member of group
+// "admin", the account itself (user name == domain name), or a session of an
+// agency whose policies allow it (Agency.Admin).
+func (s *state) isAdmin(subject string) bool {
+	if u, ok := s.users[subject]; ok {
+		return u.Name == DomainName || slices.Contains(u.Groups, AdminGroupName)
 	}
-	return u.Name == DomainName || slices.Contains(u.Groups, AdminGroupName)
+	a, ok := s.agencies[subject]
+	return ok && a.Admin
 }
 
 // canReadIAM reports whether the user may read and list IAM users, groups
@@ -261,14 +276,22 @@ func (c *Cloud) AddUser(u User) {
 	c.st.addUser(u, c.now())
 }
 
-// DeleteUser removes a user (its tokens and temporary keys die with it) and
-// records a CTS deleteUser trace made by byUserID.
-func (c *Cloud) DeleteUser(id, byUserID string) {
+// DeleteUser removes a user (its tokens and temporary keys die with it) as
+// byUserID, and records the CTS deleteUser trace of the attempt. Like IAM, it
+// fails for a caller who is no admin (code 403) and for an unknown user (404):
+// nothing is deleted and the trace is rated "warning". It reports whether the
+// user was deleted.
+func (c *Cloud) DeleteUser(id, byUserID string) bool {
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
+	t := Trace{Name: "deleteUser", ResourceType: "user", ResourceID: id, Time: c.now(),
+		UserID: byUserID, UserName: c.st.nameOf(byUserID)}
 	u, ok := c.st.users[id]
-	if !ok {
-		return
+	if ok {
+		t.ResourceName = u.Name
+	}
+	if !c.st.deletionAllowed(&t, ok, byUserID) {
+		return false
 	}
 	delete(c.st.users, id)
 	for ak, tc := range c.st.tempCreds {
@@ -276,8 +299,24 @@ func (c *Cloud) DeleteUser(id, byUserID string) {
 			delete(c.st.tempCreds, ak)
 		}
 	}
-	c.st.addTrace(Trace{Name: "deleteUser", ResourceType: "user", ResourceID: id, ResourceName: u.Name,
-		Time: c.now(), UserID: byUserID, UserName: c.st.nameOf(byUserID)})
+	c.st.addTrace(t)
+	return true
+}
+
+// deletionAllowed decides an IAM deletion by byUserID of a resource that
+// exists or not; a refused one is recorded in t's trace with its code.
+func (s *state) deletionAllowed(t *Trace, exists bool, byUserID string) bool {
+	switch {
+	case !s.isAdmin(byUserID):
+		t.Code = "403"
+	case !exists:
+		t.Code = "404"
+	default:
+		return true
+	}
+	t.Rating = "warning"
+	s.addTrace(*t)
+	return false
 }
 
 // AddAgency adds or replaces an agency.
@@ -287,17 +326,27 @@ func (c *Cloud) AddAgency(a Agency) {
 	c.st.addAgency(a, c.now())
 }
 
-// DeleteAgency removes an agency and records a CTS deleteAgency trace made by byUserID.
-func (c *Cloud) DeleteAgency(id, byUserID string) {
+// DeleteAgency is DeleteUser for an agency: its sessions end with it.
+func (c *Cloud) DeleteAgency(id, byUserID string) bool {
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
+	t := Trace{Name: "deleteAgency", ResourceType: "agency", ResourceID: id, Time: c.now(),
+		UserID: byUserID, UserName: c.st.nameOf(byUserID)}
 	a, ok := c.st.agencies[id]
-	if !ok {
-		return
+	if ok {
+		t.ResourceName = a.Name
+	}
+	if !c.st.deletionAllowed(&t, ok, byUserID) {
+		return false
 	}
 	delete(c.st.agencies, id)
-	c.st.addTrace(Trace{Name: "deleteAgency", ResourceType: "agency", ResourceID: id, ResourceName: a.Name,
-		Time: c.now(), UserID: byUserID, UserName: c.st.nameOf(byUserID)})
+	for ak, tc := range c.st.tempCreds {
+		if tc.session != nil && tc.session.kind == sessionAgency && tc.session.id == id {
+			delete(c.st.tempCreds, ak)
+		}
+	}
+	c.st.addTrace(t)
+	return true
 }
 
 // AddTrace stores a raw trace (for example one older than the 7-day window).
@@ -329,6 +378,14 @@ func (c *Cloud) IssueToken(userID string) string {
 	return c.st.issueToken(userID, c.now(), []string{"password"}, true, true)
 }
 
+// IssueDomainScopedToken returns a valid 24-hour IAM token for the user,
+// scoped to the account (domain): IAM and STS take it, CCE and CTS refuse it.
+func (c *Cloud) IssueDomainScopedToken(userID string) string {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return c.st.issueToken(userID, c.now(), []string{"password"}, false, true)
+}
+
 // issueToken stores and returns a new token.
 func (s *state) issueToken(userID string, now time.Time, methods []string, projectScoped, catalog bool) string {
 	id := "MIIDmock" + randomHex(48)
@@ -342,9 +399,7 @@ func (s *state) issueToken(userID string, now time.Time, methods []string, proje
 func (c *Cloud) IssueTemporaryCredential(userID string) (ak, sk, securityToken string) {
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	ak = "TMP" + strings.ToUpper(randomHex(9))[:17]
-	sk = randomHex(20)
-	securityToken = "gQpjbi1ub3J0aC00" + randomHex(64)
+	ak, sk, securityToken = newTempKeys()
 	now := c.now()
 	c.st.tempCreds[ak] = &tempCred{userID: userID, secret: sk, securityToken: securityToken,
 		created: now, expires: now.Add(24 * time.Hour)}

@@ -269,6 +269,9 @@ func (d *certificateApplicantsDataSource) listActive(ctx context.Context, kind s
 				Enabled: &enabled, Description: a.Description})
 		}
 	}
+	if addRefusal(diags, err) {
+		return nil, false
+	}
 	if err != nil {
 		action := map[string]string{kindUser: "iam:users:listUsers", kindAgency: "iam:agencies:listAgencies"}[kind]
 		plural := map[string]string{kindUser: "users", kindAgency: "agencies"}[kind]
@@ -285,6 +288,9 @@ func (d *certificateApplicantsDataSource) listActive(ctx context.Context, kind s
 func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind string, from, to time.Time, diags *diagsT) ([]applicantRow, bool) {
 	traceName := map[string]string{kindUser: "deleteUser", kindAgency: "deleteAgency"}[kind]
 	traces, err := d.client.ListTraces(ctx, cce.TraceQuery{ResourceType: kind, TraceName: traceName, From: from, To: to, Limit: 200})
+	if addRefusal(diags, err) {
+		return nil, false
+	}
 	if err != nil {
 		diags.AddError("Cannot read deletions from CTS", apiErrorDetail(err, permissionAdvice(err,
 			fmt.Sprintf("include_deleted reads CTS %s traces, which needs CTS read permission (cts:trace:list). "+
@@ -293,8 +299,8 @@ func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind 
 	}
 	latest := map[string]applicantRow{}
 	for _, tr := range traces {
-		if tr.ResourceID == "" {
-			continue
+		if tr.ResourceID == "" || !tr.Succeeded() {
+			continue // a failed deletion deleted nothing
 		}
 		at := tr.Time.UTC()
 		if prev, ok := latest[tr.ResourceID]; ok && prev.DeletedAt.After(at) {

@@ -166,3 +166,22 @@ func TestAccCertificateApplicants_cluster(t *testing.T) {
 	})
 	e.readOnly()
 }
+
+// A deletion IAM refused deleted nothing: CTS records the attempt (code
+// 403 or 404, rated warning), and it is not listed as a deleted identity.
+func TestAccCertificateApplicants_failedDeletions(t *testing.T) {
+	e := newAccEnv(t)
+	e.cloud.DeleteUser(mockcloud.BobUserID, mockcloud.AliceUserID)                // not an admin: refused
+	e.cloud.DeleteUser("0d00000000000000000000000000dead", mockcloud.AdminUserID) // no such user
+	e.cloud.DeleteAgency(mockcloud.VendorAgencyID, mockcloud.BobUserID)           // not an admin: refused
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{applicantsStep(t, config.Variables{"include_deleted": config.BoolVariable(true),
+			"deleted_within": config.StringVariable("1h")},
+			wantIDs(mockcloud.OpsAgencyID, mockcloud.VendorAgencyID, mockcloud.AliceUserID, mockcloud.BobUserID,
+				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
+			applicantIs(3, mockcloud.BobUserID, "bob", "user", "active", knownvalue.Bool(true), false),
+		)},
+	})
+	e.readOnly()
+}

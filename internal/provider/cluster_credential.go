@@ -151,8 +151,8 @@ func issueCredential(ctx context.Context, client *cce.Client, r credentialReques
 			summary = "Cluster not found"
 		}
 		diags.AddAttributeError(at, summary, apiErrorDetail(err, fmt.Sprintf(
-			"CCE did not issue a kubeconfig for cluster %s. The caller needs the "+
-				"cce:cluster:generateClientCredential permission, and the cluster must be Available.", clusterID)))
+			"CCE did not issue a kubeconfig for cluster %s.", clusterID)+ifForbidden(err,
+			"The caller needs the cce:cluster:generateClientCredential permission, and the cluster must be Available.")))
 		return nil
 	}
 	kc, err := cce.ParseKubeconfig(cert.Kubeconfig)

@@ -148,7 +148,7 @@ func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, di
 			"cluster_id = %q: no such cluster in this project and region.", clusterID)))
 	case err != nil:
 		diags.AddAttributeError(path.Root("cluster_id"), "Cannot read the cluster", apiErrorDetail(err, fmt.Sprintf(
-			"Reading cluster %q failed. The caller needs the cce:cluster:get permission.", clusterID)))
+			"Reading cluster %q failed.", clusterID)+ifForbidden(err, "The caller needs the cce:cluster:get permission.")))
 	case cce.ClassifyPhase(cl.Phase) != cce.PhaseReady:
 		diags.AddAttributeError(path.Root("cluster_id"), "Cluster cannot issue a credential",
 			fmt.Sprintf("Cluster %q is %s; CCE issues credentials only for an Available cluster. %s",

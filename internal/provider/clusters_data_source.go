@@ -155,6 +155,9 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 
 	clusters, err := d.client.Clusters(ctx, cce.Cached)
+	if addRefusal(&resp.Diagnostics, err) {
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
 			"Listing clusters needs the cce:cluster:list permission. Grant the caller the CCE ReadOnlyAccess role "+
@@ -212,8 +215,8 @@ func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster,
 		cl := clusters[i]
 		diags.AddError("Cannot tell a cluster's version", apiErrorDetail(errs[i], fmt.Sprintf(
 			"Cluster %q (%s) reports version %q, platform version %q and no full patch version, and reading its "+
-				"upgrade information failed. The caller needs the cce:cluster:get permission on it.",
-			cl.Name, cl.ID, cl.Version, cl.PlatformVersion)))
+				"upgrade information failed.", cl.Name, cl.ID, cl.Version, cl.PlatformVersion)+
+			ifForbidden(errs[i], "The caller needs the cce:cluster:get permission on it.")))
 		return nil, false
 	}
 	rows := make([]clusterRow, len(clusters))

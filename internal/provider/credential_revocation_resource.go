@@ -77,8 +77,10 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"credential stays revoked.\n\n" +
 			"Every prerequisite is checked at plan time: the cluster exists, is Available, and runs " +
 			cce.RevocationRule() + "; the user or agency exists; and the caller may revoke it (members of the `admin` " +
-			"group and the account may revoke anyone; other IAM users only themselves). What the checks learn " +
-			"(cluster name and version, applicant name, who revokes) is shown in the plan.",
+			"group and the account may revoke anyone; other IAM users only themselves). When the provider cannot tell " +
+			"whether the caller may (an agency session, a federated user, IAM groups it may not read), the plan warns " +
+			"and CCE decides at apply. What the checks learn (cluster name and version, applicant name, who revokes) " +
+			"is shown in the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -168,9 +170,11 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				PlanModifiers:       keep,
 			},
 			"revoked_by": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "IAM user ID of the caller that revoked, known at plan time; null after import.",
-				PlanModifiers:       keep,
+				Computed: true,
+				MarkdownDescription: "IAM user ID of the caller that revoked (for an agency session or a federated user, " +
+					"STS's principal ID, `<agency or identity provider ID>:<session name>`), known at plan time; null " +
+					"after import.",
+				PlanModifiers: keep,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -331,7 +335,7 @@ func (m *credentialRevocationModel) learn(f revocationFacts) {
 		m.ApplicantName = types.StringValue(f.applicantName)
 	}
 	if f.caller != nil {
-		m.RevokedBy = types.StringValue(f.caller.UserID)
+		m.RevokedBy = types.StringValue(callerID(f.caller))
 	}
 }
 

@@ -21,10 +21,12 @@ var (
 	envPassword      = envVar{"HW_PASSWORD", "OS_PASSWORD"}
 	envDomainName    = envVar{"HW_DOMAIN_NAME", "OS_DOMAIN_NAME"}
 	envAuthToken     = envVar{"HW_AUTH_TOKEN", "OS_AUTH_TOKEN"}
+	envDomainID      = envVar{"HW_DOMAIN_ID", "OS_DOMAIN_ID"}
 	envCloud         = envVar{"HW_CLOUD"}
 	envIAMEndpoint   = envVar{"HW_IAM_ENDPOINT"}
 	envCCEEndpoint   = envVar{"HW_CCE_ENDPOINT"}
 	envCTSEndpoint   = envVar{"HW_CTS_ENDPOINT"}
+	envSTSEndpoint   = envVar{"HW_STS_ENDPOINT"}
 	envInsecure      = envVar{"HW_INSECURE", "OS_INSECURE"}
 	envCACertFile    = envVar{"HW_CACERT_FILE", "OS_CACERT"}
 	envMaxRetries    = envVar{"HW_MAX_RETRIES", "OS_MAX_RETRIES"}

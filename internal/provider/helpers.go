@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -38,13 +39,81 @@ func requireClient(c *cce.Client, diags *diagsT) bool {
 
 // apiErrorDetail ends a diagnostic detail with the API's own words: HTTP status,
 // error code, message and request ID, which support needs to trace a call.
+// When the failure is not about this call (refused credentials, a token of
+// the wrong scope, an untrusted certificate, a port without TLS), what
+// explains it replaces the advice.
 func apiErrorDetail(err error, advice string) string {
+	if cause := commonCause(err); cause != "" {
+		advice = cause
+	}
 	var apiErr *cce.APIError
 	if errors.As(err, &apiErr) {
 		return fmt.Sprintf("%s\n\nThe API answered HTTP %d, code %s: %s (request ID %s).",
 			advice, apiErr.StatusCode, orDash(apiErr.Code), apiErr.Message, orDash(apiErr.RequestID))
 	}
 	return fmt.Sprintf("%s\n\nThe request failed: %s", advice, err)
+}
+
+// commonCause explains a failure every call would meet, "" for others.
+func commonCause(err error) string {
+	var (
+		refused *cce.CredentialsError
+		scope   *cce.TokenScopeError
+		skew    *cce.ClockSkewError
+	)
+	switch {
+	case errors.As(err, &skew):
+		return fmt.Sprintf("This machine's clock is %s off the cloud's, and an access key signature is valid only "+
+			"within 15 minutes of the cloud's time. Set the clock right (e.g. enable NTP), then run again.",
+			skew.Skew.Abs().Round(time.Minute))
+	case errors.As(err, &scope):
+		return "auth_token is scoped to the account (domain), and CCE and CTS accept only a token scoped to a " +
+			"project. Request the token with a project scope (\"scope\": {\"project\": {\"id\": \"<project ID>\"}}), " +
+			"or sign in with an access key pair or a password, for which the provider asks the right scope itself."
+	case errors.As(err, &refused):
+		return credentialsRefused[refused.Method]
+	case cce.IsUnknownAuthority(err):
+		return "The endpoint's TLS certificate is signed by a certificate authority this machine does not trust. " +
+			"If the endpoint uses a private or corporate authority (a private API gateway, a proxy that inspects " +
+			"TLS), set cacert_file (or " + envList(envCACertFile) + ") to that authority's PEM file; keep insecure off."
+	case cce.IsPlainHTTPAnswer(err):
+		return "The endpoint answered in plain HTTP although its URL says https://: the URL names a port (or goes " +
+			"through a proxy) that does not speak TLS. Check the endpoint URLs and the HTTPS_PROXY variable."
+	}
+	return ""
+}
+
+// credentialsRefused says, per way of signing in, that the cloud refused it.
+var credentialsRefused = map[cce.AuthMethod]string{
+	cce.AuthAKSK: "The cloud refused the access key pair: the secret key does not belong to the access key, or the " +
+		"key is deleted or disabled. Check access_key and secret_key (or " + envList(envAccessKey) + " and " +
+		envList(envSecretKey) + ").",
+	cce.AuthTemporaryAKSK: "The cloud refused the temporary access key pair: it expired, or the secret key or " +
+		"security_token does not belong to the access key. Get a fresh pair with its security token.",
+	cce.AuthPassword: "IAM refused the password sign-in: check user_name, password and domain_name (the account " +
+		"name), and that the user is enabled.",
+	cce.AuthToken: "The cloud refused auth_token: it expired (tokens live at most 24 hours) or was revoked. Get a " +
+		"new token, or sign in with an access key pair.",
+}
+
+// addRefusal adds the one error that says the credentials were refused,
+// when err is that, and reports whether it did: every other call of the run
+// would be refused too, so the caller reports nothing else.
+func addRefusal(diags *diagsT, err error) bool {
+	if !cce.IsCredentialsRefused(err) {
+		return false
+	}
+	diags.AddError("Credentials refused", apiErrorDetail(err, ""))
+	return true
+}
+
+// ifForbidden returns " " + sentence (about a missing permission) when err is
+// a 403, else "": another failure is no question of permission.
+func ifForbidden(err error, sentence string) string {
+	if cce.IsForbidden(err) {
+		return " " + sentence
+	}
+	return ""
 }
 
 // refusedByAPI reports whether CCE certainly did not act: it answered with a

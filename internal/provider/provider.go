@@ -8,8 +8,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -59,6 +57,7 @@ type providerModel struct {
 	UserName      types.String  `tfsdk:"user_name"`
 	Password      types.String  `tfsdk:"password"`
 	DomainName    types.String  `tfsdk:"domain_name"`
+	DomainID      types.String  `tfsdk:"domain_id"`
 	AuthToken     types.String  `tfsdk:"auth_token"`
 	Cloud         types.String  `tfsdk:"cloud"`
 	Endpoints     types.Object  `tfsdk:"endpoints"`
@@ -72,6 +71,7 @@ type endpointsModel struct {
 	IAM types.String `tfsdk:"iam"`
 	CCE types.String `tfsdk:"cce"`
 	CTS types.String `tfsdk:"cts"`
+	STS types.String `tfsdk:"sts"`
 }
 
 // Defaults of the provider block, named once so that schema descriptions and
@@ -141,11 +141,20 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Account (domain) name that `user_name` belongs to. " + envDoc(envDomainName),
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"domain_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ID of the account (domain). IAM is a global service: requests to it signed with " +
+					"an access key pair carry this ID (`X-Domain-Id`), as the official SDKs send it. When unset, the " +
+					"provider looks it up once per run (`GET /v3/auth/domains`, then STS); set it to skip that " +
+					"request. " + envDoc(envDomainID),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"auth_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "An IAM token (`X-Auth-Token`) scoped to the project. Tokens live at most " +
-					"24 hours; prefer keys or a password for long pipelines. " + envDoc(envAuthToken),
+				MarkdownDescription: "An IAM token (`X-Auth-Token`) scoped to the project: CCE and CTS refuse a token " +
+					"scoped to the account (domain). Tokens live at most 24 hours; prefer keys or a password for long " +
+					"pipelines. " + envDoc(envAuthToken),
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"cloud": schema.StringAttribute{
@@ -158,7 +167,9 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"endpoints": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Overrides of the service endpoints, e.g. for a private gateway or the " +
-					"mock cloud of `make demo`. Each value is an absolute `https://` URL.",
+					"mock cloud of `make demo`. Each value is an absolute `https://` URL; `http://` is refused (it " +
+					"would send the credentials in clear text) unless the host is this machine (`localhost`, " +
+					"`127.0.0.1`, `::1`).",
 				Attributes: map[string]schema.Attribute{
 					"iam": schema.StringAttribute{
 						Optional:            true,
@@ -174,6 +185,13 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 						Optional:            true,
 						MarkdownDescription: "CTS (Cloud Trace Service) endpoint. " + envDoc(envCTSEndpoint),
 						Validators:          []validator.String{absoluteURL{}},
+					},
+					"sts": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "STS (Security Token Service) endpoint, asked who the provider is signed in " +
+							"as. Where the cloud has no STS (a request to it fails), the provider asks IAM instead, which " +
+							"names IAM users only. " + envDoc(envSTSEndpoint),
+						Validators: []validator.String{absoluteURL{}},
 					},
 				},
 			},
@@ -267,6 +285,8 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 		IAMEndpoint: s.str(ep.IAM, path.Root("endpoints").AtName("iam"), envIAMEndpoint),
 		CCEEndpoint: s.str(ep.CCE, path.Root("endpoints").AtName("cce"), envCCEEndpoint),
 		CTSEndpoint: s.str(ep.CTS, path.Root("endpoints").AtName("cts"), envCTSEndpoint),
+		STSEndpoint: s.str(ep.STS, path.Root("endpoints").AtName("sts"), envSTSEndpoint),
+		DomainID:    s.str(m.DomainID, path.Root("domain_id"), envDomainID),
 		Credentials: cce.Credentials{
 			AccessKey:     s.str(m.AccessKey, path.Root("access_key"), envAccessKey),
 			SecretKey:     s.str(m.SecretKey, path.Root("secret_key"), envSecretKey),
@@ -286,6 +306,7 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 	if cfg.Cloud == "" {
 		cfg.Cloud = cce.DefaultCloud
 	}
+	checkEndpoints(cfg, &diags)
 	if cfg.Region == "" && (cfg.IAMEndpoint == "" || cfg.CCEEndpoint == "" || cfg.CTSEndpoint == "") {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
 			"The provider needs a region to build the service endpoints (https://{service}.{region}.{cloud}). "+
@@ -321,178 +342,20 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 	return cfg, diags
 }
 
-// checkCredentials requires exactly one complete way to sign in and says which
-// attributes or variables are missing. It never prints a value. As in
-// cce.Credentials.Method, domain_name alone does not select the password
-// method: it qualifies user_name, and environments set up for the huaweicloud
-// provider often carry HW_DOMAIN_NAME next to an access key pair.
-func checkCredentials(c cce.Credentials, diags *diagsT) {
-	type method struct {
-		name      string
-		fields    []credField
-		qualifier string // a field that, set alone, does not select the method
-	}
-	methods := []method{
-		{"an access key pair", []credField{{"access_key", envAccessKey, c.AccessKey}, {"secret_key", envSecretKey, c.SecretKey}}, ""},
-		{"a password", []credField{{"user_name", envUserName, c.UserName}, {"password", envPassword, c.Password}, {"domain_name", envDomainName, c.DomainName}}, "domain_name"},
-		{"a token", []credField{{"auth_token", envAuthToken, c.AuthToken}}, ""},
-	}
-	var complete []method
-	for _, m := range methods {
-		var set, missing []credField
-		selected := false
-		for _, f := range m.fields {
-			if f.value != "" {
-				set = append(set, f)
-				selected = selected || f.attr != m.qualifier
-			} else {
-				missing = append(missing, f)
-			}
+// checkEndpoints applies the endpoint rules of the schema's validator to
+// every endpoint, so that one from the environment fails the same way.
+func checkEndpoints(cfg cce.Config, diags *diagsT) {
+	for _, e := range []struct {
+		name, value string
+		env         envVar
+	}{{"iam", cfg.IAMEndpoint, envIAMEndpoint}, {"cce", cfg.CCEEndpoint, envCCEEndpoint},
+		{"cts", cfg.CTSEndpoint, envCTSEndpoint}, {"sts", cfg.STSEndpoint, envSTSEndpoint}} {
+		if e.value == "" {
+			continue
 		}
-		switch {
-		case len(missing) == 0:
-			complete = append(complete, m)
-		case selected:
-			f, verb := missing[0], "is"
-			if len(set) > 1 {
-				verb = "are"
-			}
-			diags.AddAttributeError(path.Root(f.attr), "Incomplete credentials",
-				fmt.Sprintf("%s %s set, so the provider signs in with %s, but %s is missing. Set %s in the "+
-					"provider block or %s.", joinAttrs(set), verb, m.name, f.attr, f.attr, envList(f.env)))
-			return
+		if summary, problem := endpointProblem(e.value); problem != "" {
+			at := path.Root("endpoints").AtName(e.name)
+			diags.AddAttributeError(at, summary, fmt.Sprintf("%s (or %s) = %q %s.", at, envList(e.env), e.value, problem))
 		}
 	}
-	if c.SecurityToken != "" && c.AccessKey == "" {
-		diags.AddAttributeError(path.Root("security_token"), "Security token without an access key",
-			"security_token belongs to a temporary access key pair. Set access_key and secret_key of that pair "+
-				"too ("+envList(envAccessKey)+", "+envList(envSecretKey)+").")
-		return
-	}
-	switch len(complete) {
-	case 0:
-		diags.AddAttributeError(path.Root("access_key"), "No credentials",
-			"The provider found no way to sign in. Set exactly one of:\n"+
-				"- access_key and secret_key ("+envList(envAccessKey)+", "+envList(envSecretKey)+"), plus "+
-				"security_token ("+envList(envSecurityToken)+") for a temporary pair;\n"+
-				"- user_name, password and domain_name ("+envList(envUserName)+", "+envList(envPassword)+", "+
-				envList(envDomainName)+");\n"+
-				"- auth_token ("+envList(envAuthToken)+").")
-	case 1:
-	default:
-		second := complete[1].fields[0]
-		diags.AddAttributeError(path.Root(second.attr), "More than one way to sign in",
-			fmt.Sprintf("Both %s and %s are configured (in the provider block or the environment). Keep exactly "+
-				"one: unset %s or the other method's attributes and variables.",
-				complete[0].name, complete[1].name, envList(second.env)))
-	}
-}
-
-type credField struct {
-	attr  string
-	env   envVar
-	value string
-}
-
-func joinAttrs(fs []credField) string {
-	names := make([]string, len(fs))
-	for i, f := range fs {
-		names[i] = f.attr
-	}
-	return strings.Join(names, " and ")
-}
-
-// settings reads one attribute with its environment fallback.
-type settings struct {
-	getenv func(string) string
-	diags  *diagsT
-}
-
-func (s settings) env(v envVar) (string, string) {
-	for _, name := range v {
-		if val := s.getenv(name); val != "" {
-			return val, name
-		}
-	}
-	return "", ""
-}
-
-func (s settings) unknown(p path.Path) {
-	s.diags.AddAttributeError(p, "Unknown provider argument",
-		"The value of "+p.String()+" is not known until apply, but the provider needs it to plan. Use a value "+
-			"known at plan time, such as a variable or an environment variable.")
-}
-
-func (s settings) str(v types.String, p path.Path, e envVar) string {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return ""
-	}
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	val, _ := s.env(e)
-	return val
-}
-
-func (s settings) boolean(v types.Bool, p path.Path, e envVar) bool {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return false
-	}
-	if !v.IsNull() {
-		return v.ValueBool()
-	}
-	raw, name := s.env(e)
-	if raw == "" {
-		return false
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a boolean. Set it to true or false.", name, raw))
-	}
-	return b
-}
-
-func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int64) int64 {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return def
-	}
-	if !v.IsNull() {
-		return v.ValueInt64()
-	}
-	raw, name := s.env(e)
-	if raw == "" {
-		return def
-	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < lo || n > hi {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a whole number from %d to %d. Fix or unset it.", name, raw, lo, hi))
-		return def
-	}
-	return n
-}
-
-func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return 0
-	}
-	if !v.IsNull() {
-		return v.ValueFloat64()
-	}
-	raw, name := s.env(e)
-	if raw == "" {
-		return 0
-	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || f < 0 {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a number of requests per second (0 or more). Fix or unset it.", name, raw))
-		return 0
-	}
-	return f
 }

@@ -18,10 +18,11 @@ func nullModel() providerModel {
 	return providerModel{
 		Region: types.StringNull(), ProjectID: types.StringNull(), AccessKey: types.StringNull(),
 		SecretKey: types.StringNull(), SecurityToken: types.StringNull(), UserName: types.StringNull(),
-		Password: types.StringNull(), DomainName: types.StringNull(), AuthToken: types.StringNull(),
+		Password: types.StringNull(), DomainName: types.StringNull(), DomainID: types.StringNull(), AuthToken: types.StringNull(),
 		Cloud: types.StringNull(), Insecure: types.BoolNull(), CACertFile: types.StringNull(),
 		MaxRetries: types.Int64Null(), RateLimit: types.Float64Null(),
-		Endpoints: types.ObjectNull(map[string]attr.Type{"iam": types.StringType, "cce": types.StringType, "cts": types.StringType}),
+		Endpoints: types.ObjectNull(map[string]attr.Type{"iam": types.StringType, "cce": types.StringType, "cts": types.StringType,
+			"sts": types.StringType}),
 	}
 }
 
@@ -81,6 +82,23 @@ func TestProviderConfig_domainNameBesideOtherMethods(t *testing.T) {
 	}
 }
 
+// domain_id and the STS endpoint come from the configuration or the
+// environment; a plain-HTTP endpoint on this machine (a local test cloud)
+// is accepted.
+func TestProviderConfig_domainAndSTS(t *testing.T) {
+	env := map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "x", "OS_DOMAIN_ID": "os-domain",
+		"HW_STS_ENDPOINT": "http://127.0.0.1:8443", "HW_IAM_ENDPOINT": "http://localhost:8443"}
+	cfg, diags := configure(t, nullModel(), env)
+	if diags.HasError() || cfg.DomainID != "os-domain" || cfg.STSEndpoint != "http://127.0.0.1:8443" {
+		t.Errorf("domain %q sts %q: %v", cfg.DomainID, cfg.STSEndpoint, diags)
+	}
+	m := nullModel()
+	m.DomainID = types.StringValue("config-domain")
+	if cfg, _ := configure(t, m, env); cfg.DomainID != "config-domain" {
+		t.Errorf("configuration must beat the environment: domain %q", cfg.DomainID)
+	}
+}
+
 func TestProviderConfig_errors(t *testing.T) {
 	base := map[string]string{"HW_REGION_NAME": "r"}
 	with := func(kv ...string) map[string]string {
@@ -113,6 +131,12 @@ func TestProviderConfig_errors(t *testing.T) {
 		{"bad insecure", with("HW_AUTH_TOKEN", "x", "HW_INSECURE", "maybe"), "insecure", "HW_INSECURE"},
 		{"bad rate", with("HW_AUTH_TOKEN", "x", "HW_RATE_LIMIT", "-1"), "rate_limit", "HW_RATE_LIMIT"},
 		{"missing ca file", with("HW_AUTH_TOKEN", "x", "HW_CACERT_FILE", "/does/not/exist"), "cacert_file", "Cannot read"},
+		{"plain-HTTP IAM endpoint", with("HW_AUTH_TOKEN", "x", "HW_IAM_ENDPOINT", "http://iam.example.com"), "endpoints.iam",
+			"endpoints.iam (or `HW_IAM_ENDPOINT`) = \"http://iam.example.com\" is refused: http:// would send the credentials"},
+		{"plain-HTTP STS endpoint", with("HW_AUTH_TOKEN", "x", "HW_STS_ENDPOINT", "http://10.0.0.7:8443"), "endpoints.sts",
+			"Plain-HTTP endpoint refused"},
+		{"STS endpoint not a URL", with("HW_AUTH_TOKEN", "x", "HW_STS_ENDPOINT", "sts.example.com"), "endpoints.sts",
+			"is not an absolute URL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

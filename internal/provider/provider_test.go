@@ -55,6 +55,7 @@ func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
 		"HW_IAM_ENDPOINT": cloud.URL(),
 		"HW_CCE_ENDPOINT": cloud.URL(),
 		"HW_CTS_ENDPOINT": cloud.URL(),
+		"HW_STS_ENDPOINT": cloud.URL(),
 		"HW_CACERT_FILE":  ca,
 		// Fast retries keep failure tests short; the schema's default is 5.
 		"HW_MAX_RETRIES": "2",
@@ -143,6 +144,17 @@ func expectError(t *testing.T, re *regexp.Regexp, forbidden ...string) (resource
 		}
 	}
 	return check, done
+}
+
+// oneError is an ErrorCheck that requires exactly one error diagnostic
+// before check.
+func oneError(check resource.ErrorCheckFunc) resource.ErrorCheckFunc {
+	return func(err error) error {
+		if n := strings.Count(err.Error(), "Error: "); n != 1 {
+			return fmt.Errorf("%d errors, want exactly one: %w", n, err)
+		}
+		return check(err)
+	}
 }
 
 // requestsCheck turns a predicate over the mock's request log into a step check.

@@ -68,6 +68,9 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 		return revocationFacts{}, interrupted(ctx, "checking this revocation")
 	}
 	var diags diag.Diagnostics
+	if addRefusal(&diags, callerErr) {
+		return revocationFacts{}, diags // the cluster and applicant reads were refused too: one error says it
+	}
 	diags.Append(clusterDiags...)
 	if t.applicant == nil {
 		return f, diags
@@ -81,13 +84,7 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 			"The provider needs the caller's identity to know whether it may revoke this credential."))
 		return f, diags
 	}
-	if c := f.caller; !c.IsAdmin && (a.apiType != kindUser || a.id != c.UserID) {
-		diags.AddAttributeError(path.Root(a.attr), "Not allowed to revoke this credential",
-			fmt.Sprintf("The provider is signed in as %s (%s), who is not a member of the admin group, and an IAM "+
-				"user may revoke only their own credential (user_id = %q); %s = %q is someone else. Sign in as a "+
-				"member of the admin group or as the account, or ask an administrator to apply this.",
-				c.UserName, c.UserID, c.UserID, a.attr, a.id))
-	}
+	diags.Append(callerRule(f.caller, a)...)
 	return f, diags
 }
 
@@ -104,8 +101,8 @@ func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.
 		return diags
 	case err != nil:
 		diags.AddAttributeError(at, "Cannot read the cluster", apiErrorDetail(err, fmt.Sprintf(
-			"Reading cluster %q failed, so its version and state cannot be checked. The caller needs the "+
-				"cce:cluster:get permission.", id)))
+			"Reading cluster %q failed, so its version and state cannot be checked.", id)+
+			ifForbidden(err, "The caller needs the cce:cluster:get permission.")))
 		return diags
 	}
 	switch cce.ClassifyPhase(cl.Phase) {
@@ -255,7 +252,7 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 			return recheck.Errors()
 		}
 		if !f.busy {
-			return e.failed(t, err)
+			return e.failed(send, t, err)
 		}
 		if diags = e.waitAvailable(ctx, t.clusterID, timeout); diags.HasError() {
 			return diags
@@ -267,7 +264,7 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 		err = e.client.RevokeClusterCert(send, t.clusterID, a.api())
 	}
 	if err != nil {
-		return e.failed(t, err)
+		return e.failed(send, t, err)
 	}
 	return diags
 }
@@ -283,7 +280,7 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // failed explains a revocation request that did not succeed.
-func (e revocationChecks) failed(t revocationTarget, err error) diag.Diagnostics {
+func (e revocationChecks) failed(ctx context.Context, t revocationTarget, err error) diag.Diagnostics {
 	a := *t.applicant
 	var diags diag.Diagnostics
 	at := path.Root(a.attr)
@@ -293,8 +290,12 @@ func (e revocationChecks) failed(t revocationTarget, err error) diag.Diagnostics
 			"The revocation of %s on cluster %s could not be sent, so nothing was revoked and nothing is recorded "+
 				"in the state. Fix the cause below and apply again.", a.describe(), t.clusterID)))
 	case refusedByAPI(err):
+		cause := ""
+		if cce.IsForbidden(err) {
+			cause = e.forbiddenCause(ctx)
+		}
 		diags.AddAttributeError(at, "Revocation refused", apiErrorDetail(err, fmt.Sprintf(
-			"CCE refused to revoke the credentials of %s on cluster %s; nothing was changed.", a.describe(), t.clusterID)))
+			"CCE refused to revoke the credentials of %s on cluster %s; nothing was changed.", a.describe(), t.clusterID)+cause))
 	default:
 		diags.AddAttributeError(at, "Revocation outcome unknown", apiErrorDetail(err, fmt.Sprintf(
 			"CCE's answer to the revocation of %s on cluster %s was lost or was a server error, so the "+

@@ -14,7 +14,8 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
-// absoluteURL accepts an absolute http(s) URL with a host and no query.
+// absoluteURL accepts an absolute https URL with a host and no query, and
+// an http one only for a loopback host.
 type absoluteURL struct{}
 
 func (absoluteURL) Description(context.Context) string {
@@ -23,16 +24,27 @@ func (absoluteURL) Description(context.Context) string {
 
 func (v absoluteURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v absoluteURL) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v absoluteURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
-			fmt.Sprintf("%s = %q is not an absolute URL with scheme and host: %s.", req.Path, raw, v.Description(ctx)))
+	if summary, problem := endpointProblem(raw); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%s = %q %s.", req.Path, raw, problem))
 	}
+}
+
+// endpointProblem says what is wrong with an endpoint URL, as a summary and
+// the rest of a sentence that starts with the value; "" when nothing.
+func endpointProblem(raw string) (string, string) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "":
+		return "Invalid endpoint URL", "is not an absolute URL with scheme and host: " + absoluteURL{}.Description(context.Background())
+	case u.Scheme == "http" && !cce.IsLoopbackHost(u.Hostname()):
+		return "Plain-HTTP endpoint refused", "is refused: " + cce.PlainHTTPRule
+	}
+	return "", ""
 }
 
 // hostnameSuffix accepts a DNS domain suffix such as myhuaweicloud.com.

@@ -23,6 +23,8 @@ import (
 	ctsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cts/v3/model"
 	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
 	iammodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3/model"
+	sts "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1"
+	stsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/model"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
@@ -181,6 +183,7 @@ func TestOfficialSDK(t *testing.T) {
 		t.Errorf("ListTraces resource IDs %v", ids)
 	}
 
+	checkCallerIdentity(t, c, hc, reg)
 	checkClusterCert(t, cceClient)
 	checkIAMReads(t, iamClient)
 	checkTokens(t, iamClient)
@@ -505,5 +508,38 @@ func checkReader(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *r
 	// the SDK reports error_code (the mock's own tests check errorCode).
 	if !errors.As(err, &se) || se.StatusCode != http.StatusForbidden || se.ErrorCode != "CCE_CM.0003" {
 		t.Errorf("reader revoking bob: %v", err)
+	}
+}
+
+// checkCallerIdentity asks STS who is calling, with permanent keys and with
+// the temporary keys of an agency session.
+func checkCallerIdentity(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *region.Region) {
+	t.Helper()
+	ak, sk, st := c.AssumeAgency(mockcloud.OpsAgencyID, "sdk-session")
+	for _, tc := range []struct {
+		name               string
+		ak, sk, token, urn string
+	}{
+		{name: "permanent keys", ak: mockcloud.AdminAccessKey, sk: mockcloud.AdminSecretKey,
+			urn: "iam::" + mockcloud.DomainID + ":user:" + mockcloud.AdminUserName},
+		{name: "agency session", ak: ak, sk: sk, token: st,
+			urn: "sts::" + mockcloud.DomainID + ":assumed-agency:" + mockcloud.OpsAgencyName + "/sdk-session"},
+	} {
+		cred, err := basic.NewCredentialsBuilder().WithAk(tc.ak).WithSk(tc.sk).WithSecurityToken(tc.token).
+			WithProjectId(mockcloud.ProjectID).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hcli, err := sts.StsClientBuilder().WithRegion(reg).WithCredential(cred).WithHttpConfig(hc).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := sts.NewStsClient(hcli).GetCallerIdentity(&stsmodel.GetCallerIdentityRequest{})
+		if err != nil {
+			t.Fatalf("GetCallerIdentity (%s): %v", tc.name, err)
+		}
+		if who.AccountId == nil || *who.AccountId != mockcloud.DomainID || who.PrincipalUrn == nil || *who.PrincipalUrn != tc.urn {
+			t.Errorf("GetCallerIdentity (%s): %s", tc.name, who)
+		}
 	}
 }

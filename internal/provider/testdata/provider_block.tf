@@ -33,6 +33,11 @@ variable "auth_token" {
   sensitive = true
 }
 
+variable "domain_id" {
+  type    = string
+  default = null
+}
+
 variable "cloud" {
   type    = string
   default = null
@@ -43,6 +48,7 @@ variable "endpoints" {
     iam = optional(string)
     cce = optional(string)
     cts = optional(string)
+    sts = optional(string)
   })
   default = null
 }
@@ -69,6 +75,7 @@ provider "cce" {
   secret_key     = var.secret_key
   security_token = var.security_token
   auth_token     = var.auth_token
+  domain_id      = var.domain_id
   cloud          = var.cloud
   endpoints      = var.endpoints
   cacert_file    = var.cacert_file

@@ -137,6 +137,7 @@ export HW_SECRET_KEY=%s
 export HW_IAM_ENDPOINT=%s
 export HW_CCE_ENDPOINT=%s
 export HW_CTS_ENDPOINT=%s
+export HW_STS_ENDPOINT=%s
 export HW_CACERT_FILE=%s
-`, mockcloud.Region, mockcloud.ProjectID, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey, url, url, url, caPath)
+`, mockcloud.Region, mockcloud.ProjectID, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey, url, url, url, url, caPath)
 }

@@ -178,7 +178,7 @@ func TestCommand(t *testing.T) {
 	m := startMock(t, "-dir", dir, "-flavour", "otc")
 	env := m.env
 	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_IAM_ENDPOINT",
-		"HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT", "HW_CACERT_FILE"} {
+		"HW_CCE_ENDPOINT", "HW_CTS_ENDPOINT", "HW_STS_ENDPOINT", "HW_CACERT_FILE"} {
 		if env[k] == "" {
 			t.Errorf("env.sh lacks %s:\n%s", k, m.envFile)
 		}

@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// settings reads one attribute with its environment fallback.
+type settings struct {
+	getenv func(string) string
+	diags  *diagsT
+}
+
+func (s settings) env(v envVar) (string, string) {
+	for _, name := range v {
+		if val := s.getenv(name); val != "" {
+			return val, name
+		}
+	}
+	return "", ""
+}
+
+func (s settings) unknown(p path.Path) {
+	s.diags.AddAttributeError(p, "Unknown provider argument",
+		"The value of "+p.String()+" is not known until apply, but the provider needs it to plan. Use a value "+
+			"known at plan time, such as a variable or an environment variable.")
+}
+
+func (s settings) str(v types.String, p path.Path, e envVar) string {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return ""
+	}
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	val, _ := s.env(e)
+	return val
+}
+
+func (s settings) boolean(v types.Bool, p path.Path, e envVar) bool {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return false
+	}
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a boolean. Set it to true or false.", name, raw))
+	}
+	return b
+}
+
+func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int64) int64 {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return def
+	}
+	if !v.IsNull() {
+		return v.ValueInt64()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < lo || n > hi {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a whole number from %d to %d. Fix or unset it.", name, raw, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {
+	if v.IsUnknown() {
+		s.unknown(p)
+		return 0
+	}
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	raw, name := s.env(e)
+	if raw == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || f < 0 {
+		s.diags.AddAttributeError(p, "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a number of requests per second (0 or more). Fix or unset it.", name, raw))
+		return 0
+	}
+	return f
+}
