@@ -215,7 +215,8 @@ deleted:
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := NewForTest(t)
+	clock := &fixedClock{at: time.Now()}
+	c := NewForTest(t, WithClock(clock.now))
 	before := c.World()
 	_, err = c.LoadScenario(s)
 	for _, w := range []string{

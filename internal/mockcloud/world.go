@@ -12,6 +12,8 @@ import (
 // start and the control API's GET /mockcloud/v1/world returns it. It holds
 // no secret key or password.
 type World struct {
+	// Now is the cloud's clock (which -clock-skew moves).
+	Now      time.Time      `json:"now"`
 	Clusters []WorldCluster `json:"clusters"`
 	Users    []WorldUser    `json:"users"`
 	Agencies []WorldAgency  `json:"agencies"`
@@ -63,7 +65,7 @@ func (c *Cloud) World() World {
 	now := c.now()
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	w := World{Clusters: []WorldCluster{}, Users: []WorldUser{}, Agencies: []WorldAgency{}, Deleted: []WorldDeleted{}}
+	w := World{Now: now.UTC(), Clusters: []WorldCluster{}, Users: []WorldUser{}, Agencies: []WorldAgency{}, Deleted: []WorldDeleted{}}
 	for _, cl := range c.st.clusters {
 		w.Clusters = append(w.Clusters, worldCluster(cl.Cluster))
 	}

@@ -181,6 +181,7 @@ func TestAccExamples_offboardingTrial(t *testing.T) {
 	}
 	t.Parallel()
 	m := startStandaloneMock(t, filepath.Join("..", "..", "examples", "mockcloud", "trial.yaml"))
+	// No in-process cloud: the CLI gets the standalone mock's env.sh.
 	c := newExampleCLI(t, &accEnv{t: t, env: m.env}, "offboarding")
 	var leavers []string
 	for i := range 20 {

@@ -42,7 +42,7 @@ func summary(cloud *mockcloud.Cloud, served, callerName string) string {
 	table(&b, fmt.Sprintf("Deleted in the last 7 days, as CTS reports them (%d)", len(w.Deleted)), "TYPE\tNAME\tID\tDELETED\tBY",
 		len(w.Deleted), func(i int) string {
 			di := w.Deleted[i]
-			return strings.Join([]string{di.Type, di.Name, di.ID, ago(time.Since(di.DeletedAt)), di.By}, "\t")
+			return strings.Join([]string{di.Type, di.Name, di.ID, ago(w.Now.Sub(di.DeletedAt)), di.By}, "\t")
 		})
 	fmt.Fprintf(&b, "#\n# Control API (loopback only): %s with Authorization: Bearer $CCE_MOCKCLOUD_CONTROL_TOKEN\n"+
 		"#   see internal/mockcloud/README.md\n", strings.TrimSuffix(cloud.URL()+mockcloud.ControlPrefix, "/"))
