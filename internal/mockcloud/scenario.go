@@ -45,6 +45,7 @@ var (
 type Scenario struct {
 	file     string
 	base     string
+	flavour  string
 	caller   string
 	groups   []string
 	users    []User
@@ -64,6 +65,10 @@ type deletedIdentity struct {
 // scenario is loaded.
 func (s *Scenario) Base() string { return s.base }
 
+// Flavour returns the response flavour the scenario asks for (FlavourHWC
+// unless it says otc).
+func (s *Scenario) Flavour() Flavour { return Flavour(s.flavour) }
+
 // ReadScenarioFile reads and checks a scenario file; see ParseScenario.
 func ReadScenarioFile(path string) (*Scenario, error) {
 	data, err := os.ReadFile(path)
@@ -78,10 +83,11 @@ func ReadScenarioFile(path string) (*Scenario, error) {
 // error is a *ScenarioError listing every problem with its line and field.
 func ParseScenario(file string, data []byte) (*Scenario, error) {
 	d := newDecoder(file)
-	s := &Scenario{file: file, base: BaseEmpty}
+	s := &Scenario{file: file, base: BaseEmpty, flavour: string(FlavourHWC)}
 	if root := d.parse(data); root != nil {
 		d.object(root, "", "a scenario", []field{
 			{"base", d.str(&s.base)},
+			{"flavour", d.str(&s.flavour)},
 			{"caller", d.str(&s.caller)},
 			{"groups", d.strings(&s.groups)},
 			{"users", func(n *yaml.Node, path string) {
@@ -165,6 +171,9 @@ func (s *Scenario) check(d *decoder) {
 	if s.base != BaseEmpty && s.base != BaseDemo {
 		d.fail("base", "%q is not a base; write %s (the default: only what this file declares) or %s (the demo account, plus this file)",
 			s.base, BaseEmpty, BaseDemo)
+	}
+	if s.flavour != string(FlavourHWC) && s.flavour != string(FlavourOTC) {
+		d.fail("flavour", "%q is not a flavour; write hwc (Huawei Cloud, the default) or otc (Open Telekom Cloud)", s.flavour)
 	}
 	declared := map[string]bool{AdminGroupName: true, DevelopersGroupName: true, IAMReadOnlyGroupName: true}
 	for i, g := range s.groups {

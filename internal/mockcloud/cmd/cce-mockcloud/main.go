@@ -36,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	dir := fs.String("dir", "", "state directory for ca.pem, env.sh and ready (required)")
-	flavour := fs.String("flavour", "hwc", "response flavour: hwc or otc")
+	flavour := fs.String("flavour", "", "response flavour: hwc or otc (default: the scenario's, else hwc)")
 	var faults []mockcloud.Fault
 	fs.Func("fault", "inject a fault (repeatable): route=<label, Route* name or *>,kind=<"+
 		"500|502|503|429|latency|reset|commit-drop|expire-tokens>,p=<0..1>[,times=N][,latency=20ms][,retry-after=2]",
@@ -71,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *extra < 0 || *extra > 1000 {
 		return fmt.Errorf("-extra-clusters must be from 0 to 1000, got %d", *extra)
 	}
-	if *flavour != string(mockcloud.FlavourHWC) && *flavour != string(mockcloud.FlavourOTC) {
+	if *flavour != "" && *flavour != string(mockcloud.FlavourHWC) && *flavour != string(mockcloud.FlavourOTC) {
 		return fmt.Errorf("-flavour must be hwc or otc, got %q", *flavour)
 	}
 	var scenario *mockcloud.Scenario
@@ -79,6 +79,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		var err error
 		if scenario, err = mockcloud.ReadScenarioFile(*scenarioFile); err != nil {
 			return err
+		}
+	}
+	if *flavour == "" {
+		*flavour = string(mockcloud.FlavourHWC)
+		if scenario != nil {
+			*flavour = string(scenario.Flavour())
 		}
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {

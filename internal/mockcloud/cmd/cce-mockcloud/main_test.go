@@ -485,6 +485,44 @@ func TestRunFlags(t *testing.T) {
 	}
 }
 
+// TestCommandScenarioFlavour: the scenario's flavour applies unless -flavour says otherwise.
+func TestCommandScenarioFlavour(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	scenario := filepath.Join(t.TempDir(), "otc.yaml")
+	doc := "flavour: otc\nusers:\n  - {name: boss, groups: [admin], accessKey: BOSSBOSS01, secretKey: boss-secret}\n" +
+		"clusters:\n  - {name: prod, id: " + mockcloud.ProdClusterID + ", version: v1.28.3-r0}\n"
+	if err := os.WriteFile(scenario, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for flag, wantOTC := range map[string]bool{"": true, "hwc": false} {
+		args := []string{"-dir", filepath.Join(t.TempDir(), "state"), "-scenario", scenario}
+		if flag != "" {
+			args = append(args, "-flavour", flag)
+		}
+		m := startMock(t, args...)
+		req, err := http.NewRequest("GET", m.env["HW_CCE_ENDPOINT"]+"/api/v3/projects/"+m.env["HW_PROJECT_ID"]+"/clusters/"+mockcloud.ProdClusterID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+		resp, err := m.client(t).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cluster struct {
+			Status struct{ Endpoints json.RawMessage }
+		}
+		err = json.NewDecoder(resp.Body).Decode(&cluster)
+		_ = resp.Body.Close()
+		if isObject := strings.HasPrefix(string(cluster.Status.Endpoints), "{"); err != nil || isObject != wantOTC {
+			t.Errorf("-flavour %q: endpoints %s (%v), want the OTC object: %v", flag, cluster.Status.Endpoints, err, wantOTC)
+		}
+		m.stop(t)
+	}
+}
+
 // TestRunScenarioProblems: a bad scenario stops the start with its problems,
 // before anything is served or written.
 func TestRunScenarioProblems(t *testing.T) {
