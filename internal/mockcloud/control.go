@@ -188,8 +188,10 @@ func (c *Cloud) ctlDeleteUser(ctl *control, q *controlReq) {
 		q.fail(http.StatusNotFound, "no user has the name or ID %q", q.r.PathValue("user"))
 	case !byOK:
 		q.fail(http.StatusBadRequest, "by=%q names no user: name the user who deletes, or leave by out", q.r.URL.Query().Get("by"))
+	case !c.DeleteUser(u.ID, by):
+		q.fail(http.StatusForbidden, "IAM refused: the deleting user (by) is no admin. CTS recorded the failed deleteUser "+
+			"(code 403, rating warning); name an admin with ?by=<user>")
 	default:
-		c.DeleteUser(u.ID, by)
 		q.reply(http.StatusOK, c.deletedEntry(u.ID))
 	}
 }
@@ -250,7 +252,7 @@ func (c *Cloud) ctlAddAgency(_ *control, q *controlReq) {
 		return
 	}
 	c.st.addAgency(a, c.now())
-	q.reply(http.StatusCreated, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName})
+	q.reply(http.StatusCreated, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName, Admin: a.Admin})
 }
 
 // ctlDeleteAgency answers DELETE /agencies/{agency}: the agency goes and CTS
@@ -269,8 +271,10 @@ func (c *Cloud) ctlDeleteAgency(ctl *control, q *controlReq) {
 		q.fail(http.StatusNotFound, "no agency has the name or ID %q", ref)
 	case !byOK:
 		q.fail(http.StatusBadRequest, "by=%q names no user: name the user who deletes, or leave by out", q.r.URL.Query().Get("by"))
+	case !c.DeleteAgency(a.ID, by):
+		q.fail(http.StatusForbidden, "IAM refused: the deleting user (by) is no admin. CTS recorded the failed deleteAgency "+
+			"(code 403, rating warning); name an admin with ?by=<user>")
 	default:
-		c.DeleteAgency(a.ID, by)
 		q.reply(http.StatusOK, c.deletedEntry(a.ID))
 	}
 }
@@ -378,12 +382,12 @@ func (c *Cloud) ctlClearFaults(_ *control, q *controlReq) {
 	q.reply(http.StatusOK, c.faultsJSON())
 }
 
-// deletedEntry returns the newest delete trace of an identity.
+// deletedEntry returns the newest successful delete trace of an identity.
 func (c *Cloud) deletedEntry(id string) WorldDeleted {
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
 	for _, t := range slices.Backward(c.st.traces) {
-		if t.ResourceID == id && (t.Name == "deleteUser" || t.Name == "deleteAgency") {
+		if t.ResourceID == id && isDeletion(t) {
 			return WorldDeleted{Type: t.ResourceType, ID: id, Name: t.ResourceName, DeletedAt: t.Time.UTC(), By: t.UserName}
 		}
 	}

@@ -101,7 +101,7 @@ func TestFromLoopback(t *testing.T) {
 func TestControl_users(t *testing.T) {
 	t.Parallel()
 	c := controlCloud(t)
-	r := ctl(t, c, "POST", "/mockcloud/v1/users", "name: carol\ngroups: [developers]\naccessKey: CAROLCAROL\nsecretKey: carol-secret\n")
+	r := ctl(t, c, "POST", "/mockcloud/v1/users", "name: carol\ngroups: [admin]\naccessKey: CAROLCAROL\nsecretKey: carol-secret\n")
 	expectStatus(t, r, http.StatusCreated)
 	if m := r.json(t); m["id"] != derivedID("user", "carol") || m["enabled"] != true {
 		t.Errorf("created %s", r.body)
@@ -121,19 +121,34 @@ func TestControl_users(t *testing.T) {
 		}
 	}
 
+	r = ctl(t, c, "DELETE", "/mockcloud/v1/users/"+BobUserID+"?by=carol", "")
+	if m := r.json(t); r.status != http.StatusOK || m["name"] != BobUserName || m["by"] != "carol" {
+		t.Errorf("deleted %d %s", r.status, r.body)
+	}
 	r = ctl(t, c, "DELETE", "/mockcloud/v1/users/carol", "")
 	expectStatus(t, r, http.StatusOK)
 	if m := r.json(t); m["type"] != "user" || m["name"] != "carol" || m["by"] != AdminUserName {
 		t.Errorf("deleted %s", r.body)
 	}
-	r = ctl(t, c, "DELETE", "/mockcloud/v1/users/"+BobUserID+"?by=alice", "")
-	if m := r.json(t); r.status != http.StatusOK || m["name"] != BobUserName || m["by"] != AliceUserName {
-		t.Errorf("deleted %d %s", r.status, r.body)
-	}
 	expectStatus(t, call(t, c, cred{ak: "CAROLCAROL", sk: "carol-secret"}, "GET", "/v3/users", nil), http.StatusUnauthorized)
 	traces := arr(call(t, c, adminCred, "GET", tracesPath+"?trace_name=deleteUser", nil).json(t)["traces"])
-	if len(traces) != 2 || obj(traces[1])["resource_name"] != "carol" || str(obj(traces[0]), "user.name") != AliceUserName {
+	if len(traces) != 2 || obj(traces[0])["resource_name"] != "carol" || str(obj(traces[1]), "user.name") != "carol" {
 		t.Errorf("the last hour's deleteUser traces: %v", traces)
+	}
+	// IAM refuses a deletion by a user who is no admin, and CTS records the attempt.
+	r = ctl(t, c, "DELETE", "/mockcloud/v1/users/alice?by="+IvyUserName, "")
+	if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "no admin") {
+		t.Errorf("deletion by a non-admin: %d %s", r.status, r.body)
+	}
+	expectStatus(t, call(t, c, aliceCred, "GET", "/v3/users/"+AliceUserID, nil), http.StatusOK)
+	refused := arr(call(t, c, adminCred, "GET", tracesPath+"?trace_name=deleteUser&resource_id="+AliceUserID, nil).json(t)["traces"])
+	if len(refused) != 1 || obj(refused[0])["code"] != "403" || obj(refused[0])["trace_rating"] != "warning" {
+		t.Errorf("refused deletion traces: %v", refused)
+	}
+	for _, d := range c.World().Deleted {
+		if d.ID == AliceUserID {
+			t.Errorf("a refused deletion is listed as deleted: %+v", d)
+		}
 	}
 	for path, want := range map[string]int{"/mockcloud/v1/users/carol": http.StatusNotFound, "/mockcloud/v1/users/alice?by=ghost": http.StatusBadRequest} {
 		if r := ctl(t, c, "DELETE", path, ""); r.status != want {

@@ -132,6 +132,7 @@ func (d *decoder) agency(n *yaml.Node, path string) Agency {
 	d.object(n, path, "an agency", []field{
 		{"name", d.str(&a.Name)}, {"id", d.str(&a.ID)}, {"description", d.str(&a.Description)},
 		{"trustDomainName", d.str(&a.TrustDomainName)}, {"trustDomainId", d.str(&a.TrustDomainID)},
+		{"admin", d.boolean(&a.Admin)},
 	})
 	return a
 }

@@ -141,7 +141,7 @@ users:
   - {name: admin-a, groups: [admin, ops], accessKey: AKAKAKAK01, secretKey: s1}
 groups: [ops]
 agencies:
-  - {name: ag, trustDomainName: other}
+  - {name: ag, trustDomainName: other, admin: true}
 clusters:
   - {name: p, version: v1.25, platformVersion: cce.4.10, phase: Hibernation}
 deleted:
@@ -149,7 +149,7 @@ deleted:
 `
 	jsonDoc := `{"groups": ["ops"],
  "users": [{"name": "admin-a", "groups": ["admin", "ops"], "accessKey": "AKAKAKAK01", "secretKey": "s1"}],
- "agencies": [{"name": "ag", "trustDomainName": "other"}],
+ "agencies": [{"name": "ag", "trustDomainName": "other", "admin": true}],
  "clusters": [{"name": "p", "version": "v1.25", "platformVersion": "cce.4.10", "phase": "Hibernation"}],
  "deleted": [{"type": "agency", "name": "gone", "ago": "1d2h"}]}`
 	clock := &fixedClock{at: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
@@ -158,6 +158,9 @@ deleted:
 	a, b := fromYAML.World(), fromJSON.World()
 	if !equalJSON(t, a, b) {
 		t.Errorf("YAML and JSON differ:\n%+v\n%+v", a, b)
+	}
+	if len(a.Agencies) != 1 || !a.Agencies[0].Admin {
+		t.Errorf("agencies: %+v", a.Agencies)
 	}
 	if len(a.Deleted) != 1 || !a.Deleted[0].DeletedAt.Equal(clock.now().Add(-26*time.Hour)) || a.Deleted[0].By != "admin-a" {
 		t.Errorf("deleted: %+v", a.Deleted)

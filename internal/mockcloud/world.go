@@ -18,8 +18,8 @@ type World struct {
 	Users    []WorldUser    `json:"users"`
 	Agencies []WorldAgency  `json:"agencies"`
 	Groups   []string       `json:"groups"`
-	// Deleted lists the deleteUser and deleteAgency traces CTS still
-	// answers for (the last 7 days), newest first.
+	// Deleted lists the successful deleteUser and deleteAgency traces CTS
+	// still answers for (the last 7 days), newest first.
 	Deleted []WorldDeleted `json:"deleted"`
 }
 
@@ -49,6 +49,7 @@ type WorldAgency struct {
 	ID              string `json:"id"`
 	Name            string `json:"name"`
 	TrustDomainName string `json:"trustDomainName,omitempty"`
+	Admin           bool   `json:"admin,omitempty"`
 }
 
 // WorldDeleted is a deleted user or agency as CTS reports it.
@@ -75,7 +76,7 @@ func (c *Cloud) World() World {
 			Groups: append([]string{}, u.Groups...), AccessKey: u.AccessKey})
 	}
 	for _, a := range c.st.agencies {
-		w.Agencies = append(w.Agencies, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName})
+		w.Agencies = append(w.Agencies, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName, Admin: a.Admin})
 	}
 	slices.SortFunc(w.Agencies, func(a, b WorldAgency) int { return strings.Compare(a.Name, b.Name) })
 	for g := range c.st.groups {
@@ -84,7 +85,7 @@ func (c *Cloud) World() World {
 	slices.Sort(w.Groups)
 	oldest := now.Add(-ctsRetention)
 	for _, t := range c.st.traces {
-		if (t.Name == "deleteUser" || t.Name == "deleteAgency") && !t.Time.Before(oldest) && !t.Time.After(now) {
+		if isDeletion(t) && !t.Time.Before(oldest) && !t.Time.After(now) {
 			w.Deleted = append(w.Deleted, WorldDeleted{Type: t.ResourceType, ID: t.ResourceID, Name: t.ResourceName,
 				DeletedAt: t.Time.UTC(), By: t.UserName})
 		}
@@ -116,4 +117,10 @@ func worldCluster(cl Cluster) WorldCluster {
 		wc.Revocable = true
 	}
 	return wc
+}
+
+// isDeletion reports whether t records a user or agency that IAM deleted
+// (a refused deletion is traced too, with its error code).
+func isDeletion(t *traceRec) bool {
+	return (t.Name == "deleteUser" || t.Name == "deleteAgency") && t.Code == "200"
 }
