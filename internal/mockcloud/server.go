@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -80,6 +81,7 @@ type Cloud struct {
 	ln      net.Listener
 	url     string
 	closing sync.Once
+	control atomic.Pointer[control] // nil until EnableControl
 }
 
 // Start starts the fake cloud on an HTTPS listener with its own CA.
@@ -176,9 +178,12 @@ func (c *Cloud) Close() {
 // now returns the server time.
 func (c *Cloud) now() time.Time { return c.opts.now() }
 
-// ServeHTTP dispatches one request: route match, injected faults,
-// authentication, handler, log.
+// ServeHTTP dispatches one request: the control API (control.go), else route
+// match, injected faults, authentication, handler, log.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.serveControl(w, r) {
+		return
+	}
 	rec := &bufferedWriter{header: w.Header()}
 	rt, routed := c.match(r)
 	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c}

@@ -14,11 +14,21 @@ terraform {
 variable "cluster_ids" {
   description = "Clusters whose credentials to rotate."
   type        = list(string)
+
+  validation {
+    condition     = length(var.cluster_ids) > 0
+    error_message = "cluster_ids is empty, so nothing would be rotated: list the IDs of the clusters whose credentials leaked."
+  }
 }
 
 variable "incident" {
   description = "Any string; changing it revokes every earlier credential and issues a new one."
   type        = string
+
+  validation {
+    condition     = trimspace(var.incident) != ""
+    error_message = "incident is empty: name why you rotate, e.g. the incident or ticket (\"INC-2041\"). The next rotation needs a different value."
+  }
 }
 
 variable "duration_days" {

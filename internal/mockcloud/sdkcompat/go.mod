@@ -4,6 +4,8 @@ go 1.26.8
 
 require github.com/cceops/terraform-provider-cce v0.0.0
 
+require go.yaml.in/yaml/v3 v3.0.3 // indirect
+
 require (
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 	github.com/hashicorp/go-hclog v1.6.3 // indirect

@@ -1,6 +1,10 @@
 // Command cce-mockcloud serves the fake IAM + CCE + CTS cloud of package
-// mockcloud standalone, for demos and manual testing. It writes the CA
-// certificate and an env.sh with demo credentials into the state directory.
+// mockcloud standalone, for demos, manual testing and module tests: the demo
+// account, or the world a -scenario file declares. It prints what it serves,
+// writes the CA certificate and an env.sh with the caller's credentials and
+// the control API's token into the state directory, and serves until SIGINT
+// or SIGTERM. internal/mockcloud/README.md documents the scenario format and
+// the control API.
 package main
 
 import (
@@ -32,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	dir := fs.String("dir", "", "state directory for ca.pem, env.sh and ready (required)")
-	flavour := fs.String("flavour", "hwc", "response flavour: hwc or otc")
+	flavour := fs.String("flavour", "", "response flavour: hwc or otc (default: the scenario's, else hwc)")
 	var faults []mockcloud.Fault
 	fs.Func("fault", "inject a fault (repeatable): route=<label, Route* name or *>,kind=<"+
 		"500|502|503|429|latency|reset|commit-drop|expire-tokens>,p=<0..1>[,times=N][,latency=20ms][,retry-after=2]",
@@ -47,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Int64("seed", 1, "seed of the fault injection's random source")
 	latency := fs.Duration("latency", 0, "add this latency to every request (a latency fault on route *)")
 	clockSkew := fs.Duration("clock-skew", 0, "run the server clock this far ahead (negative: behind)")
+	scenarioFile := fs.String("scenario", "", "serve the world this JSON or YAML file declares instead of the demo account")
 	extra := fs.Int("extra-clusters", 0, "add this many Available v1.28 clusters (IDs c0000000-0000-4000-8000-1000000000NN from 00)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,8 +71,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *extra < 0 || *extra > 1000 {
 		return fmt.Errorf("-extra-clusters must be from 0 to 1000, got %d", *extra)
 	}
-	if *flavour != string(mockcloud.FlavourHWC) && *flavour != string(mockcloud.FlavourOTC) {
+	if *flavour != "" && *flavour != string(mockcloud.FlavourHWC) && *flavour != string(mockcloud.FlavourOTC) {
 		return fmt.Errorf("-flavour must be hwc or otc, got %q", *flavour)
+	}
+	var scenario *mockcloud.Scenario
+	if *scenarioFile != "" {
+		var err error
+		if scenario, err = mockcloud.ReadScenarioFile(*scenarioFile); err != nil {
+			return err
+		}
+	}
+	if *flavour == "" {
+		*flavour = string(mockcloud.FlavourHWC)
+		if scenario != nil {
+			*flavour = string(scenario.Flavour())
+		}
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return fmt.Errorf("create state directory: %w", err)
@@ -80,25 +98,42 @@ func run(args []string, stdout, stderr io.Writer) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 
-	cloud, err := mockcloud.Start(mockcloud.WithAddr(*addr), mockcloud.WithFlavour(mockcloud.Flavour(*flavour)),
-		mockcloud.WithLogWriter(stderr), mockcloud.WithFaults(*seed, faults...), mockcloud.WithClockSkew(*clockSkew))
+	opts := []mockcloud.Option{mockcloud.WithAddr(*addr), mockcloud.WithFlavour(mockcloud.Flavour(*flavour)),
+		mockcloud.WithLogWriter(stderr), mockcloud.WithFaults(*seed, faults...), mockcloud.WithClockSkew(*clockSkew)}
+	if scenario != nil && scenario.Base() == mockcloud.BaseEmpty {
+		opts = append(opts, mockcloud.WithoutSeed())
+	}
+	cloud, err := mockcloud.Start(opts...)
 	if err != nil {
 		return err
 	}
 	defer cloud.Close()
+	caller := demoCaller
+	if scenario != nil {
+		if caller, err = cloud.LoadScenario(scenario); err != nil {
+			return err
+		}
+	}
 	cloud.AddExtraClusters(*extra)
+	token := mockcloud.NewControlToken()
+	cloud.EnableControl(token, caller.ID)
 
 	caPath, err := cloud.WriteCACert(stateDir)
 	if err != nil {
 		return err
 	}
-	env := envLines(cloud.URL(), caPath)
-	if err := os.WriteFile(filepath.Join(stateDir, "env.sh"), []byte(env), 0o600); err != nil {
+	envPath := filepath.Join(stateDir, "env.sh")
+	env := envLines(cloud.URL(), caPath, caller, token)
+	if err := os.WriteFile(envPath, []byte(env), 0o600); err != nil {
 		return fmt.Errorf("write env.sh: %w", err)
 	}
-	if _, err := fmt.Fprint(stdout, "# cce-mockcloud is running. These are DEMO credentials of a FAKE cloud;\n"+
-		"# they grant nothing anywhere else. Paste into your shell or: source "+
-		filepath.Join(stateDir, "env.sh")+"\n"+faultLines(*seed, faults, *clockSkew)+env); err != nil {
+	served := "the demo account"
+	if scenario != nil {
+		served = "scenario " + *scenarioFile
+	}
+	if _, err := fmt.Fprint(stdout, summary(cloud, served, caller.Name)+faultLines(*seed, faults, *clockSkew)+
+		"#\n# These are DEMO credentials of a FAKE cloud; they grant nothing anywhere else.\n"+
+		"# Paste into your shell or: source "+envPath+"\n"+env); err != nil {
 		return fmt.Errorf("write stdout: %w", err)
 	}
 	readyPath := filepath.Join(stateDir, "ready")
@@ -128,8 +163,13 @@ func faultLines(seed int64, faults []mockcloud.Fault, skew time.Duration) string
 	return b.String()
 }
 
-// envLines renders the export lines of env.sh.
-func envLines(url, caPath string) string {
+// demoCaller is the user env.sh signs in as without a scenario.
+var demoCaller = mockcloud.User{ID: mockcloud.AdminUserID, Name: mockcloud.AdminUserName,
+	AccessKey: mockcloud.AdminAccessKey, SecretKey: mockcloud.AdminSecretKey}
+
+// envLines renders the export lines of env.sh: the provider's settings
+// signed in as caller, then the control API's address and token.
+func envLines(url, caPath string, caller mockcloud.User, token string) string {
 	return fmt.Sprintf(`export HW_REGION_NAME=%s
 export HW_PROJECT_ID=%s
 export HW_ACCESS_KEY=%s
@@ -139,5 +179,8 @@ export HW_CCE_ENDPOINT=%s
 export HW_CTS_ENDPOINT=%s
 export HW_STS_ENDPOINT=%s
 export HW_CACERT_FILE=%s
-`, mockcloud.Region, mockcloud.ProjectID, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey, url, url, url, url, caPath)
+export CCE_MOCKCLOUD_CONTROL_URL=%s
+export CCE_MOCKCLOUD_CONTROL_TOKEN=%s
+`, mockcloud.Region, mockcloud.ProjectID, caller.AccessKey, caller.SecretKey, url, url, url, url, caPath,
+		strings.TrimSuffix(url+mockcloud.ControlPrefix, "/"), token)
 }

@@ -187,8 +187,28 @@ func TestCommand(t *testing.T) {
 		env["HW_CACERT_FILE"] != filepath.Join(dir, "ca.pem") {
 		t.Errorf("env.sh:\n%s", m.envFile)
 	}
-	if out := m.stdout.String(); !strings.Contains(out, "FAKE cloud") || !strings.Contains(out, string(m.envFile)) {
+	out := m.stdout.String()
+	if !strings.Contains(out, "FAKE cloud") || !strings.Contains(out, string(m.envFile)) {
 		t.Errorf("stdout:\n%s", out)
+	}
+	for line := range strings.Lines(string(m.envFile)) {
+		if n := strings.Count(out, line); n != 1 {
+			t.Errorf("stdout prints %q %d times, want once", line, n)
+		}
+	}
+	for _, want := range []string{
+		"\n#   prod     " + mockcloud.ProdClusterID + "  v1.28.3-r0    Available  yes\n",
+		"\n#   old      " + mockcloud.OldClusterID + "  v1.23.9-r0    Available  no: version v1.23.9-r0 does not support revocation",
+		"\n#   platform-admin  " + mockcloud.AdminUserID + "  admin         " + mockcloud.AdminAccessKey + "  <- env.sh signs in as this user\n",
+		"\n#   ops-automation  " + mockcloud.OpsAgencyID + "  acme-ops\n",
+		"\n#   user    erin.former  " + mockcloud.ErinUserID + "  2d ago   platform-admin\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.HasPrefix(env["CCE_MOCKCLOUD_CONTROL_TOKEN"], "mockctl-") || env["CCE_MOCKCLOUD_CONTROL_URL"] != env["HW_CCE_ENDPOINT"]+"/mockcloud/v1" {
+		t.Errorf("env.sh lacks the control API:\n%s", m.envFile)
 	}
 
 	client := m.client(t)
@@ -296,6 +316,68 @@ func issueAndUse(t *testing.T, client *http.Client, env map[string]string) (stri
 	return server, kube
 }
 
+// TestCommandScenario serves the trial scenario: the start-up summary shows
+// its world, env.sh signs in as its caller, and the control API (with the
+// token from env.sh, like curl would) hibernates a cluster, which the cloud
+// then reports; the log marks control requests apart from cloud requests.
+func TestCommandScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	m := startMock(t, "-dir", dir, "-scenario", filepath.Join("..", "..", "..", "..", "examples", "mockcloud", "trial.yaml"))
+	out := m.stdout.String()
+	for _, want := range []string{
+		"serving scenario ../../../../examples/mockcloud/trial.yaml.\n",
+		"# Clusters (3):\n", "v1.27.1-r10  Available  yes\n", "# Users (23):\n", "#   contractor-20   ",
+		"TRIALADMINAK00000001  <- env.sh signs in as this user\n", "#   agency  old-vendor   ", "3d12h ago",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ancient.user") || m.env["HW_ACCESS_KEY"] != "TRIALADMINAK00000001" {
+		t.Errorf("stdout:\n%s", out)
+	}
+
+	client := m.client(t)
+	req, err := http.NewRequest("PATCH", m.env["CCE_MOCKCLOUD_CONTROL_URL"]+"/clusters/analytics", strings.NewReader(`{"phase":"Hibernation"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+m.env["CCE_MOCKCLOUD_CONTROL_TOKEN"])
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patched struct{ ID, Phase string }
+	err = json.NewDecoder(resp.Body).Decode(&patched)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || patched.Phase != "Hibernation" {
+		t.Fatalf("PATCH: %d %+v %v", resp.StatusCode, patched, err)
+	}
+	req, err = http.NewRequest("GET", m.env["HW_CCE_ENDPOINT"]+"/api/v3/projects/"+m.env["HW_PROJECT_ID"]+"/clusters/"+patched.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cluster struct{ Status struct{ Phase string } }
+	err = json.NewDecoder(resp.Body).Decode(&cluster)
+	_ = resp.Body.Close()
+	if err != nil || cluster.Status.Phase != "Hibernation" {
+		t.Errorf("GET cluster after the PATCH: %d %+v %v", resp.StatusCode, cluster, err)
+	}
+	m.stop(t)
+	log := m.stderr.String()
+	if !strings.Contains(log, " control PATCH /mockcloud/v1/clusters/analytics 200\n") || strings.Count(log, "\n") != 2 {
+		t.Errorf("log (want the control line and the GET):\n%s", log)
+	}
+}
+
 // TestRunRequiresDir checks the flag validation.
 func TestRunRequiresDir(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -393,10 +475,69 @@ func TestRunFlags(t *testing.T) {
 		{"-extra-clusters", "-1"},
 		{"-extra-clusters", "1001"},
 		{"stray"},
+		{"-scenario", "does-not-exist.yaml"},
+		{"-scenario", filepath.Join("..", "..", "..", "..", "go.mod")},
 	} {
 		var out, errOut bytes.Buffer
 		if err := run(append([]string{"-dir", t.TempDir()}, args...), &out, &errOut); err == nil {
 			t.Errorf("run %q: no error", args)
 		}
+	}
+}
+
+// TestCommandScenarioFlavour: the scenario's flavour applies unless -flavour says otherwise.
+func TestCommandScenarioFlavour(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	scenario := filepath.Join(t.TempDir(), "otc.yaml")
+	doc := "flavour: otc\nusers:\n  - {name: boss, groups: [admin], accessKey: BOSSBOSS01, secretKey: boss-secret}\n" +
+		"clusters:\n  - {name: prod, id: " + mockcloud.ProdClusterID + ", version: v1.28.3-r0}\n"
+	if err := os.WriteFile(scenario, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for flag, wantOTC := range map[string]bool{"": true, "hwc": false} {
+		args := []string{"-dir", filepath.Join(t.TempDir(), "state"), "-scenario", scenario}
+		if flag != "" {
+			args = append(args, "-flavour", flag)
+		}
+		m := startMock(t, args...)
+		req, err := http.NewRequest("GET", m.env["HW_CCE_ENDPOINT"]+"/api/v3/projects/"+m.env["HW_PROJECT_ID"]+"/clusters/"+mockcloud.ProdClusterID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+		resp, err := m.client(t).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cluster struct {
+			Status struct{ Endpoints json.RawMessage }
+		}
+		err = json.NewDecoder(resp.Body).Decode(&cluster)
+		_ = resp.Body.Close()
+		if isObject := strings.HasPrefix(string(cluster.Status.Endpoints), "{"); err != nil || isObject != wantOTC {
+			t.Errorf("-flavour %q: endpoints %s (%v), want the OTC object: %v", flag, cluster.Status.Endpoints, err, wantOTC)
+		}
+		m.stop(t)
+	}
+}
+
+// TestRunScenarioProblems: a bad scenario stops the start with its problems,
+// before anything is served or written.
+func TestRunScenarioProblems(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("users:\n  - name: a\n    gruops: [admin]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	var out, errOut bytes.Buffer
+	err := run([]string{"-dir", dir, "-scenario", bad}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:3:5: users[0].gruops: unknown field; a user has the fields name,") ||
+		!strings.Contains(err.Error(), "did you mean groups?") {
+		t.Errorf("run: %v", err)
+	}
+	if _, statErr := os.Stat(dir); !os.IsNotExist(statErr) || out.Len() > 0 {
+		t.Errorf("a bad scenario created %s (%v) or printed %q", dir, statErr, out.String())
 	}
 }

@@ -1,0 +1,128 @@
+# The module's own tests: `terraform test` (Terraform 1.6+) or `tofu test`,
+# run from the module's directory against the mock cloud serving
+# examples/mockcloud/modules.yaml. `make test-modules` does all of it; the
+# README's "Testing the module" shows how to run them by hand.
+#
+# That scenario has the clusters prod (a1) and staging (a2), which take
+# revocations, and old (a3, v1.23.9-r0), which is too old; the leaver
+# dana.leaver (...a2); and, deleted this week, the user erin.former (...a4)
+# and the agency old-vendor (...a5).
+
+variables {
+  leaver_names = ["dana.leaver"]
+}
+
+# Mistakes stop the plan before anything is revoked.
+
+run "unknown_cluster" {
+  command = plan
+
+  variables {
+    cluster_ids = ["c0000000-0000-4000-8000-0000000000a1", "c0000000-0000-4000-8000-00000000ffff"]
+  }
+
+  expect_failures = [data.cce_clusters.all]
+}
+
+run "both_selections" {
+  command = plan
+
+  variables {
+    cluster_ids  = ["c0000000-0000-4000-8000-0000000000a1"]
+    all_clusters = true
+  }
+
+  expect_failures = [data.cce_clusters.all]
+}
+
+run "unknown_leaver" {
+  command = plan
+
+  variables {
+    cluster_ids  = ["c0000000-0000-4000-8000-0000000000a1"]
+    leaver_names = ["dana.leaver", "nobody"]
+  }
+
+  expect_failures = [data.cce_certificate_applicants.all]
+}
+
+run "keep_written_by_hand" {
+  command = plan
+
+  variables {
+    cluster_ids = ["c0000000-0000-4000-8000-0000000000a1"]
+    keep        = { "1ea7e0000000000000000000000000a2" = "user" }
+  }
+
+  expect_failures = [var.keep]
+}
+
+# A cluster too old for revocation is reported, not fatal: the check warns
+# (a test must expect it) and the other clusters get their revocations.
+run "ineligible_cluster" {
+  command = plan
+
+  variables {
+    cluster_ids = ["c0000000-0000-4000-8000-0000000000a1", "c0000000-0000-4000-8000-0000000000a3"]
+  }
+
+  expect_failures = [check.every_cluster_takes_revocations, check.keep_is_saved]
+
+  assert {
+    condition     = keys(output.ineligible_clusters) == ["c0000000-0000-4000-8000-0000000000a3"]
+    error_message = "Only old should be ineligible: ${jsonencode(output.ineligible_clusters)}"
+  }
+  assert {
+    condition     = output.ineligible_clusters["c0000000-0000-4000-8000-0000000000a3"].minimum_version == "v1.23.9-r10"
+    error_message = "old needs v1.23.9-r10: ${jsonencode(output.ineligible_clusters)}"
+  }
+  assert {
+    condition     = length(cce_credential_revocation.this) == 3
+    error_message = "On prod only: dana.leaver, erin.former and old-vendor. Planned: ${jsonencode(keys(cce_credential_revocation.this))}"
+  }
+}
+
+# Every cluster: the leaver and this week's deletions, on prod and staging.
+run "all_clusters" {
+  variables {
+    all_clusters = true
+  }
+
+  expect_failures = [check.every_cluster_takes_revocations, check.keep_is_saved]
+
+  assert {
+    condition     = length(output.revoked) == 6
+    error_message = "Want 3 identities on 2 clusters: ${jsonencode(output.revoked)}"
+  }
+  assert {
+    condition     = output.revoked["c0000000-0000-4000-8000-0000000000a2/a9e000000000000000000000000000a5"] == "agency old-vendor on staging"
+    error_message = "The deleted agency is not revoked on staging: ${jsonencode(output.revoked)}"
+  }
+  assert {
+    condition     = output.revoked["c0000000-0000-4000-8000-0000000000a1/e1e1e0000000000000000000000000a4"] == "user erin.former on prod"
+    error_message = "The deleted user is not revoked on prod: ${jsonencode(output.revoked)}"
+  }
+  assert {
+    condition     = length(output.keep) == 6
+    error_message = "keep must list every revocation: ${jsonencode(output.keep)}"
+  }
+}
+
+# A week later: nobody is named and the deletions left the CTS window. With
+# keep saved, every revocation stays: nothing is destroyed and the keep
+# check is quiet.
+run "keep_saved" {
+  variables {
+    all_clusters          = true
+    leaver_names          = []
+    revoke_deleted_within = ""
+    keep                  = run.all_clusters.keep
+  }
+
+  expect_failures = [check.every_cluster_takes_revocations]
+
+  assert {
+    condition     = jsonencode(output.keep) == jsonencode(var.keep)
+    error_message = "keep changed: ${jsonencode(output.keep)}"
+  }
+}
