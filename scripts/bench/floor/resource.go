@@ -12,15 +12,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// revocation has the attributes, validators, plan modifiers and timeouts
-// block of cce_credential_revocation; its ModifyPlan returns at once and its
-// Create only fills in the computed values.
+// revocation has the attributes, validators, plan modifiers, schema version
+// and timeouts block of cce_credential_revocation; its ModifyPlan returns at
+// once and its Create only fills in the computed values.
 type revocation struct{}
 
 var _ resource.ResourceWithModifyPlan = revocation{}
@@ -55,6 +54,7 @@ func (revocation) Schema(ctx context.Context, _ resource.SchemaRequest, resp *re
 		return schema.StringAttribute{Computed: true, Description: "Computed.", PlanModifiers: keep}
 	}
 	resp.Schema = schema.Schema{
+		Version:     1,
 		Description: "Floor of cce_credential_revocation: same schema, no API calls.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed(),
@@ -63,15 +63,16 @@ func (revocation) Schema(ctx context.Context, _ resource.SchemaRequest, resp *re
 			"user_id":   schema.StringAttribute{Optional: true, Description: "User.", PlanModifiers: replace, Validators: applicantID},
 			"agency_id": schema.StringAttribute{Optional: true, Description: "Agency.", PlanModifiers: replace, Validators: applicantID},
 			"other_id":  schema.StringAttribute{Optional: true, Description: "Other.", PlanModifiers: replace, Validators: applicantID},
-			"other_id_type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("user"),
-				Description: "Type of other_id.", PlanModifiers: replace, Validators: []validator.String{
+			"other_id_type": schema.StringAttribute{Optional: true, Computed: true, Description: "Type of other_id.",
+				PlanModifiers: []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
 					stringvalidator.OneOf("user", "agency"),
 					stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
 				}},
 			"confirmation": schema.StringAttribute{Required: true, Description: "REVOKE.",
 				Validators: []validator.String{stringvalidator.OneOf("REVOKE")}},
 			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Triggers.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()}},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged, "Revokes again.", "Revokes again.")}},
 			"applicant_type":  computed(),
 			"applicant_name":  computed(),
 			"cluster_name":    computed(),
@@ -129,4 +130,36 @@ func (v matchesRE) ValidateString(_ context.Context, req validator.StringRequest
 	if s := req.ConfigValue.ValueString(); !v.re.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID", fmt.Sprintf("%q %s.", s, v.Description(context.Background())))
 	}
+}
+
+// otherIDTypeDefault and triggersChanged do what the provider's plan
+// modifiers of other_id_type and triggers do, with the same reads.
+type otherIDTypeDefault struct{}
+
+func (otherIDTypeDefault) Description(context.Context) string { return "user with other_id, else null" }
+
+func (d otherIDTypeDefault) MarkdownDescription(ctx context.Context) string {
+	return d.Description(ctx)
+}
+
+func (otherIDTypeDefault) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var otherID types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("other_id"), &otherID)...)
+	switch {
+	case otherID.IsUnknown():
+		resp.PlanValue = types.StringUnknown()
+	case otherID.IsNull():
+		resp.PlanValue = types.StringNull()
+	default:
+		resp.PlanValue = types.StringValue("user")
+	}
+}
+
+func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	var revokedAt types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("revoked_at"), &revokedAt)...)
+	resp.RequiresReplace = !req.StateValue.IsNull() || !revokedAt.IsNull()
 }
