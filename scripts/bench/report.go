@@ -22,7 +22,7 @@ func (b *bench) writeReport() error {
 		b.started.UTC().Format("2006-01-02 15:04 MST"), mode, b.finished.Sub(b.started).Round(time.Second))
 	p("Every case runs on the provider, on the *floor* (scripts/bench/floor: a do-nothing provider with the schema of "+
 		"`cce_credential_revocation` on the same framework, no API calls) and on `terraform_data` (built into the CLI: no "+
-		"plugin at all). Time over the floor is the provider's own cost; the target is at most %.2fx.\n\n", maxRatio)
+		"plugin at all). Time over the floor is the provider's own cost; the target is at most %.2fx, in CPU time.\n\n", maxRatio)
 	p("![plan and apply time against N](benchmarks/chart.svg)\n\n")
 	b.writeMachine(p)
 
@@ -67,17 +67,17 @@ func (b *bench) writeMachine(p printer) {
 func (b *bench) writeRatios(p printer) {
 	cmax, nmax := slices.Max(b.opt.cs), slices.Max(b.opt.ns)
 	p("## Over the floor\n\nMedians of the per-run (one resource) or per-round (N resources) ratios of the provider's " +
-		"time to the floor's: wall time, which the targets use, and CPU time (the CLI and every provider process it " +
-		"started), which depends much less on what else runs on the machine; then wall time over `terraform_data`.\n\n| case |")
+		"time to the floor's: CPU time (the CLI and every provider process it started), which the targets use because it " +
+		"depends much less on what else runs on the machine, then wall time; last, wall time over `terraform_data`.\n\n| case |")
 	for _, c := range b.clis {
-		p(" %s | CPU | ÷ terraform_data |", c.Name)
+		p(" %s CPU | wall | wall ÷ terraform_data |", c.Name)
 	}
 	p("\n|---|%s\n", strings.Repeat("---:|", 3*len(b.clis)))
-	cells := func(wall, cpu, base []float64) string {
-		if len(wall) == 0 {
+	cells := func(cpu, wall, base []float64) string {
+		if len(cpu) == 0 {
 			return " – | – | – |"
 		}
-		return fmt.Sprintf(" %s | %s | %s |", ratioText(median(wall)), ratioText(median(cpu)), ratioText(median(base)))
+		return fmt.Sprintf(" %s | %s | %s |", ratioText(median(cpu)), ratioText(median(wall)), ratioText(median(base)))
 	}
 	for _, cmd := range []string{"validate", "plan"} {
 		p("| `%s`, 1 resource |", cmd)
@@ -87,7 +87,7 @@ func (b *bench) writeRatios(p printer) {
 			if cmd == "plan" {
 				ps = one.Plan
 			}
-			p("%s", cells(runRatios(ps[kindOurs], ps[kindFloor], planWall), runRatios(ps[kindOurs], ps[kindFloor], planCPU),
+			p("%s", cells(runRatios(ps[kindOurs], ps[kindFloor], planCPU), runRatios(ps[kindOurs], ps[kindFloor], planWall),
 				runRatios(ps[kindOurs], ps[kindBaseline], planWall)))
 		}
 		p("\n")
@@ -104,7 +104,7 @@ func (b *bench) writeRatios(p printer) {
 			}
 			p("| `%s`, N = %d, C = %d%s |", cmd.name, nmax, cmax, what)
 			for _, c := range b.clis {
-				p("%s", cells(b.ratios(c.Name, nmax, cmax, lat, kindFloor, cmd.wall), b.ratios(c.Name, nmax, cmax, lat, kindFloor, cmd.cpu),
+				p("%s", cells(b.ratios(c.Name, nmax, cmax, lat, kindFloor, cmd.cpu), b.ratios(c.Name, nmax, cmax, lat, kindFloor, cmd.wall),
 					b.ratios(c.Name, nmax, cmax, lat, kindBaseline, cmd.wall)))
 			}
 			p("\n")
@@ -129,10 +129,10 @@ func (b *bench) writeCases(p printer) {
 	p("## Plan and apply: N revocations over C clusters\n\n")
 	p("Medians of %d rounds; each round runs, each in a fresh directory with fresh state (and, for the provider, a freshly "+
 		"started mock), `plan` then `apply -auto-approve` with `-parallelism=%d`: the provider at C = %d and the floor "+
-		"(alternately first), `terraform_data`, then the provider at the other cluster counts and with latency. Ratios "+
-		"are medians of per-round ratios. Peak memory is the largest provider process of either command.\n\n",
+		"(alternately first), `terraform_data`, then the provider at the other cluster counts and with latency. Times "+
+		"are wall times; ratios are medians of per-round ratios. Peak memory is the largest provider process of either command.\n\n",
 		b.opt.rounds, b.opt.parallelism, slices.Max(b.opt.cs))
-	p("| CLI | N | C | command | provider | floor | ÷ floor | CPU ÷ floor | terraform_data | ÷ terraform_data | provider peak RSS |\n")
+	p("| CLI | N | C | command | provider | floor | CPU ÷ floor | wall ÷ floor | terraform_data | wall ÷ terraform_data | provider peak RSS |\n")
 	p("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, cli := range b.clis {
 		for _, n := range b.opt.ns {
@@ -151,8 +151,8 @@ func (b *bench) writeCases(p printer) {
 				for _, cmd := range commands {
 					p("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %.0f MiB |\n", cli.Name, n, c, cmd.name,
 						secs(median(values(o, cmd.wall))), secs(median(values(floor, cmd.wall))),
-						ratioText(median(b.ratios(cli.Name, n, c, 0, kindFloor, cmd.wall))),
 						ratioText(median(b.ratios(cli.Name, n, c, 0, kindFloor, cmd.cpu))),
+						ratioText(median(b.ratios(cli.Name, n, c, 0, kindFloor, cmd.wall))),
 						secs(median(values(base, cmd.wall))), ratioText(median(b.ratios(cli.Name, n, c, 0, kindBaseline, cmd.wall))),
 						median(peaks))
 				}
@@ -237,7 +237,7 @@ func (b *bench) writeOne(p printer) {
 	p("## One resource: validate and plan\n\n")
 	p("Median of %d runs each, the provider, the floor and `terraform_data` one after the other, each in a fresh "+
 		"directory. No `init`: dev_overrides.\n\n", b.opt.oneRuns)
-	p("| CLI | command | provider | floor | ÷ floor | CPU ÷ floor | terraform_data | provider peak RSS |\n" +
+	p("| CLI | command | provider | floor | CPU ÷ floor | wall ÷ floor | terraform_data | provider peak RSS |\n" +
 		"|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, one := range b.one {
 		if one.Err != "" {
@@ -251,8 +251,8 @@ func (b *bench) writeOne(p printer) {
 			ps := cmd.ps
 			p("| %s | %s | %s | %s | %s | %s | %s | %.0f MiB |\n", one.CLI, cmd.name,
 				secs(median(phaseValues(ps[kindOurs], planWall))), secs(median(phaseValues(ps[kindFloor], planWall))),
-				ratioText(median(runRatios(ps[kindOurs], ps[kindFloor], planWall))),
 				ratioText(median(runRatios(ps[kindOurs], ps[kindFloor], planCPU))),
+				ratioText(median(runRatios(ps[kindOurs], ps[kindFloor], planWall))),
 				secs(median(phaseValues(ps[kindBaseline], planWall))), float64(one.PeakKB)/1024)
 		}
 	}
