@@ -18,15 +18,10 @@ var version = "dev"
 // Address is the registry address Terraform uses for this provider.
 const address = "registry.terraform.io/cceops/cce"
 
-// atExit runs when main returns normally; the profiling build (main_pprof.go,
-// -tags pprof) writes its profiles there.
-var atExit = func() {}
-
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	defer atExit()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: address,

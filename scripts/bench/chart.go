@@ -12,32 +12,32 @@ import (
 
 // series is one line of the chart.
 type series struct {
-	label  string
-	color  string
-	dashed bool
-	pts    [][2]float64 // N, seconds
+	label string
+	color string
+	dash  string       // SVG stroke-dasharray; "" for a solid line
+	pts   [][2]float64 // N, seconds
 }
 
 // writeChart draws plan and apply median time against N (log x) for ours at
-// C=max and the baseline, on every CLI, as a self-contained SVG.
+// C=max, the floor and terraform_data, on every CLI, as a self-contained SVG.
 func (b *bench) writeChart() error {
 	cmax := slices.Max(b.opt.cs)
 	colors := []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd"}
 	panels := []struct {
 		title string
-		apply bool
-	}{{"plan", false}, {"apply", true}}
+		m     metric
+	}{{"plan", planWall}, {"apply -auto-approve", applyWall}}
 	const (
-		pw, ph   = 420.0, 300.0 // plot area of one panel
-		left     = 60.0
-		top      = 50.0
-		gap      = 90.0
-		bottom   = 60.0
-		legendH  = 70.0
-		fontSize = 12
+		pw, ph    = 420.0, 300.0 // plot area of one panel
+		left      = 60.0
+		top       = 50.0
+		gap       = 90.0
+		bottom    = 60.0
+		legendRow = 20.0
+		fontSize  = 12
 	)
 	width := left + 2*pw + gap + 30
-	height := top + ph + bottom + legendH
+	height := top + ph + bottom + legendRow*float64(len(b.clis)) + 10
 	var svg strings.Builder
 	fmt.Fprintf(&svg, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="%d">`+"\n",
 		width, height, width, height, fontSize)
@@ -56,17 +56,19 @@ func (b *bench) writeChart() error {
 		var ss []series
 		for ci, cli := range b.clis {
 			col := colors[ci%len(colors)]
-			ours := series{label: cli.Name + ": " + "cce_credential_revocation", color: col}
-			base := series{label: cli.Name + ": terraform_data", color: col, dashed: true}
-			for _, n := range ns {
-				if o := b.filter(cli.Name, kindOurs, n, cmax, 0); len(o) > 0 {
-					ours.pts = append(ours.pts, [2]float64{float64(n), median(walls(o, panel.apply)).Seconds()})
+			for _, k := range []struct{ kind, label, dash string }{
+				{kindOurs, "cce_credential_revocation", ""},
+				{kindFloor, "floor", "2 3"},
+				{kindBaseline, "terraform_data", "6 4"},
+			} {
+				line := series{label: cli.Name + ": " + k.label, color: col, dash: k.dash}
+				for _, n := range ns {
+					if got := b.filter(cli.Name, k.kind, n, cmax, 0); len(got) > 0 {
+						line.pts = append(line.pts, [2]float64{float64(n), median(values(got, panel.m)).Seconds()})
+					}
 				}
-				if bs := b.filter(cli.Name, kindBaseline, n, 0, 0); len(bs) > 0 {
-					base.pts = append(base.pts, [2]float64{float64(n), median(walls(bs, panel.apply)).Seconds()})
-				}
+				ss = append(ss, line)
 			}
-			ss = append(ss, ours, base)
 		}
 		if pi == 0 {
 			legend = ss
@@ -103,11 +105,7 @@ func (b *bench) writeChart() error {
 			for _, pt := range s.pts {
 				pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(pt[0]), yOf(pt[1])))
 			}
-			dash := ""
-			if s.dashed {
-				dash = ` stroke-dasharray="6 4"`
-			}
-			fmt.Fprintf(&svg, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(pts, " "), s.color, dash)
+			fmt.Fprintf(&svg, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(pts, " "), s.color, dashAttr(s.dash))
 			for _, pt := range s.pts {
 				fmt.Fprintf(&svg, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s N=%d: %.2f s</title></circle>`+"\n",
 					xOf(pt[0]), yOf(pt[1]), s.color, html.EscapeString(s.label), int(pt[0]), pt[1])
@@ -115,14 +113,11 @@ func (b *bench) writeChart() error {
 		}
 	}
 	ly := top + ph + bottom + 10
-	for i, s := range legend {
-		x := left + float64(i%2)*(pw+gap)
-		y := ly + float64(i/2)*20
-		dash := ""
-		if s.dashed {
-			dash = ` stroke-dasharray="6 4"`
-		}
-		fmt.Fprintf(&svg, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", x, y, x+30, y, s.color, dash)
+	colW := (2*pw + gap) / 3
+	for i, s := range legend { // one row per CLI
+		x := left + float64(i%3)*colW
+		y := ly + float64(i/3)*legendRow
+		fmt.Fprintf(&svg, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", x, y, x+30, y, s.color, dashAttr(s.dash))
 		fmt.Fprintf(&svg, `<text x="%.1f" y="%.1f">%s</text>`+"\n", x+38, y+4, html.EscapeString(s.label))
 	}
 	svg.WriteString("</svg>\n")
@@ -131,6 +126,14 @@ func (b *bench) writeChart() error {
 		return err
 	}
 	return os.WriteFile(path, []byte(svg.String()), 0o644) //nolint:gosec // a document in the repository
+}
+
+// dashAttr is the stroke-dasharray attribute of a dash pattern.
+func dashAttr(dash string) string {
+	if dash == "" {
+		return ""
+	}
+	return ` stroke-dasharray="` + dash + `"`
 }
 
 // niceStep rounds a raw axis step up to 1, 2 or 5 times a power of ten.

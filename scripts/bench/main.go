@@ -1,28 +1,22 @@
 // Command bench is the performance harness behind `make bench`.
 //
-// It builds the provider and the standalone mock cloud, then runs real `plan`
-// and `apply` commands of Terraform 1.5.7 and OpenTofu 1.12.6 (from
+// It builds the provider, the do-nothing provider of scripts/bench/floor (the
+// same schema on the same framework, no API calls) and the standalone mock
+// cloud, then runs real `plan` and `apply -auto-approve` commands of every CLI
+// the project tests (Terraform 1.5.7 and 1.16.4, OpenTofu 1.12.6, from
 // scripts/tools.sh) through dev_overrides against generated configurations of
 // N cce_credential_revocation resources over C clusters, alternated with the
-// same N terraform_data resources as a baseline. It also times `validate` and
-// `plan` of one resource, runs the Go benchmarks of internal/cce, counts the
-// mock's requests per route, samples the provider's peak memory, and writes
-// BENCHMARKS.md and benchmarks/chart.svg.
-//
-// Each missed timing target is run once more with TRACE logs. Each missed
-// timing target and, always, the latency case of the smallest N over the most
-// clusters are run once more with a provider built with -tags pprof
-// (main_pprof.go). The report summarises the logs and the CPU and block
-// profiles.
+// same configuration on the floor provider and N terraform_data resources. It
+// also times `validate` and `plan` of one resource, runs the Go benchmarks of
+// internal/cce, counts the mock's requests per route, samples the provider's
+// peak memory, and writes BENCHMARKS.md and benchmarks/chart.svg.
 //
 // Usage (from the repository root):
 //
-//	go run ./scripts/bench            full run: N in {10,100,1000}, 3 rounds
+//	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds
 //	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round
-//	go run ./scripts/bench -pprof-only -clis terraform -n 10 -report /tmp/pprof.md
-//	                                  only the pprof summary of that case
 //
-// Only the standard library is used.
+// Only the standard library is used. CONTRIBUTING.md says how to profile.
 package main
 
 import (
@@ -65,8 +59,6 @@ type options struct {
 	oneRuns     int
 	parallelism int
 	latency     time.Duration
-	latPairs    int // at least this many (0 ms, latency) apply pairs for N ≤ latPairsMaxN
-	pprofOnly   bool
 	report      string
 	chart       string
 	keep        bool
@@ -77,7 +69,7 @@ type options struct {
 
 // cliInfo is one CLI under test.
 type cliInfo struct {
-	Name    string // terraform | tofu
+	Name    string // a name of scripts/tools.sh path: terraform | terraform-1.16 | tofu
 	Path    string
 	Version string // first line of `version`
 }
@@ -87,9 +79,10 @@ type bench struct {
 	opt      options
 	work     string
 	provider string // provider binary
-	rcPprof  string // dev.tfrc of the profiling build (-tags pprof)
+	floorBin string // the do-nothing provider's binary
 	mockBin  string
-	rc       string // dev.tfrc
+	rc       string // dev.tfrc: the provider
+	rcFloor  string // dev.tfrc: the do-nothing provider, under the same address
 	baseEnv  []string
 	clis     []cliInfo
 	machine  machineInfo
@@ -97,8 +90,6 @@ type bench struct {
 	binSize  int64
 	one      []oneResult
 	samples  []*sample
-	diags    []diagnosis
-	pprofs   []diagnosis
 	started  time.Time
 	finished time.Time
 	command  string
@@ -132,20 +123,16 @@ func parseOptions() (options, error) {
 	fs.BoolVar(&o.quick, "quick", quickDefault, "quick mode: N in {10,100}, 1 round (default from BENCH_QUICK=1)")
 	ns := fs.String("n", "", "comma-separated resource counts (default 10,100,1000; quick: 10,100)")
 	cs := fs.String("c", "1,10", "comma-separated cluster counts (at most 10: see seededClusters)")
-	fs.IntVar(&o.rounds, "rounds", 0, "rounds of A B A B per CLI and N (default 3; quick: 1)")
-	fs.IntVar(&o.oneRuns, "one-runs", 5, "runs of validate / plan of one resource")
+	fs.IntVar(&o.rounds, "rounds", 0, "rounds per CLI and N, each running every kind of sample once (default 3; quick: 1)")
+	fs.IntVar(&o.oneRuns, "one-runs", 9, "runs of validate / plan of one resource")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "-parallelism of plan and apply")
-	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "per-request latency of the slow mode")
-	fs.IntVar(&o.latPairs, "latency-pairs", 9, fmt.Sprintf("for N ≤ %d, at least this many alternated (0 ms, latency) "+
-		"apply pairs for the latency target: extra pairs after the rounds", latPairsMaxN))
-	fs.BoolVar(&o.pprofOnly, "pprof-only", false, "only profile (pprof) the latency case of the smallest N for each CLI "+
-		"and write that summary to -report (no chart)")
+	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "per-request latency of the slow mode (0: none)")
 	fs.StringVar(&o.report, "report", "BENCHMARKS.md", "report path, relative to -root")
 	fs.StringVar(&o.chart, "chart", "benchmarks/chart.svg", "chart path, relative to -root")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (configs, CLI output, mock logs)")
 	fs.BoolVar(&o.skipTools, "skip-tools", false, "do not run scripts/tools.sh (the CLIs must already be built)")
 	fs.DurationVar(&o.cmdTimeout, "cmd-timeout", 10*time.Minute, "timeout of one CLI command")
-	clis := fs.String("clis", "terraform,tofu", "CLIs to run")
+	clis := fs.String("clis", "terraform,terraform-1.16,tofu", "CLIs to run (names of scripts/tools.sh path)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}
@@ -176,15 +163,8 @@ func parseOptions() (options, error) {
 		}
 	}
 	o.clis = strings.Split(*clis, ",")
-	if o.pprofOnly {
-		reportSet := false
-		fs.Visit(func(f *flag.Flag) { reportSet = reportSet || f.Name == "report" })
-		if !reportSet {
-			return o, errors.New("-pprof-only writes only a profile summary: name its file with -report")
-		}
-	}
-	if o.latPairs < 0 {
-		return o, errors.New("-latency-pairs must not be negative")
+	if o.oneRuns < 1 {
+		return o, errors.New("-one-runs must be at least 1")
 	}
 	if o.root, err = filepath.Abs(o.root); err != nil {
 		return o, err
@@ -207,9 +187,6 @@ func run() error {
 	}
 	args := strings.Join(append([]string{""}, os.Args[1:]...), " ")
 	b.command += "  (= go run ./scripts/bench" + args + ")"
-	if opt.pprofOnly {
-		b.command = "go run ./scripts/bench" + args
-	}
 	b.work, err = os.MkdirTemp("", "cce-bench-")
 	if err != nil {
 		return err
@@ -223,15 +200,6 @@ func run() error {
 	if err := b.setup(); err != nil {
 		return err
 	}
-	if opt.pprofOnly {
-		b.runPprof(nil)
-		b.finished = time.Now()
-		if err := b.writePprofReport(); err != nil {
-			return err
-		}
-		logf("done in %s: %s", b.finished.Sub(b.started).Round(time.Second), b.inRoot(opt.report))
-		return nil
-	}
 	if err := b.runGoBench(); err != nil {
 		return err
 	}
@@ -240,10 +208,7 @@ func run() error {
 			return err
 		}
 	}
-	if err := b.runMatrix(); err != nil {
-		return err
-	}
-	b.runPprof(b.diagnoseMisses())
+	b.runMatrix()
 	b.finished = time.Now()
 	end := readMachine(false)
 	b.machine.LoadEnd = end.LoadStart
@@ -312,17 +277,18 @@ func (b *bench) setup() error {
 		b.clis = append(b.clis, cliInfo{Name: name, Path: p, Version: strings.SplitN(strings.TrimSpace(v), "\n", 2)[0]})
 	}
 
-	binDir := filepath.Join(b.work, "bin")
-	b.provider = filepath.Join(binDir, "terraform-provider-cce")
+	binDir, floorDir := filepath.Join(b.work, "bin"), filepath.Join(b.work, "bin-floor")
+	b.provider = filepath.Join(binDir, providerBinary)
+	b.floorBin = filepath.Join(floorDir, providerBinary)
 	b.mockBin = filepath.Join(b.work, "cce-mockcloud")
-	logf("building the provider (flags of `make build`), its profiling build (-tags %s) and the mock cloud", pprofTag)
+	logf("building the provider (flags of `make build`), the do-nothing provider and the mock cloud")
 	buildArgs := []string{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench"}
 	if _, err := output(root, nil, "go", append(buildArgs, "-o", b.provider, ".")...); err != nil {
 		return err
 	}
-	pprofDir := filepath.Join(b.work, "bin-pprof")
-	if _, err := output(root, nil, "go", append(buildArgs, "-tags", pprofTag, "-o",
-		filepath.Join(pprofDir, "terraform-provider-cce"), ".")...); err != nil {
+	// The floor is its own module: build it from its directory, with its go.mod.
+	if _, err := output(filepath.Join(root, "scripts", "bench", "floor"), nil, "go",
+		append(buildArgs, "-o", b.floorBin, ".")...); err != nil {
 		return err
 	}
 	st, err := os.Stat(b.provider)
@@ -335,23 +301,22 @@ func (b *bench) setup() error {
 	}
 
 	b.rc = filepath.Join(b.work, "dev.tfrc")
-	b.rcPprof = filepath.Join(b.work, "dev-pprof.tfrc")
-	for rcPath, dir := range map[string]string{b.rc: binDir, b.rcPprof: pprofDir} {
+	b.rcFloor = filepath.Join(b.work, "dev-floor.tfrc")
+	for rcPath, dir := range map[string]string{b.rc: binDir, b.rcFloor: floorDir} {
 		if err := os.WriteFile(rcPath, []byte(devOverrides(dir)), 0o600); err != nil {
 			return err
 		}
 	}
-	home := filepath.Join(b.work, "home")
-	if err := os.MkdirAll(home, 0o700); err != nil {
-		return err
-	}
-	b.baseEnv = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TF_CLI_CONFIG_FILE=" + b.rc,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	b.baseEnv = []string{"PATH=" + os.Getenv("PATH"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
 	if t := os.Getenv("TMPDIR"); t != "" {
 		b.baseEnv = append(b.baseEnv, "TMPDIR="+t)
 	}
 	return nil
 }
+
+// providerBinary is the file name dev_overrides looks for; the floor has it
+// too, so that one configuration runs on either.
+const providerBinary = "terraform-provider-cce"
 
 // devOverrides is a CLI configuration that takes the provider from dir.
 func devOverrides(dir string) string {

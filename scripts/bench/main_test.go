@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,10 @@ func TestConfigText(t *testing.T) {
 		!strings.Contains(ours, `resource "cce_credential_revocation" "r"`) {
 		t.Errorf("ours:\n%s", ours)
 	}
+	if floor := configText(kindFloor, 4, 3); strings.Count(floor, "cluster_id = ") != 4 ||
+		!strings.Contains(floor, `resource "cce_credential_revocation" "r"`) {
+		t.Errorf("floor:\n%s", floor)
+	}
 	base := configText(kindBaseline, 2, 1)
 	if strings.Contains(base, "cce") && strings.Contains(base, "provider") || !strings.Contains(base, `resource "terraform_data" "r"`) {
 		t.Errorf("baseline:\n%s", base)
@@ -59,15 +64,26 @@ func TestMedianAndStep(t *testing.T) {
 	}
 }
 
-func TestSummarizeLog(t *testing.T) {
-	log := "2026-01-01T00:00:00.000Z [DEBUG] provider: starting plugin: path=x\n" +
-		"2026-01-01T00:00:00.050Z [DEBUG] provider: using plugin: version=6\n" +
-		"2026-01-01T00:00:00.100Z [DEBUG] provider.terraform-provider-cce: received API response: @module=cce duration_ms=20 http_method=POST http_path=/api/v3/projects/p/clusters/c/clustercertrevoke\n" +
-		"2026-01-01T00:00:00.120Z [TRACE] provider.terraform-provider-cce: Received downstream response: tf_req_duration_ms=25 tf_rpc=ApplyResourceChange diagnostic_warning_count=0\n"
-	out := summarizeLog(log, "apply", time.Second, 20*time.Millisecond, 10, 1)
-	for _, want := range []string{"provider processes started: 1", "| ApplyResourceChange | 1 | 0.03 s", "clustercertrevoke` | 1 |"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("summary lacks %q:\n%s", want, out)
-		}
+func TestRatiosPairSamplesOfTheSameRound(t *testing.T) {
+	s := func(kind string, round int, plan, apply time.Duration) *sample {
+		return &sample{CLI: "tofu", Kind: kind, N: 1000, C: 10, Round: round,
+			Plan: phase{Wall: plan}, Apply: phase{Wall: apply}}
+	}
+	b := &bench{samples: []*sample{
+		s(kindOurs, 1, 2*time.Second, 6*time.Second),
+		s(kindFloor, 1, time.Second, 4*time.Second),
+		s(kindFloor, 2, 4*time.Second, 4*time.Second),
+		s(kindOurs, 2, 5*time.Second, 5*time.Second),
+		s(kindOurs, 3, 5*time.Second, 5*time.Second), // its floor failed: no ratio
+		{CLI: "tofu", Kind: kindFloor, N: 1000, Round: 3, Plan: phase{Err: "boom"}},
+	}}
+	if got, want := b.ratios("tofu", 1000, 10, 0, kindFloor, planWall), []float64{2, 1.25}; !slices.Equal(got, want) {
+		t.Errorf("plan ratios = %v, want %v", got, want)
+	}
+	if got, want := b.ratios("tofu", 1000, 10, 0, kindFloor, applyWall), []float64{1.5, 1.25}; !slices.Equal(got, want) {
+		t.Errorf("apply ratios = %v, want %v", got, want)
+	}
+	if got, want := runRatios([]phase{{CPU: 3}, {CPU: 4}}, []phase{{CPU: 2}, {CPU: 4}, {CPU: 5}}, planCPU), []float64{1.5, 1}; !slices.Equal(got, want) {
+		t.Errorf("runRatios = %v, want %v", got, want)
 	}
 }

@@ -14,22 +14,25 @@ import (
 	"time"
 )
 
-// Kinds of configuration.
+// Kinds of sample: the same configuration on the provider and on the
+// do-nothing provider, and as many terraform_data resources.
 const (
 	kindOurs     = "ours"     // cce_credential_revocation
+	kindFloor    = "floor"    // cce_credential_revocation of scripts/bench/floor
 	kindBaseline = "baseline" // terraform_data
 )
 
 // phase is one CLI command of a sample.
 type phase struct {
 	Wall   time.Duration
+	CPU    time.Duration  // user + system time of the CLI and every provider process it started and reaped
 	PeakKB int64          // peak RSS (VmHWM) of the largest provider process; 0 when none ran
 	Procs  int            // provider processes seen
 	Routes map[string]int // mock requests per route (ours only)
 	Err    string
 }
 
-// sample is one fresh-directory plan + apply.
+// sample is one plan and apply -auto-approve in a fresh directory.
 type sample struct {
 	CLI     string
 	Kind    string
@@ -37,10 +40,6 @@ type sample struct {
 	Latency time.Duration
 	Round   int
 	Seq     int
-	PairC   int // baseline: C of the ours sample run just before it, in the same round
-	// LatPair marks the extra (0 ms, latency) pairs run after the rounds for
-	// small N: they count for the latency target only (Round pairs them).
-	LatPair bool
 	Plan    phase
 	Apply   phase
 }
@@ -59,11 +58,11 @@ func randomHex(n int) string {
 }
 
 // configText renders a configuration of n resources over the first c seeded
-// clusters: revocations of random other_id values (no IAM lookup), or the
-// same map as terraform_data inputs for the baseline.
+// clusters: revocations of random other_id values (no IAM lookup), for the
+// provider or the floor, or the same map as terraform_data inputs.
 func configText(kind string, n, c int) string {
 	var sb strings.Builder
-	if kind == kindOurs {
+	if kind != kindBaseline {
 		sb.WriteString("terraform {\n  required_providers {\n    cce = {\n      source = \"cceops/cce\"\n    }\n  }\n}\n\n" +
 			"provider \"cce\" {}\n\n")
 	}
@@ -72,7 +71,7 @@ func configText(kind string, n, c int) string {
 		fmt.Fprintf(&sb, "    r%04d = { cluster_id = %q, id = %q }\n", i, seededClusters[i%max(c, 1)], randomHex(16))
 	}
 	sb.WriteString("  }\n}\n\n")
-	if kind == kindOurs {
+	if kind != kindBaseline {
 		sb.WriteString("resource \"cce_credential_revocation\" \"r\" {\n  for_each     = local.revocations\n" +
 			"  cluster_id   = each.value.cluster_id\n  other_id     = each.value.id\n  confirmation = \"REVOKE\"\n}\n")
 	} else {
@@ -89,33 +88,29 @@ func writeConfig(dir, kind string, n, c int) error {
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configText(kind, n, c)), 0o600)
 }
 
-// planArgs and applyArgs are the two commands of every case: plan -out, then
-// apply of the saved plan.
+// env is the environment of the commands of one sample: the floor's CLI
+// configuration for the floor, and a HOME of its own in dir, so that nothing
+// a provider keeps in the user's cache carries over between samples.
+func (b *bench) env(kind, dir string) ([]string, error) {
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, err
+	}
+	rc := b.rc
+	if kind == kindFloor {
+		rc = b.rcFloor
+	}
+	return append(slices.Clone(b.baseEnv), "HOME="+home, "TF_CLI_CONFIG_FILE="+rc), nil
+}
+
+// planArgs and applyArgs are the two commands of every case: plan, then
+// apply -auto-approve (which plans again), as a user runs them.
 func (b *bench) planArgs() []string {
-	return []string{"plan", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism), "-out=tfplan"}
+	return []string{"plan", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism)}
 }
 
 func (b *bench) applyArgs() []string {
-	return []string{"apply", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism), "tfplan"}
-}
-
-// setupOurs prepares dir for re-running one case of N revocations over the
-// most clusters (for a profile): the configuration, a fresh mock (stop it)
-// and the environment of the commands, with a fresh cache directory.
-func (b *bench) setupOurs(dir string, n int, lat time.Duration) ([]string, *mock, error) {
-	if err := writeConfig(dir, kindOurs, n, slices.Max(b.opt.cs)); err != nil {
-		return nil, nil, err
-	}
-	m, err := b.startMock(filepath.Join(dir, "mock"), lat)
-	if err != nil {
-		return nil, nil, err
-	}
-	env, err := withCacheDir(append(slices.Clone(b.baseEnv), m.env...), dir)
-	if err != nil {
-		m.stop()
-		return nil, nil, err
-	}
-	return env, m, nil
+	return []string{"apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=" + strconv.Itoa(b.opt.parallelism)}
 }
 
 // runCLI runs one CLI command in dir, timing it and sampling the provider's
@@ -140,6 +135,8 @@ func (b *bench) runCLI(cli cliInfo, dir string, env []string, logName string, ar
 	w := startWatch(cmd.Process.Pid)
 	err = cmd.Wait()
 	p.Wall = time.Since(start)
+	// wait4 reports the CLI's usage together with that of the children it reaped (go-plugin waits for each provider).
+	p.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	p.PeakKB, p.Procs = w.stop()
 	if err != nil {
 		out, _ := os.ReadFile(filepath.Join(dir, logName+".log"))
@@ -156,16 +153,12 @@ func tail(s string, n int) string {
 	return "..." + s[len(s)-n:]
 }
 
-// runCase runs plan -out and apply of the saved plan in a fresh directory
-// with fresh state; ours gets its own freshly started mock, so the request
-// counts belong to this sample alone.
+// runCase runs plan and apply -auto-approve in a fresh directory with fresh
+// state; ours gets its own freshly started mock, so the request counts belong
+// to this sample alone.
 func (b *bench) runCase(cli cliInfo, s *sample) {
 	dir := filepath.Join(b.work, "cases", fmt.Sprintf("%03d-%s-%s-n%d-c%d-%s-r%d", s.Seq, cli.Name, s.Kind, s.N, s.C,
 		latencyLabel(s.Latency), s.Round))
-	round := fmt.Sprintf("round %d", s.Round)
-	if s.LatPair {
-		round = fmt.Sprintf("latency pair %d", s.Round)
-	}
 	if !b.opt.keep {
 		defer func() { _ = os.RemoveAll(dir) }()
 	}
@@ -173,7 +166,7 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		s.Plan.Err = err.Error()
 		return
 	}
-	env, err := withCacheDir(b.baseEnv, dir)
+	env, err := b.env(s.Kind, dir)
 	if err != nil {
 		s.Plan.Err = err.Error()
 		return
@@ -199,19 +192,19 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 			s.Apply.Routes, _ = m.routesBetween(off, -1)
 		}
 	}
-	what := fmt.Sprintf("%-9s %-8s N=%-4d", cli.Name, s.Kind, s.N)
+	what := fmt.Sprintf("%-14s %-8s N=%-4d", cli.Name, s.Kind, s.N)
 	if s.Kind == kindOurs {
 		what += fmt.Sprintf(" C=%d %s", s.C, latencyLabel(s.Latency))
 	}
 	if !s.ok() {
-		logf("%s %s: FAILED: %s%s", what, round, s.Plan.Err, s.Apply.Err)
+		logf("%s round %d: FAILED: %s%s", what, s.Round, s.Plan.Err, s.Apply.Err)
 		return
 	}
 	mem := ""
 	if s.peakKB() > 0 {
 		mem = fmt.Sprintf(", provider peak %.0f MiB", float64(s.peakKB())/1024)
 	}
-	logf("%s %s: plan %.2fs, apply %.2fs%s", what, round, s.Plan.Wall.Seconds(), s.Apply.Wall.Seconds(), mem)
+	logf("%s round %d: plan %.2fs, apply %.2fs%s", what, s.Round, s.Plan.Wall.Seconds(), s.Apply.Wall.Seconds(), mem)
 }
 
 // latencyLabel names a latency mode.
@@ -222,119 +215,98 @@ func latencyLabel(d time.Duration) string {
 	return d.String()
 }
 
-// latPairsMaxN is the largest N that gets extra latency pairs: there the
-// bound (1.5 × N × latency / parallelism) is as small as the noise.
-const latPairsMaxN = 10
-
-// runMatrix runs every CLI, N and round. A round alternates ours and the
-// baseline: ours C=1, baseline, ours C=max, baseline, then ours C=max with
-// latency, so every ours sample has a baseline neighbour run just after it.
-// For N ≤ latPairsMaxN, extra (0 ms, latency) pairs at C=max follow the
-// rounds until there are -latency-pairs pairs.
-func (b *bench) runMatrix() error {
+// runMatrix runs every CLI, N and round. A round runs ours at the most
+// clusters and the floor next to each other (which goes first alternates
+// between rounds, so that a trend in the machine's load does not favour
+// either), then terraform_data, ours at the other cluster counts and ours
+// with latency. Ratios compare samples of the same round.
+func (b *bench) runMatrix() {
 	cmax := slices.Max(b.opt.cs)
 	for _, cli := range b.clis {
 		for _, n := range b.opt.ns {
 			for r := 1; r <= b.opt.rounds; r++ {
-				var order []*sample
+				ours := &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Round: r}
+				floor := &sample{CLI: cli.Name, Kind: kindFloor, N: n, C: cmax, Round: r}
+				order := []*sample{ours, floor}
+				if r%2 == 0 {
+					order = []*sample{floor, ours}
+				}
+				order = append(order, &sample{CLI: cli.Name, Kind: kindBaseline, N: n, Round: r})
 				for _, c := range b.opt.cs {
-					order = append(order,
-						&sample{CLI: cli.Name, Kind: kindOurs, N: n, C: c, Round: r},
-						&sample{CLI: cli.Name, Kind: kindBaseline, N: n, PairC: c, Round: r})
+					if c != cmax {
+						order = append(order, &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: c, Round: r})
+					}
 				}
 				if b.opt.latency > 0 {
 					order = append(order, &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Latency: b.opt.latency, Round: r})
 				}
-				b.runSamples(cli, order)
-			}
-			for r := b.opt.rounds + 1; r <= b.extraPairsUpTo(n); r++ {
-				zero := &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Round: r, LatPair: true}
-				slow := &sample{CLI: cli.Name, Kind: kindOurs, N: n, C: cmax, Latency: b.opt.latency, Round: r, LatPair: true}
-				order := []*sample{zero, slow}
-				if r%2 == 1 { // alternate which of the pair runs first
-					order = []*sample{slow, zero}
+				for _, s := range order {
+					s.Seq = len(b.samples) + 1
+					b.runCase(cli, s)
+					b.samples = append(b.samples, s)
 				}
-				b.runSamples(cli, order)
 			}
 		}
 	}
-	return nil
 }
 
-// extraPairsUpTo is the round number up to which extra latency pairs of N
-// run (no extra pairs when it is not above -rounds).
-func (b *bench) extraPairsUpTo(n int) int {
-	if b.opt.latency <= 0 || n > latPairsMaxN {
-		return 0
-	}
-	return b.opt.latPairs
-}
-
-// runSamples runs samples in order and records them.
-func (b *bench) runSamples(cli cliInfo, order []*sample) {
-	for _, s := range order {
-		s.Seq = len(b.samples) + 1
-		b.runCase(cli, s)
-		b.samples = append(b.samples, s)
-	}
-}
-
-// oneResult holds the one-resource timings of one CLI.
+// oneResult holds the one-resource timings of one CLI, per kind.
 type oneResult struct {
-	CLI                  string
-	Validate, Plan       []time.Duration
-	BaseValidate, BasePl []time.Duration
-	PeakKB               int64
-	Err                  string
+	CLI            string
+	Validate, Plan map[string][]phase
+	PeakKB         int64
+	Err            string
 }
 
-// runOneResource times validate and plan of a one-resource configuration
-// (and of one terraform_data for comparison), alternated, oneRuns times.
+// runOneResource times validate and plan of a one-resource configuration on
+// the provider, the floor and terraform_data, alternated, oneRuns times.
 func (b *bench) runOneResource(cli cliInfo) error {
-	res := oneResult{CLI: cli.Name}
+	res := oneResult{CLI: cli.Name, Validate: map[string][]phase{}, Plan: map[string][]phase{}}
 	dir := filepath.Join(b.work, "one", cli.Name)
-	ours, base := filepath.Join(dir, "ours"), filepath.Join(dir, "baseline")
-	if err := writeConfig(ours, kindOurs, 1, 1); err != nil {
-		return err
-	}
-	if err := writeConfig(base, kindBaseline, 1, 1); err != nil {
-		return err
-	}
 	m, err := b.startMock(filepath.Join(dir, "mock"), 0)
 	if err != nil {
 		return err
 	}
 	defer m.stop()
-	mockEnv := append(slices.Clone(b.baseEnv), m.env...)
 	par := "-parallelism=" + strconv.Itoa(b.opt.parallelism)
+	kinds := []string{kindOurs, kindFloor, kindBaseline}
 	for i := range b.opt.oneRuns {
-		env, err := withCacheDir(mockEnv, filepath.Join(dir, fmt.Sprintf("run%d", i+1)))
-		if err != nil {
-			return err
-		}
-		steps := []struct {
-			dir  string
-			into *[]time.Duration
+		for _, cmd := range []struct {
+			into map[string][]phase
 			args []string
 		}{
-			{ours, &res.Validate, []string{"validate", "-no-color"}},
-			{base, &res.BaseValidate, []string{"validate", "-no-color"}},
-			{ours, &res.Plan, []string{"plan", "-input=false", "-no-color", par}},
-			{base, &res.BasePl, []string{"plan", "-input=false", "-no-color", par}},
-		}
-		for _, st := range steps {
-			p := b.runCLI(cli, st.dir, env, st.args[0], st.args...)
-			if p.Err != "" {
-				res.Err = p.Err
-				logf("%s one resource: FAILED: %s", cli.Name, p.Err)
-				b.one = append(b.one, res)
-				return nil
+			{res.Validate, []string{"validate", "-no-color"}},
+			{res.Plan, []string{"plan", "-input=false", "-no-color", par}},
+		} {
+			for _, kind := range kinds {
+				run := filepath.Join(dir, fmt.Sprintf("%s-%s-%d", kind, cmd.args[0], i+1))
+				if err := writeConfig(run, kind, 1, 1); err != nil {
+					return err
+				}
+				env, err := b.env(kind, run)
+				if err != nil {
+					return err
+				}
+				if kind == kindOurs {
+					env = append(env, m.env...)
+				}
+				p := b.runCLI(cli, run, env, cmd.args[0], cmd.args...)
+				if p.Err != "" {
+					res.Err = p.Err
+					logf("%s one resource: FAILED: %s", cli.Name, p.Err)
+					b.one = append(b.one, res)
+					return nil
+				}
+				cmd.into[kind] = append(cmd.into[kind], p)
+				if kind == kindOurs {
+					res.PeakKB = max(res.PeakKB, p.PeakKB)
+				}
 			}
-			*st.into = append(*st.into, p.Wall)
-			res.PeakKB = max(res.PeakKB, p.PeakKB)
 		}
-		logf("%-9s one resource run %d: validate %.2fs (terraform_data %.2fs), plan %.2fs (terraform_data %.2fs)", cli.Name, i+1,
-			res.Validate[i].Seconds(), res.BaseValidate[i].Seconds(), res.Plan[i].Seconds(), res.BasePl[i].Seconds())
+		logf("%-14s one resource run %d: validate %.2fs (floor %.2fs, terraform_data %.2fs), plan %.2fs (floor %.2fs, "+
+			"terraform_data %.2fs)", cli.Name, i+1, res.Validate[kindOurs][i].Wall.Seconds(), res.Validate[kindFloor][i].Wall.Seconds(),
+			res.Validate[kindBaseline][i].Wall.Seconds(), res.Plan[kindOurs][i].Wall.Seconds(), res.Plan[kindFloor][i].Wall.Seconds(),
+			res.Plan[kindBaseline][i].Wall.Seconds())
 	}
 	b.one = append(b.one, res)
 	return nil

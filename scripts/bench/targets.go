@@ -1,0 +1,312 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxRatio is the issue's target: at most this many times the do-nothing
+// provider's time, for validate, plan and apply, on every CLI. It is judged
+// on CPU time: on a shared 2-core machine the wall time of one run of the
+// same case moves by a factor of two, its CPU time by a few percent.
+const maxRatio = 1.10
+
+// median of durations or ratios (0 for none).
+func median[T time.Duration | float64](xs []T) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// secs formats a duration in seconds.
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// ratioText formats a ratio such as 1.07x.
+func ratioText(r float64) string { return fmt.Sprintf("%.2fx", r) }
+
+// filter returns the successful samples of a case; C only tells ours apart.
+func (b *bench) filter(cli, kind string, n, c int, lat time.Duration) []*sample {
+	var out []*sample
+	for _, s := range b.samples {
+		if s.CLI == cli && s.Kind == kind && s.N == n && s.ok() && s.Latency == lat && (kind != kindOurs || s.C == c) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// metric is what is compared: the wall time or the CPU time of the plan or
+// the apply of a sample.
+type metric struct{ apply, cpu bool }
+
+var (
+	planWall  = metric{}
+	applyWall = metric{apply: true}
+	planCPU   = metric{cpu: true}
+	applyCPU  = metric{apply: true, cpu: true}
+)
+
+// commands are the two commands of a sample, with their metrics.
+var commands = []struct {
+	name      string
+	wall, cpu metric
+}{{"plan", planWall, planCPU}, {"apply -auto-approve", applyWall, applyCPU}}
+
+// of returns the metric of one command.
+func (m metric) of(p phase) time.Duration {
+	if m.cpu {
+		return p.CPU
+	}
+	return p.Wall
+}
+
+// in returns the metric of a sample.
+func (m metric) in(s *sample) time.Duration {
+	if m.apply {
+		return m.of(s.Apply)
+	}
+	return m.of(s.Plan)
+}
+
+// values extracts one metric of samples.
+func values(ss []*sample, m metric) []time.Duration {
+	var out []time.Duration
+	for _, s := range ss {
+		out = append(out, m.in(s))
+	}
+	return out
+}
+
+// phaseValues extracts one metric of commands.
+func phaseValues(ps []phase, m metric) []time.Duration {
+	var out []time.Duration
+	for _, p := range ps {
+		out = append(out, m.of(p))
+	}
+	return out
+}
+
+// ratios are ours (N, C, latency) over the sample of kind `against` of the
+// same round, one per round.
+func (b *bench) ratios(cli string, n, c int, lat time.Duration, against string, m metric) []float64 {
+	var out []float64
+	for _, o := range b.filter(cli, kindOurs, n, c, lat) {
+		for _, a := range b.filter(cli, against, n, 0, 0) {
+			if a.Round == o.Round {
+				out = append(out, m.in(o).Seconds()/m.in(a).Seconds())
+			}
+		}
+	}
+	return out
+}
+
+// runRatios are ours over `against`, run by run, of one-resource commands.
+func runRatios(ours, against []phase, m metric) []float64 {
+	var out []float64
+	for i := range min(len(ours), len(against)) {
+		out = append(out, m.of(ours[i]).Seconds()/m.of(against[i]).Seconds())
+	}
+	return out
+}
+
+// latencyExtras are the apply time of each latency sample minus that of the
+// zero-latency sample with the same C in the same round.
+func (b *bench) latencyExtras(cli string, n, c int) []time.Duration {
+	var out []time.Duration
+	for _, l := range b.filter(cli, kindOurs, n, c, b.opt.latency) {
+		for _, z := range b.filter(cli, kindOurs, n, c, 0) {
+			if z.Round == l.Round {
+				out = append(out, l.Apply.Wall-z.Apply.Wall)
+			}
+		}
+	}
+	return out
+}
+
+// ratioList formats per-round ratios in round order.
+func ratioList(rs []float64) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, ratioText(r))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// target is one evaluated goal of the issue.
+type target struct {
+	Name   string
+	Result string // PASS | MISS | n/a
+	Detail string
+}
+
+func passIf(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+// evalTargets evaluates the issue's targets from the samples.
+func (b *bench) evalTargets() []target {
+	ts := b.apiTargets()
+	cmax, nmax := slices.Max(b.opt.cs), slices.Max(b.opt.ns)
+	for _, one := range b.one {
+		t := target{Name: fmt.Sprintf("%s: validate of one resource ≤ %.2f × the floor (CPU)", one.CLI, maxRatio)}
+		v := one.Validate
+		rs := runRatios(v[kindOurs], v[kindFloor], planCPU)
+		if len(rs) == 0 {
+			t.Result, t.Detail = "n/a", one.Err
+		} else {
+			t.Result = passIf(median(rs) <= maxRatio)
+			t.Detail = fmt.Sprintf("median of %d run-by-run CPU ratios %s (median %s vs %s); wall %s (median %s vs %s; "+
+				"terraform_data %s)", len(rs), ratioText(median(rs)), secs(median(phaseValues(v[kindOurs], planCPU))),
+				secs(median(phaseValues(v[kindFloor], planCPU))), ratioText(median(runRatios(v[kindOurs], v[kindFloor], planWall))),
+				secs(median(phaseValues(v[kindOurs], planWall))), secs(median(phaseValues(v[kindFloor], planWall))),
+				secs(median(phaseValues(v[kindBaseline], planWall))))
+		}
+		ts = append(ts, t)
+	}
+	for _, cli := range b.clis {
+		for _, cmd := range commands {
+			t := target{Name: fmt.Sprintf("%s: %s, N=%d C=%d ≤ %.2f × the floor (CPU)", cli.Name, cmd.name, nmax, cmax, maxRatio)}
+			ours, floor := b.filter(cli.Name, kindOurs, nmax, cmax, 0), b.filter(cli.Name, kindFloor, nmax, 0, 0)
+			rs := b.ratios(cli.Name, nmax, cmax, 0, kindFloor, cmd.cpu)
+			if len(rs) == 0 {
+				t.Result, t.Detail = "n/a", "no successful pair"
+			} else {
+				walls := b.ratios(cli.Name, nmax, cmax, 0, kindFloor, cmd.wall)
+				t.Result = passIf(median(rs) <= maxRatio)
+				t.Detail = fmt.Sprintf("median of per-round CPU ratios %s (%s; median %s vs %s); wall %s (%s; median %s vs %s)",
+					ratioText(median(rs)), ratioList(rs), secs(median(values(ours, cmd.cpu))), secs(median(values(floor, cmd.cpu))),
+					ratioText(median(walls)), ratioList(walls), secs(median(values(ours, cmd.wall))),
+					secs(median(values(floor, cmd.wall))))
+				if nmax != 1000 {
+					t.Detail += fmt.Sprintf("; the issue asks for N=1000, this run's largest N is %d", nmax)
+				}
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// apiTargets checks what the provider asks of the API: N revocation POSTs
+// per apply and none per plan, at most one read per cluster per provider
+// process, and IAM calls that do not grow with N.
+func (b *bench) apiTargets() []target {
+	var ours []*sample
+	for _, s := range b.samples {
+		if s.Kind == kindOurs {
+			ours = append(ours, s)
+		}
+	}
+
+	var bad []string
+	failed := 0
+	for _, s := range ours {
+		if !s.ok() {
+			failed++
+			continue
+		}
+		if got := s.Apply.Routes[routeRevoke]; got != s.N || s.Plan.Routes[routeRevoke] != 0 {
+			bad = append(bad, fmt.Sprintf("%s N=%d C=%d %s round %d: apply %d, plan %d", s.CLI, s.N, s.C,
+				latencyLabel(s.Latency), s.Round, got, s.Plan.Routes[routeRevoke]))
+		}
+	}
+	detail := fmt.Sprintf("%d of %d applies sent exactly N revocation POSTs and their plans none", len(ours)-failed-len(bad), len(ours))
+	if failed > 0 {
+		detail += fmt.Sprintf("; %d samples failed", failed)
+	}
+	if len(bad) > 0 {
+		detail += ": " + strings.Join(bad, "; ")
+	}
+	ts := []target{{Name: "exactly N revocation POSTs per apply", Result: passIf(len(bad) == 0 && failed == 0 && len(ours) > 0), Detail: detail}}
+
+	// The mock cannot tell provider processes apart, so the bound is C reads
+	// per command for each provider process the command started.
+	bad = nil
+	most := map[string]float64{}
+	for _, s := range ours {
+		if !s.ok() {
+			continue
+		}
+		for cmd, p := range map[string]phase{"plan": s.Plan, "apply": s.Apply} {
+			got := p.Routes[routeGetCluster]
+			most[cmd] = max(most[cmd], float64(got)/float64(max(s.C, 1)))
+			if got > s.C*p.Procs {
+				bad = append(bad, fmt.Sprintf("%s N=%d C=%d %s round %d %s: %d reads, %d provider processes", s.CLI, s.N, s.C,
+					latencyLabel(s.Latency), s.Round, cmd, got, p.Procs))
+			}
+		}
+	}
+	detail = fmt.Sprintf("at most %.1f reads per cluster in a plan, %.1f in an apply", most["plan"], most["apply"])
+	if len(bad) > 0 {
+		detail = strings.Join(bad, "; ")
+	}
+	ts = append(ts, target{Name: "at most one cluster GET per cluster per provider process", Result: passIf(len(bad) == 0 && len(ours) > 0), Detail: detail})
+
+	type key struct {
+		cli, cmd string
+		c        int
+		lat      time.Duration
+	}
+	seen := map[key]map[int]bool{}
+	for _, s := range ours {
+		if !s.ok() {
+			continue
+		}
+		for cmd, routes := range map[string]map[string]int{"plan": s.Plan.Routes, "apply": s.Apply.Routes} {
+			k := key{s.CLI, cmd, s.C, s.Latency}
+			if seen[k] == nil {
+				seen[k] = map[int]bool{}
+			}
+			seen[k][iamCalls(routes)] = true
+		}
+	}
+	bad = nil
+	counts := map[int]bool{}
+	for k, v := range seen {
+		for n := range v {
+			counts[n] = true
+		}
+		if len(v) > 1 {
+			var ns []string
+			for n := range v {
+				ns = append(ns, fmt.Sprint(n))
+			}
+			sort.Strings(ns)
+			bad = append(bad, fmt.Sprintf("%s %s C=%d %s: %s IAM calls", k.cli, k.cmd, k.c, latencyLabel(k.lat), strings.Join(ns, " / ")))
+		}
+	}
+	var cs []int
+	for n := range counts {
+		cs = append(cs, n)
+	}
+	slices.Sort(cs)
+	detail = fmt.Sprintf("IAM calls per command for N in %v: %v whatever N", b.opt.ns, cs)
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		detail = "varies with N: " + strings.Join(bad, "; ")
+	}
+	return append(ts, target{Name: "IAM calls independent of N", Result: passIf(len(bad) == 0 && len(ours) > 0), Detail: detail})
+}
+
+// iamCalls sums the IAM routes of one command.
+func iamCalls(routes map[string]int) int {
+	n := 0
+	for r, c := range routes {
+		if isIAMRoute(r) {
+			n += c
+		}
+	}
+	return n
+}
