@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -58,8 +56,6 @@ type credentialRevocationModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-const defaultCreateTimeout = 20 * time.Minute
-
 func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_credential_revocation"
 }
@@ -90,48 +86,39 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			},
 			"cluster_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "ID of the cluster (a UUID, not its name). Changing it revokes on the new cluster.",
+				MarkdownDescription: clusterIDDoc + " Changing it revokes on the new cluster.",
 				PlanModifiers:       replace,
 				Validators:          []validator.String{clusterIDFormat},
 			},
 			"user_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "ID of an existing IAM user whose credentials to revoke. Exactly one of " +
-					"`user_id`, `agency_id` and `other_id` must be set.",
-				PlanModifiers: replace,
-				Validators:    []validator.String{applicantIDFormat},
+				Optional:            true,
+				MarkdownDescription: userIDDoc,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{applicantIDFormat},
 			},
 			"agency_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "ID of an existing IAM agency whose credentials to revoke.",
+				MarkdownDescription: agencyIDDoc,
 				PlanModifiers:       replace,
 				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Raw ID of an identity IAM no longer knows: a deleted user or agency, or a " +
-					"federated (IdP) identity. Take it from the CN of their certificate " +
-					"(`provider::cce::certificate_applicant_id`) or from a CTS `deleteUser` / `deleteAgency` trace " +
-					"(`cce_certificate_applicants` with `include_deleted = true`). Not looked up in IAM.",
-				PlanModifiers: replace,
-				Validators:    []validator.String{applicantIDFormat},
+				Optional:            true,
+				MarkdownDescription: otherIDDoc,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id_type": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "How `other_id` is sent to CCE: `user` (the default, as `userId`) or " +
-					"`agency` (as `agencyId`). Only valid with `other_id`; null without it.",
-				PlanModifiers: []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.OneOf(kindUser, kindAgency),
-					stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
-				},
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: otherIDTypeDoc + " Null without it.",
+				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
+				Validators:          otherIDTypeValidators(),
 			},
 			"confirmation": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "Must be exactly `REVOKE`, the word the console asks for, to acknowledge that " +
-					"revocation cannot be undone. Changing it later changes nothing remotely.",
-				Validators: []validator.String{exactConfirmation{}},
+				Required:            true,
+				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
+				Validators:          []validator.String{exactConfirmation{}},
 			},
 			"triggers": schema.MapAttribute{
 				Optional:    true,
@@ -192,30 +179,7 @@ func (r *credentialRevocationResource) ValidateConfig(ctx context.Context, req r
 		return
 	}
 	validateCreateTimeout(m.Timeouts, &resp.Diagnostics)
-	var set []string
-	for _, f := range []struct {
-		attr string
-		v    types.String
-	}{{"user_id", m.UserID}, {"agency_id", m.AgencyID}, {"other_id", m.OtherID}} {
-		if f.v.IsUnknown() {
-			return // Known at apply; Create sees the final values.
-		}
-		if !f.v.IsNull() {
-			set = append(set, f.attr)
-		}
-	}
-	const which = "Use user_id for an existing IAM user, agency_id for an existing agency, or other_id for the ID " +
-		"of a deleted or federated identity."
-	switch len(set) {
-	case 0:
-		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Whose credential?",
-			"None of user_id, agency_id and other_id is set; a revocation needs exactly one. "+which)
-	case 1:
-	default:
-		resp.Diagnostics.AddAttributeError(path.Root(set[1]), "One identity per revocation",
-			fmt.Sprintf("%s are set, but a revocation is about exactly one identity. %s To revoke several, "+
-				"use one resource per identity (for_each).", strings.Join(set, " and "), which))
-	}
+	validateOneApplicant(m.UserID, m.AgencyID, m.OtherID, "resource", &resp.Diagnostics)
 }
 
 func (r *credentialRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -247,22 +211,13 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		}
 	}
 	if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-		f, diags := revocationChecks{r.client}.check(ctx, t, cce.Cached)
+		f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 		plan.learn(f)
-		if t.applicant != nil {
-			where := "the cluster " + plan.ClusterID.String()
-			if f.cluster != nil {
-				where = fmt.Sprintf("cluster %q (%s)", f.cluster.Name, f.cluster.ID)
-			}
-			resp.Diagnostics.AddWarning("Revocation cannot be undone",
-				fmt.Sprintf("Applying this plan revokes every credential (kubeconfig or client certificate) that %s "+
-					"downloaded for %s. Their kubectl and CI jobs lose access at once. To come back they must download "+
-					"a new credential; destroying this resource does not restore anything.", t.applicant.describe(), where))
-		}
+		warnIrreversible(&resp.Diagnostics, t, f, "; destroying this resource does not restore anything")
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -280,7 +235,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -294,7 +249,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 			"This is a bug in the provider; please report it.")
 		return
 	}
-	checks := revocationChecks{r.client}
+	checks := revocationChecks{client: r.client, by: resourceRevoker}
 	if plan.missesFacts() {
 		f, diags := checks.check(ctx, t, cce.Cached)
 		resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
@@ -315,14 +270,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 
 // target is what the revocation is about, as far as the model knows it.
 func (m credentialRevocationModel) target() revocationTarget {
-	var t revocationTarget
-	if !m.ClusterID.IsUnknown() {
-		t.clusterID = m.ClusterID.ValueString()
-	}
-	if a, ok := applicantOf(m); ok {
-		t.applicant = &a
-	}
-	return t
+	return targetOf(m.ClusterID, m.UserID, m.AgencyID, m.OtherID, m.OtherIDType)
 }
 
 // learn sets the computed attributes the checks found out.
@@ -460,31 +408,4 @@ func upgradeRevocationV0(_ context.Context, req resource.UpgradeStateRequest, re
 		return
 	}
 	resp.DynamicValue = &tfprotov6.DynamicValue{JSON: b}
-}
-
-// applicantOf reads the applicant from a plan; known is false while any of
-// the identifying values is unknown.
-func applicantOf(m credentialRevocationModel) (applicant, bool) {
-	for _, f := range []struct {
-		kind string
-		v    types.String
-	}{{kindUser, m.UserID}, {kindAgency, m.AgencyID}, {kindOther, m.OtherID}} {
-		if f.v.IsUnknown() {
-			return applicant{}, false
-		}
-		if f.v.IsNull() {
-			continue
-		}
-		a := newApplicant(f.kind, f.v.ValueString(), f.kind)
-		if f.kind == kindOther {
-			if m.OtherIDType.IsUnknown() {
-				return applicant{}, false
-			}
-			if a.apiType = m.OtherIDType.ValueString(); a.apiType == "" {
-				a.apiType = kindUser
-			}
-		}
-		return a, true
-	}
-	return applicant{}, false
 }

@@ -16,10 +16,6 @@ import (
 // Rules of single attributes of cce_credential_revocation: the floor of the
 // create timeout, the default of other_id_type, and when triggers revoke again.
 
-// minCreateTimeout is the shortest create timeout: less cannot wait for a
-// busy cluster or even for CCE's answer.
-const minCreateTimeout = time.Second
-
 func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if t.IsNull() || t.IsUnknown() {
 		return
@@ -29,13 +25,11 @@ func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 		return
 	}
 	d, err := time.ParseDuration(v.ValueString())
-	if err != nil || d >= minCreateTimeout {
+	if err != nil || d >= minTimeout {
 		return // the timeouts block reports a malformed duration itself
 	}
 	diags.AddAttributeError(path.Root("timeouts").AtName("create"), "Create timeout too short",
-		fmt.Sprintf("timeouts { create = %s } is less than %s: it bounds how long apply waits for a busy cluster "+
-			"and for CCE's answer, so the revocation could never be sent. Write a duration such as \"10m\", or remove "+
-			"it for the default, %s.", quote(v.ValueString()), minCreateTimeout, shortDuration(defaultCreateTimeout)))
+		shortTimeoutDetail(fmt.Sprintf("timeouts { create = %s }", quote(v.ValueString()))))
 }
 
 // otherIDTypeDefault plans other_id_type: "user" when other_id is set and
