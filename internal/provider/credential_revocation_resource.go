@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithIdentity       = (*credentialRevocationResource)(nil)
 )
 
 // NewCredentialRevocationResource returns the cce_credential_revocation resource.
@@ -56,6 +57,11 @@ type credentialRevocationModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
+// principalDoc says which changes of the identity arguments revoke again.
+const principalDoc = "Moving the ID from `user_id` to `other_id` (for example once the user is deleted), from " +
+	"`agency_id` to `other_id` with `other_id_type = \"agency\"`, or back, changes nothing remotely: it is the same " +
+	"revocation. Another ID, or sending it as the other type, revokes again."
+
 func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_credential_revocation"
 }
@@ -63,6 +69,7 @@ func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.
 func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	principal := []planmodifier.String{principalChange}
 	resp.Schema = schema.Schema{
 		Version: 1, // 1: other_id_type is null without other_id
 		MarkdownDescription: "Revokes every access credential (kubeconfig / X.509 client certificate) that one IAM " +
@@ -80,8 +87,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "`<cluster_id>/<user|agency|other>/<applicant ID>`: unique per revocation, " +
-					"so `for_each` over people and clusters works. Also the import ID.",
+				MarkdownDescription: "`<cluster_id>/<user|agency|other>/<applicant ID>`, after the argument that " +
+					"names the applicant (`/agency` follows an `other_id` sent as an agency). Also the import ID.",
 				PlanModifiers: keep,
 			},
 			"cluster_id": schema.StringAttribute{
@@ -92,27 +99,27 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			},
 			"user_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: userIDDoc,
-				PlanModifiers:       replace,
+				MarkdownDescription: userIDDoc + " " + principalDoc,
+				PlanModifiers:       principal,
 				Validators:          []validator.String{applicantIDFormat},
 			},
 			"agency_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: agencyIDDoc,
-				PlanModifiers:       replace,
+				PlanModifiers:       principal,
 				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
-				PlanModifiers:       replace,
+				PlanModifiers:       principal,
 				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: otherIDTypeDoc + " Null without it.",
-				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, principalChange},
 				Validators:          otherIDTypeValidators(),
 			},
 			"confirmation": schema.StringAttribute{
@@ -195,8 +202,8 @@ func (r *credentialRevocationResource) Configure(_ context.Context, req resource
 // the same reads happen there, through the client's per-process memo (one GET
 // per cluster, IAM reads independent of the number of revocations).
 func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
-		return // Destroy, or an in-place change of confirmation or triggers: nothing remote happens.
+	if req.Plan.Raw.IsNull() {
+		return // Destroy: nothing remote happens.
 	}
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -204,6 +211,15 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	t := plan.target()
+	if !req.State.Raw.IsNull() {
+		// An in-place change (confirmation, first triggers, or the applicant
+		// moving to another argument) sends nothing; the ID follows the argument.
+		if t.applicant != nil && t.clusterID != "" {
+			plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+		}
+		return
+	}
 	if t.applicant != nil {
 		plan.ApplicantType = types.StringValue(t.applicant.apiType)
 		if t.clusterID != "" {
@@ -266,6 +282,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	plan.ApplicantType = types.StringValue(t.applicant.apiType)
 	plan.RevokedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // target is what the revocation is about, as far as the model knows it.
@@ -308,6 +325,10 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First, from the state alone: it gives states from before identity one,
+	// and the framework wants one from every Read that does not fail, even
+	// one that removes the resource (Terraform 1.5 stores none).
+	setIdentity(ctx, state, resp.Identity, &resp.Diagnostics)
 	cl, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
 	if cce.IsNotFound(err) {
 		if clusterGone(ctx, r.client, state.ClusterID.ValueString(), state.ID.ValueString(), &resp.Diagnostics) {
@@ -354,12 +375,17 @@ func (r *credentialRevocationResource) lookupName(ctx context.Context, m credent
 	return ""
 }
 
-// Update only happens when confirmation changes, or triggers are first
-// written for an imported revocation: nothing happens remotely.
+// Update only happens when confirmation changes, triggers are first written
+// for an imported revocation, or the applicant moves to another argument
+// (user_id = X becomes other_id = X): nothing happens remotely.
 func (r *credentialRevocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete forgets the record. There is no API to un-revoke.
@@ -368,11 +394,31 @@ func (r *credentialRevocationResource) Delete(_ context.Context, _ resource.Dele
 		"cannot be undone, and the holder needs a new credential to regain access.")
 }
 
+// ImportState takes the resource ID (terraform import, import { id }) or the
+// identity (import { identity }, Terraform and OpenTofu 1.12+). An identity
+// names the applicant by how CCE receives it, so it imports into user_id or
+// agency_id; a configuration that says other_id moves it there in place.
 func (r *credentialRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	clusterID, a, err := parseRevocationID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	var (
+		clusterID string
+		a         applicant
+		err       error
+	)
+	if req.ID != "" || req.Identity == nil {
+		if clusterID, a, err = parseRevocationID(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error())
+			return
+		}
+	} else {
+		var id revocationIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if clusterID, a, err = id.parse(); err != nil {
+			resp.Diagnostics.AddError("Invalid import identity", err.Error())
+			return
+		}
 	}
 	set := func(attr string, v any) {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
@@ -385,6 +431,9 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 	}
 	set("applicant_type", a.apiType)
 	set("confirmation", confirmationWord)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(clusterID, a))...)
+	}
 }
 
 // UpgradeState rewrites states of schema version 0, where other_id_type was
