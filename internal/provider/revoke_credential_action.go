@@ -61,7 +61,8 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"no record in the state. For incident response without state " +
 			"(`terraform apply -invoke=action.cce_revoke_credential.<name>`) and for `action_trigger`s, such as " +
 			"revoking a leaver's credentials when their IAM user resource is destroyed. Terraform 1.14 or later; " +
-			"OpenTofu has no actions, use `cce_credential_revocation` there.\n\n" +
+			"OpenTofu has no actions: use the `cce_credential_revocation` resource there, which revokes the same " +
+			"way and keeps a record in the state.\n\n" +
 			"**Revocation cannot be undone.** Certificates issued before it stop working at once; the holder must " +
 			"download a new credential to regain access.\n\n" +
 			"The plan checks every prerequisite the resource checks, with the same messages: the cluster exists, " +
