@@ -20,13 +20,18 @@ var (
 	functionsCLI = skipBelowCLI("provider-defined functions", tfversion.Version1_8_0, tfversion.Version1_7_0)
 	// ephemeralCLI: ephemeral resources (Terraform 1.10, OpenTofu 1.11).
 	ephemeralCLI = skipBelowCLI("ephemeral resources", tfversion.Version1_10_0, tfversion.Version1_11_0)
+	// identityCLI: resource identity and import { identity } (Terraform 1.12, OpenTofu 1.12).
+	identityCLI = skipBelowCLI("resource identity", tfversion.Version1_12_0, tfversion.Version1_12_0)
+	// actionsCLI: actions, -invoke and action_trigger (Terraform 1.14; no OpenTofu yet).
+	actionsCLI = skipBelowCLI("actions", tfversion.Version1_14_0, nil)
 )
 
 // skipBelowCLI skips a test when the CLI under test is older than the floor of
 // its kind. tfversion.SkipBelow cannot tell the two apart: `tofu version -json`
 // reports OpenTofu's own version as terraform_version, so OpenTofu 1.10 looks
 // like Terraform 1.10 (toolchain.md, gotcha 3). Plain `version` output starts
-// with "OpenTofu" for OpenTofu.
+// with "OpenTofu" for OpenTofu. A nil floor means the CLI has no such feature
+// in any version.
 func skipBelowCLI(feature string, tfMin, tofuMin *version.Version) tfversion.TerraformVersionCheck {
 	return cliFloor{feature: feature, tfMin: tfMin, tofuMin: tofuMin, isTofu: cliIsOpenTofu}
 }
@@ -43,6 +48,10 @@ func (c cliFloor) CheckTerraformVersion(_ context.Context, req tfversion.CheckTe
 		name, floor = "OpenTofu", c.tofuMin
 	}
 	if req.TerraformVersion == nil {
+		return
+	}
+	if floor == nil {
+		resp.Skip = name + " " + req.TerraformVersion.String() + " has no " + c.feature
 		return
 	}
 	if req.TerraformVersion.Core().LessThan(floor) {
@@ -118,6 +127,15 @@ func TestSkipBelowCLI(t *testing.T) {
 		{name: "ephemeral, OpenTofu 1.10.10", check: ephemeralCLI, tofu: true, cli: "1.10.10", skip: true},
 		{name: "ephemeral, OpenTofu 1.11.0", check: ephemeralCLI, tofu: true, cli: "1.11.0"},
 		{name: "ephemeral, OpenTofu 1.11.0-beta1 counts as 1.11", check: ephemeralCLI, tofu: true, cli: "1.11.0-beta1"},
+		{name: "identity, Terraform 1.5.7", check: identityCLI, cli: "1.5.7", skip: true},
+		{name: "identity, Terraform 1.12.0", check: identityCLI, cli: "1.12.0"},
+		{name: "identity, OpenTofu 1.11.5", check: identityCLI, tofu: true, cli: "1.11.5", skip: true},
+		{name: "identity, OpenTofu 1.12.6", check: identityCLI, tofu: true, cli: "1.12.6"},
+		{name: "actions, Terraform 1.13.5", check: actionsCLI, cli: "1.13.5", skip: true},
+		{name: "actions, Terraform 1.14.0", check: actionsCLI, cli: "1.14.0"},
+		{name: "actions, Terraform 1.16.4", check: actionsCLI, cli: "1.16.4"},
+		{name: "actions, OpenTofu 1.12.6", check: actionsCLI, tofu: true, cli: "1.12.6", skip: true},
+		{name: "actions, OpenTofu 1.99.0", check: actionsCLI, tofu: true, cli: "1.99.0", skip: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -29,6 +27,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithImportState    = (*credentialRevocationResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithIdentity       = (*credentialRevocationResource)(nil)
 )
 
 // NewCredentialRevocationResource returns the cce_credential_revocation resource.
@@ -58,7 +57,10 @@ type credentialRevocationModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-const defaultCreateTimeout = 20 * time.Minute
+// principalDoc says which changes of the identity arguments revoke again.
+const principalDoc = "Moving the ID from `user_id` to `other_id` (for example once the user is deleted), from " +
+	"`agency_id` to `other_id` with `other_id_type = \"agency\"`, or back, changes nothing remotely: it is the same " +
+	"revocation. Another ID, or sending it as the other type, revokes again."
 
 func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_credential_revocation"
@@ -67,6 +69,7 @@ func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.
 func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	principal := []planmodifier.String{principalChange}
 	resp.Schema = schema.Schema{
 		Version: 1, // 1: other_id_type is null without other_id
 		MarkdownDescription: "Revokes every access credential (kubeconfig / X.509 client certificate) that one IAM " +
@@ -84,54 +87,45 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "`<cluster_id>/<user|agency|other>/<applicant ID>`: unique per revocation, " +
-					"so `for_each` over people and clusters works. Also the import ID.",
+				MarkdownDescription: "`<cluster_id>/<user|agency|other>/<applicant ID>`, after the argument that " +
+					"names the applicant (`/agency` follows an `other_id` sent as an agency). Also the import ID.",
 				PlanModifiers: keep,
 			},
 			"cluster_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "ID of the cluster (a UUID, not its name). Changing it revokes on the new cluster.",
+				MarkdownDescription: clusterIDDoc + " Changing it revokes on the new cluster.",
 				PlanModifiers:       replace,
 				Validators:          []validator.String{clusterIDFormat},
 			},
 			"user_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "ID of an existing IAM user whose credentials to revoke. Exactly one of " +
-					"`user_id`, `agency_id` and `other_id` must be set.",
-				PlanModifiers: replace,
-				Validators:    []validator.String{applicantIDFormat},
+				Optional:            true,
+				MarkdownDescription: userIDDoc + " " + principalDoc,
+				PlanModifiers:       principal,
+				Validators:          []validator.String{applicantIDFormat},
 			},
 			"agency_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "ID of an existing IAM agency whose credentials to revoke.",
-				PlanModifiers:       replace,
+				MarkdownDescription: agencyIDDoc,
+				PlanModifiers:       principal,
 				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Raw ID of an identity IAM no longer knows: a deleted user or agency, or a " +
-					"federated (IdP) identity. Take it from the CN of their certificate " +
-					"(`provider::cce::certificate_applicant_id`) or from a CTS `deleteUser` / `deleteAgency` trace " +
-					"(`cce_certificate_applicants` with `include_deleted = true`). Not looked up in IAM.",
-				PlanModifiers: replace,
-				Validators:    []validator.String{applicantIDFormat},
+				Optional:            true,
+				MarkdownDescription: otherIDDoc,
+				PlanModifiers:       principal,
+				Validators:          []validator.String{applicantIDFormat},
 			},
 			"other_id_type": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "How `other_id` is sent to CCE: `user` (the default, as `userId`) or " +
-					"`agency` (as `agencyId`). Only valid with `other_id`; null without it.",
-				PlanModifiers: []planmodifier.String{otherIDTypeDefault{}, stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.OneOf(kindUser, kindAgency),
-					stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
-				},
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: otherIDTypeDoc + " Null without it.",
+				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, principalChange},
+				Validators:          otherIDTypeValidators(),
 			},
 			"confirmation": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "Must be exactly `REVOKE`, the word the console asks for, to acknowledge that " +
-					"revocation cannot be undone. Changing it later changes nothing remotely.",
-				Validators: []validator.String{exactConfirmation{}},
+				Required:            true,
+				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
+				Validators:          []validator.String{exactConfirmation{}},
 			},
 			"triggers": schema.MapAttribute{
 				Optional:    true,
@@ -192,30 +186,7 @@ func (r *credentialRevocationResource) ValidateConfig(ctx context.Context, req r
 		return
 	}
 	validateCreateTimeout(m.Timeouts, &resp.Diagnostics)
-	var set []string
-	for _, f := range []struct {
-		attr string
-		v    types.String
-	}{{"user_id", m.UserID}, {"agency_id", m.AgencyID}, {"other_id", m.OtherID}} {
-		if f.v.IsUnknown() {
-			return // Known at apply; Create sees the final values.
-		}
-		if !f.v.IsNull() {
-			set = append(set, f.attr)
-		}
-	}
-	const which = "Use user_id for an existing IAM user, agency_id for an existing agency, or other_id for the ID " +
-		"of a deleted or federated identity."
-	switch len(set) {
-	case 0:
-		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Whose credential?",
-			"None of user_id, agency_id and other_id is set; a revocation needs exactly one. "+which)
-	case 1:
-	default:
-		resp.Diagnostics.AddAttributeError(path.Root(set[1]), "One identity per revocation",
-			fmt.Sprintf("%s are set, but a revocation is about exactly one identity. %s To revoke several, "+
-				"use one resource per identity (for_each).", strings.Join(set, " and "), which))
-	}
+	validateOneApplicant(m.UserID, m.AgencyID, m.OtherID, "resource", &resp.Diagnostics)
 }
 
 func (r *credentialRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -231,8 +202,8 @@ func (r *credentialRevocationResource) Configure(_ context.Context, req resource
 // the same reads happen there, through the client's per-process memo (one GET
 // per cluster, IAM reads independent of the number of revocations).
 func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
-		return // Destroy, or an in-place change of confirmation or triggers: nothing remote happens.
+	if req.Plan.Raw.IsNull() {
+		return // Destroy: nothing remote happens.
 	}
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -240,6 +211,15 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	t := plan.target()
+	if !req.State.Raw.IsNull() {
+		// An in-place change (confirmation, first triggers, or the applicant
+		// moving to another argument) sends nothing; the ID follows the argument.
+		if t.applicant != nil && t.clusterID != "" {
+			plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+		}
+		return
+	}
 	if t.applicant != nil {
 		plan.ApplicantType = types.StringValue(t.applicant.apiType)
 		if t.clusterID != "" {
@@ -247,22 +227,13 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		}
 	}
 	if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-		f, diags := revocationChecks{r.client}.check(ctx, t, cce.Cached)
+		f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 		plan.learn(f)
-		if t.applicant != nil {
-			where := "the cluster " + plan.ClusterID.String()
-			if f.cluster != nil {
-				where = fmt.Sprintf("cluster %q (%s)", f.cluster.Name, f.cluster.ID)
-			}
-			resp.Diagnostics.AddWarning("Revocation cannot be undone",
-				fmt.Sprintf("Applying this plan revokes every credential (kubeconfig or client certificate) that %s "+
-					"downloaded for %s. Their kubectl and CI jobs lose access at once. To come back they must download "+
-					"a new credential; destroying this resource does not restore anything.", t.applicant.describe(), where))
-		}
+		warnIrreversible(&resp.Diagnostics, t, f, "; destroying this resource does not restore anything")
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -280,7 +251,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -294,7 +265,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 			"This is a bug in the provider; please report it.")
 		return
 	}
-	checks := revocationChecks{r.client}
+	checks := revocationChecks{client: r.client, by: resourceRevoker}
 	if plan.missesFacts() {
 		f, diags := checks.check(ctx, t, cce.Cached)
 		resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
@@ -311,18 +282,12 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	plan.ApplicantType = types.StringValue(t.applicant.apiType)
 	plan.RevokedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // target is what the revocation is about, as far as the model knows it.
 func (m credentialRevocationModel) target() revocationTarget {
-	var t revocationTarget
-	if !m.ClusterID.IsUnknown() {
-		t.clusterID = m.ClusterID.ValueString()
-	}
-	if a, ok := applicantOf(m); ok {
-		t.applicant = &a
-	}
-	return t
+	return targetOf(m.ClusterID, m.UserID, m.AgencyID, m.OtherID, m.OtherIDType)
 }
 
 // learn sets the computed attributes the checks found out.
@@ -360,6 +325,10 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First, from the state alone: it gives states from before identity one,
+	// and the framework wants one from every Read that does not fail, even
+	// one that removes the resource (Terraform 1.5 stores none).
+	setIdentity(ctx, state, resp.Identity, &resp.Diagnostics)
 	cl, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
 	if cce.IsNotFound(err) {
 		if clusterGone(ctx, r.client, state.ClusterID.ValueString(), state.ID.ValueString(), &resp.Diagnostics) {
@@ -406,12 +375,17 @@ func (r *credentialRevocationResource) lookupName(ctx context.Context, m credent
 	return ""
 }
 
-// Update only happens when confirmation changes, or triggers are first
-// written for an imported revocation: nothing happens remotely.
+// Update only happens when confirmation changes, triggers are first written
+// for an imported revocation, or the applicant moves to another argument
+// (user_id = X becomes other_id = X): nothing happens remotely.
 func (r *credentialRevocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan credentialRevocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete forgets the record. There is no API to un-revoke.
@@ -420,11 +394,31 @@ func (r *credentialRevocationResource) Delete(_ context.Context, _ resource.Dele
 		"cannot be undone, and the holder needs a new credential to regain access.")
 }
 
+// ImportState takes the resource ID (terraform import, import { id }) or the
+// identity (import { identity }, Terraform and OpenTofu 1.12+). An identity
+// names the applicant by how CCE receives it, so it imports into user_id or
+// agency_id; a configuration that says other_id moves it there in place.
 func (r *credentialRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	clusterID, a, err := parseRevocationID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	var (
+		clusterID string
+		a         applicant
+		err       error
+	)
+	if req.ID != "" || req.Identity == nil {
+		if clusterID, a, err = parseRevocationID(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error())
+			return
+		}
+	} else {
+		var id revocationIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if clusterID, a, err = id.parse(); err != nil {
+			resp.Diagnostics.AddError("Invalid import identity", err.Error())
+			return
+		}
 	}
 	set := func(attr string, v any) {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
@@ -437,6 +431,9 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 	}
 	set("applicant_type", a.apiType)
 	set("confirmation", confirmationWord)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(clusterID, a))...)
+	}
 }
 
 // UpgradeState rewrites states of schema version 0, where other_id_type was
@@ -460,31 +457,4 @@ func upgradeRevocationV0(_ context.Context, req resource.UpgradeStateRequest, re
 		return
 	}
 	resp.DynamicValue = &tfprotov6.DynamicValue{JSON: b}
-}
-
-// applicantOf reads the applicant from a plan; known is false while any of
-// the identifying values is unknown.
-func applicantOf(m credentialRevocationModel) (applicant, bool) {
-	for _, f := range []struct {
-		kind string
-		v    types.String
-	}{{kindUser, m.UserID}, {kindAgency, m.AgencyID}, {kindOther, m.OtherID}} {
-		if f.v.IsUnknown() {
-			return applicant{}, false
-		}
-		if f.v.IsNull() {
-			continue
-		}
-		a := newApplicant(f.kind, f.v.ValueString(), f.kind)
-		if f.kind == kindOther {
-			if m.OtherIDType.IsUnknown() {
-				return applicant{}, false
-			}
-			if a.apiType = m.OtherIDType.ValueString(); a.apiType == "" {
-				a.apiType = kindUser
-			}
-		}
-		return a, true
-	}
-	return applicant{}, false
 }

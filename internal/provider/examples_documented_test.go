@@ -24,9 +24,11 @@ type rootExample struct {
 	floor tfversion.TerraformVersionCheck
 	// modules: the example calls modules, installed with `get` first.
 	modules bool
+	// invoke is the action the example is applied with (-invoke), if any.
+	invoke string
 	// prepare writes what the example reads besides the cloud, or adds a
-	// provider it uses; check runs after apply.
-	prepare, check func(t *testing.T, e *accEnv, c *cli)
+	// provider it uses; check runs after apply, destroyed after destroy.
+	prepare, check, destroyed func(t *testing.T, e *accEnv, c *cli)
 }
 
 // rootExamples lists every example configuration: the docs pages' examples
@@ -35,6 +37,7 @@ type rootExample struct {
 var rootExamples = []rootExample{
 	{dir: "provider", vars: []string{"otc_user=u", "otc_account=a", "otc_password=p"}},
 	{dir: "resources/cce_credential_revocation"},
+	{dir: "resources/cce_credential_revocation/import-by-identity", floor: identityCLI, check: revocations(0)},
 	{dir: "resources/cce_cluster_credential"},
 	{dir: "data-sources/cce_caller_identity"},
 	{dir: "data-sources/cce_certificate_applicants"},
@@ -44,12 +47,16 @@ var rootExamples = []rootExample{
 	{dir: "quickstart"},
 	{dir: "offboarding", modules: true, vars: []string{`leaver_names=["dana.leaver"]`}},
 	{dir: "rotation", modules: true, vars: []string{"incident=INC-1"}},
+	{dir: "actions/cce_revoke_credential", floor: actionsCLI, invoke: "action.cce_revoke_credential.leaked", check: revocations(1)},
+	{dir: "offboarding-by-destroy", floor: actionsCLI, check: revocations(0), destroyed: revocations(4)},
 }
 
 // Every example is applied as written against the mock with the CLI under
 // test, a second plan is empty, and destroy succeeds. On CLIs that cannot
 // parse an example (functions: Terraform 1.8 / OpenTofu 1.7; ephemeral
-// resources: Terraform 1.10 / OpenTofu 1.11) it is skipped, saying why.
+// resources: Terraform 1.10 / OpenTofu 1.11; import by identity: 1.12 on
+// both; actions: Terraform 1.14) it is skipped, saying why. An action's
+// example is applied with -invoke, as its comment says.
 func TestAccExamples_documented(t *testing.T) {
 	for _, ex := range rootExamples {
 		t.Run(ex.dir, func(t *testing.T) {
@@ -68,7 +75,11 @@ func TestAccExamples_documented(t *testing.T) {
 			for _, v := range ex.vars {
 				vars = append(vars, "-var", v)
 			}
-			c.must(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
+			apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+			if ex.invoke != "" {
+				apply = append(apply, "-invoke="+ex.invoke)
+			}
+			c.must(append(apply, vars...)...)
 			if ex.check != nil {
 				ex.check(t, e, c)
 			}
@@ -76,6 +87,9 @@ func TestAccExamples_documented(t *testing.T) {
 				t.Errorf("a second plan is not empty (exit %d):\n%s", code, out)
 			}
 			c.must(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
+			if ex.destroyed != nil {
+				ex.destroyed(t, e, c)
+			}
 		})
 	}
 }
@@ -111,6 +125,16 @@ func TestExamples_everyOneApplied(t *testing.T) {
 	for _, d := range listed {
 		if !slices.Contains(dirs, d) {
 			t.Errorf("rootExamples names examples/%s, which holds no configuration", d)
+		}
+	}
+}
+
+// revocations checks how many revocation requests the mock has seen.
+func revocations(want int) func(t *testing.T, e *accEnv, c *cli) {
+	return func(t *testing.T, e *accEnv, _ *cli) {
+		t.Helper()
+		if n := e.revokePosts(); n != want {
+			t.Errorf("the mock saw %d revocation requests, want %d", n, want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,6 +28,7 @@ import (
 var (
 	_ provider.Provider                       = (*cceProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*cceProvider)(nil)
+	_ provider.ProviderWithActions            = (*cceProvider)(nil)
 )
 
 // New returns a constructor of the provider, reading environment variables
@@ -245,6 +247,7 @@ func (p *cceProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+	resp.ActionData = client
 }
 
 func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -257,6 +260,12 @@ func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *cceProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewClusterCredentialEphemeralResource,
+	}
+}
+
+func (p *cceProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeCredentialAction,
 	}
 }
 

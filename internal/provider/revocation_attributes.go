@@ -10,15 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Rules of single attributes of cce_credential_revocation: the floor of the
-// create timeout, the default of other_id_type, and when triggers revoke again.
-
-// minCreateTimeout is the shortest create timeout: less cannot wait for a
-// busy cluster or even for CCE's answer.
-const minCreateTimeout = time.Second
+// create timeout, the default of other_id_type, when triggers revoke again,
+// and when the identity arguments do.
 
 func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if t.IsNull() || t.IsUnknown() {
@@ -29,13 +27,11 @@ func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 		return
 	}
 	d, err := time.ParseDuration(v.ValueString())
-	if err != nil || d >= minCreateTimeout {
+	if err != nil || d >= minTimeout {
 		return // the timeouts block reports a malformed duration itself
 	}
 	diags.AddAttributeError(path.Root("timeouts").AtName("create"), "Create timeout too short",
-		fmt.Sprintf("timeouts { create = %s } is less than %s: it bounds how long apply waits for a busy cluster "+
-			"and for CCE's answer, so the revocation could never be sent. Write a duration such as \"10m\", or remove "+
-			"it for the default, %s.", quote(v.ValueString()), minCreateTimeout, shortDuration(defaultCreateTimeout)))
+		shortTimeoutDetail(fmt.Sprintf("timeouts { create = %s }", quote(v.ValueString()))))
 }
 
 // otherIDTypeDefault plans other_id_type: "user" when other_id is set and
@@ -74,4 +70,33 @@ func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *map
 	var revokedAt types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("revoked_at"), &revokedAt)...)
 	resp.RequiresReplace = !req.StateValue.IsNull() || !revokedAt.IsNull()
+}
+
+// principalChange requires a new revocation of user_id, agency_id, other_id
+// and other_id_type only when the principal CCE receives (user or agency, and
+// its ID) changes. The same principal moving between arguments (user_id = X
+// becomes other_id = X once the user is deleted, or an import by identity
+// filled user_id and the configuration says other_id) is the same
+// revocation: an in-place update that sends nothing.
+var principalChange = stringplanmodifier.RequiresReplaceIf(principalChanged,
+	"Changing the user or agency revoked (its ID, or how CCE receives it) revokes again; moving the same user or "+
+		"agency between its own argument and other_id changes nothing remotely.",
+	"Changing the user or agency revoked (its ID, or how CCE receives it) revokes again; moving the same user or "+
+		"agency between its own argument and `other_id` changes nothing remotely.")
+
+func principalChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	before, known := applicantIn(ctx, req.State, &resp.Diagnostics)
+	after, knownAfter := applicantIn(ctx, req.Config, &resp.Diagnostics)
+	resp.RequiresReplace = !known || !knownAfter || before.apiType != after.apiType || before.id != after.id
+}
+
+// applicantIn reads the applicant from a state or a configuration.
+func applicantIn(ctx context.Context, src interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}, diags *diag.Diagnostics) (applicant, bool) {
+	var v [4]types.String
+	for i, name := range []string{"user_id", "agency_id", "other_id", "other_id_type"} {
+		diags.Append(src.GetAttribute(ctx, path.Root(name), &v[i])...)
+	}
+	return applicantFrom(v[0], v[1], v[2], v[3])
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,9 +17,9 @@ import (
 
 // The prerequisite engine of a revocation: what must hold before CCE is asked
 // to revoke, and the request itself. It knows nothing of the resource's model,
-// so that anything revoking a credential (the resource, a future action) runs
-// the same checks at plan and sends the same request, with the same errors on
-// the same attribute paths (cluster_id and the applicant's attribute).
+// so that what revokes a credential (the resource and the action) runs the
+// same checks at plan and sends the same request, with the same errors on the
+// same attribute paths (cluster_id and the applicant's attribute).
 
 // revocationTarget is what a revocation is about, as far as it is known.
 type revocationTarget struct {
@@ -43,6 +44,39 @@ type revocationFacts struct {
 // directory once per provider process, whether they are planned or applied.
 type revocationChecks struct {
 	client *cce.Client
+	by     revoker
+	// progress, when set, hears how a wait for a busy cluster goes (the
+	// action's progress events; a resource has no way to report progress).
+	progress func(msg string)
+}
+
+// revoker is what sends the revocation, as the engine's advice names it: the
+// resource and the action differ in how their timeout is written and in how
+// to try again.
+type revoker struct {
+	timeout    string // its name, after "the"
+	timeoutArg string // how to write it
+	again      string // what to do to try again, lower case
+	stateful   bool   // a revocation it makes is recorded in the state
+}
+
+var (
+	resourceRevoker = revoker{timeout: "create timeout", timeoutArg: "timeouts { create = ... }",
+		again: "apply again", stateful: true}
+	actionRevoker = revoker{timeout: "action's timeout", timeoutArg: "timeout = ...",
+		again: "invoke the action again (terraform apply -invoke=action.cce_revoke_credential.<name>; " +
+			"a trigger does not retry it)"}
+)
+
+// Again is the advice to try again as the start of a sentence.
+func (r revoker) Again() string { return strings.ToUpper(r.again[:1]) + r.again[1:] }
+
+// unrecorded completes "nothing was revoked" for a revoker with state.
+func (r revoker) unrecorded() string {
+	if r.stateful {
+		return " and nothing is recorded in the state"
+	}
+	return ""
 }
 
 // check runs every prerequisite whose inputs are known and returns what it
@@ -65,7 +99,7 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		return revocationFacts{}, interrupted(ctx, "checking this revocation")
+		return revocationFacts{}, e.interrupted(ctx, "checking this revocation")
 	}
 	var diags diag.Diagnostics
 	if addRefusal(&diags, callerErr) {
@@ -86,6 +120,25 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 	}
 	diags.Append(callerRule(f.caller, a)...)
 	return f, diags
+}
+
+// warnIrreversible warns that applying the plan cuts the applicant off for
+// good, naming whom and where; tail ends the detail's last sentence.
+func warnIrreversible(diags *diag.Diagnostics, t revocationTarget, f revocationFacts, tail string) {
+	if t.applicant == nil {
+		return
+	}
+	where := "the cluster known at apply"
+	switch {
+	case f.cluster != nil:
+		where = fmt.Sprintf("cluster %q (%s)", f.cluster.Name, f.cluster.ID)
+	case t.clusterID != "":
+		where = "cluster " + t.clusterID
+	}
+	diags.AddWarning("Revocation cannot be undone",
+		fmt.Sprintf("Applying this plan revokes every credential (kubeconfig or client certificate) that %s "+
+			"downloaded for %s. Their kubectl and CI jobs lose access at once. To come back they must download "+
+			"a new credential%s.", t.applicant.describe(), where, tail))
 }
 
 // checkCluster reads the cluster and checks its phase and version into f.
@@ -110,8 +163,8 @@ func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.
 	case cce.PhaseTransitional:
 		f.busy = true
 		diags.AddAttributeWarning(at, "Cluster is busy",
-			fmt.Sprintf("Cluster %q is %s. Apply will wait for it to become Available, up to the create timeout "+
-				"(timeouts { create = ... }, default %s).", cl.Name, phaseText(cl.Phase), shortDuration(defaultCreateTimeout)))
+			fmt.Sprintf("Cluster %q is %s. Apply will wait for it to become Available, up to the %s (%s, default %s).",
+				cl.Name, phaseText(cl.Phase), e.by.timeout, e.by.timeoutArg, shortDuration(defaultTimeout)))
 	default:
 		diags.AddAttributeError(at, "Cluster cannot accept a revocation",
 			fmt.Sprintf("Cluster %q is %s; CCE revokes credentials only on an Available cluster, and this "+
@@ -237,7 +290,7 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 		}
 	}
 	if ctx.Err() != nil {
-		return interrupted(ctx, "sending the revocation of "+a.describe())
+		return e.interrupted(ctx, "sending the revocation of "+a.describe())
 	}
 	send, cancel := detached(ctx)
 	defer cancel()
@@ -258,7 +311,7 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 			return diags
 		}
 		if ctx.Err() != nil {
-			return interrupted(ctx, "sending the revocation of "+a.describe())
+			return e.interrupted(ctx, "sending the revocation of "+a.describe())
 		}
 		tflog.Info(ctx, "revoking credential after waiting", map[string]any{"cluster_id": t.clusterID, "applicant": a.describe()})
 		err = e.client.RevokeClusterCert(send, t.clusterID, a.api())
@@ -287,8 +340,8 @@ func (e revocationChecks) failed(ctx context.Context, t revocationTarget, err er
 	switch {
 	case cce.NotSent(err):
 		diags.AddAttributeError(at, "Revocation not sent", apiErrorDetail(err, fmt.Sprintf(
-			"The revocation of %s on cluster %s could not be sent, so nothing was revoked and nothing is recorded "+
-				"in the state. Fix the cause below and apply again.", a.describe(), t.clusterID)))
+			"The revocation of %s on cluster %s could not be sent, so nothing was revoked%s. Fix the cause below "+
+				"and %s.", a.describe(), t.clusterID, e.by.unrecorded(), e.by.again)))
 	case refusedByAPI(err):
 		cause := ""
 		if cce.IsForbidden(err) {
@@ -299,23 +352,23 @@ func (e revocationChecks) failed(ctx context.Context, t revocationTarget, err er
 	default:
 		diags.AddAttributeError(at, "Revocation outcome unknown", apiErrorDetail(err, fmt.Sprintf(
 			"CCE's answer to the revocation of %s on cluster %s was lost or was a server error, so the "+
-				"revocation may or may not have been made. It is not recorded in the state; apply again: revoking "+
-				"twice is harmless.", a.describe(), t.clusterID)))
+				"revocation may or may not have been made%s. %s: revoking twice is harmless.",
+			a.describe(), t.clusterID, e.by.unrecorded(), e.by.Again())))
 	}
 	return diags
 }
 
-// interrupted is the error of work cut short by an interrupt or by the create
+// interrupted is the error of work cut short by an interrupt or by the
 // timeout before anything was sent.
-func interrupted(ctx context.Context, doing string) diag.Diagnostics {
+func (e revocationChecks) interrupted(ctx context.Context, doing string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		diags.AddError("Timed out", fmt.Sprintf("The create timeout ran out while %s. Nothing was revoked. "+
-			"Apply again, or raise timeouts { create = ... }.", doing))
+		diags.AddError("Timed out", fmt.Sprintf("The %s ran out while %s. Nothing was revoked. %s, or raise %s.",
+			e.by.timeout, doing, e.by.Again(), e.by.timeoutArg))
 		return diags
 	}
 	diags.AddError("Revocation not sent", fmt.Sprintf("Terraform was interrupted while %s, before the "+
-		"revocation was sent: nothing was revoked and nothing is recorded in the state. Apply again to revoke.", doing))
+		"revocation was sent: nothing was revoked%s. %s to revoke.", doing, e.by.unrecorded(), e.by.Again()))
 	return diags
 }
 
@@ -332,11 +385,11 @@ func (e revocationChecks) waitAvailable(ctx context.Context, id string, timeout 
 		if ctx.Err() != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				diags.AddAttributeError(at, "Timed out waiting for the cluster",
-					fmt.Sprintf("Cluster %s was still %s after %s. Nothing was revoked. Apply again later, or raise "+
-						"timeouts { create = ... }.", id, still, shortDuration(timeout)))
+					fmt.Sprintf("Cluster %s was still %s after %s. Nothing was revoked. %s later, or raise %s.",
+						id, still, shortDuration(timeout), e.by.Again(), e.by.timeoutArg))
 				return diags
 			}
-			return interrupted(ctx, "waiting for cluster "+id+" to become Available")
+			return e.interrupted(ctx, "waiting for cluster "+id+" to become Available")
 		}
 		if err != nil {
 			diags.AddAttributeError(at, "Cannot read the cluster", apiErrorDetail(err,
@@ -355,6 +408,10 @@ func (e revocationChecks) waitAvailable(ctx context.Context, id string, timeout 
 		tflog.Info(ctx, "waiting for the cluster to become Available", map[string]any{
 			"cluster_id": id, "phase": cl.Phase, "next_check_in": delay.String(),
 		})
+		if e.progress != nil {
+			e.progress(fmt.Sprintf("cluster %q is %s; waiting for it to become Available (next check in %s)",
+				cl.Name, phaseText(cl.Phase), delay))
+		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(delay):

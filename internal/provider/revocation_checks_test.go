@@ -31,7 +31,7 @@ func engineFor(t *testing.T, cloud *mockcloud.Cloud, cceURL string) revocationCh
 	if err != nil {
 		t.Fatal(err)
 	}
-	return revocationChecks{client}
+	return revocationChecks{client: client, by: resourceRevoker}
 }
 
 func bobOn(clusterID string) revocationTarget {

@@ -158,10 +158,13 @@ func (v durationWithin) check(name, raw string) string {
 	return ""
 }
 
-// shortDuration prints 168h0m0s as 168h.
+// shortDuration prints 168h0m0s as 168h and 20m0s as 20m.
 func shortDuration(d time.Duration) string {
-	if d%time.Hour == 0 {
+	switch {
+	case d != 0 && d%time.Hour == 0:
 		return fmt.Sprintf("%dh", d/time.Hour)
+	case d != 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
 }

@@ -1,0 +1,79 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The identity of a cce_credential_revocation is the remote object it
+// records: a revocation of one principal, as CCE receives it (a user or an
+// agency, and its ID), on one cluster. user_id = X and other_id = X are the
+// same revocation, so the identity does not say which argument named it.
+
+type revocationIdentityModel struct {
+	ClusterID     types.String `tfsdk:"cluster_id"`
+	ApplicantType types.String `tfsdk:"applicant_type"`
+	ApplicantID   types.String `tfsdk:"applicant_id"`
+}
+
+func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"cluster_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "ID of the cluster (a UUID).",
+			},
+			"applicant_type": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description: "`user` or `agency`: how CCE received the applicant (`userId` or `agencyId`), whichever " +
+					"argument named it. Imports into `user_id` or `agency_id`.",
+			},
+			"applicant_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "ID of the user, agency, or deleted or federated identity.",
+			},
+		},
+	}
+}
+
+// identityOf is the identity of a revocation of a on a cluster.
+func identityOf(clusterID string, a applicant) revocationIdentityModel {
+	return revocationIdentityModel{
+		ClusterID:     types.StringValue(clusterID),
+		ApplicantType: types.StringValue(a.apiType),
+		ApplicantID:   types.StringValue(a.id),
+	}
+}
+
+// setIdentity sets the identity of the revocation m describes. identity is
+// nil only when the framework has none to give (a guard, not a CLI switch:
+// CLIs without identity simply drop it).
+func setIdentity(ctx context.Context, m credentialRevocationModel, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	t := m.target()
+	if identity == nil || t.applicant == nil || t.clusterID == "" {
+		return
+	}
+	diags.Append(identity.Set(ctx, identityOf(t.clusterID, *t.applicant))...)
+}
+
+// parse checks an identity given to import and returns the revocation it names.
+func (id revocationIdentityModel) parse() (string, applicant, error) {
+	clusterID, kind, appID := id.ClusterID.ValueString(), id.ApplicantType.ValueString(), id.ApplicantID.ValueString()
+	switch {
+	case !clusterIDRE.MatchString(clusterID):
+		return "", applicant{}, fmt.Errorf("cluster_id = %s is not valid: %s", quote(clusterID), clusterIDFormat.rule)
+	case kind != kindUser && kind != kindAgency:
+		return "", applicant{}, fmt.Errorf("applicant_type = %s is neither \"user\" nor \"agency\": it is how CCE "+
+			"receives the applicant. For a deleted or federated identity, use the type it had (\"user\" unless it "+
+			"was an agency)", quote(kind))
+	case !applicantIDRE.MatchString(appID):
+		return "", applicant{}, fmt.Errorf("applicant_id = %s is not valid: %s", quote(appID), applicantIDFormat.rule)
+	}
+	return clusterID, newApplicant(kind, appID, kind), nil
+}
