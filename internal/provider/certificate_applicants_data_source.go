@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -198,14 +199,14 @@ func (d *certificateApplicantsDataSource) Read(ctx context.Context, req datasour
 	// that failed, as if they had been read one after the other.
 	type list struct {
 		rows  []applicantRow
-		diags diagsT
+		diags diag.Diagnostics
 		ok    bool
 	}
 	var (
 		wg           sync.WaitGroup
 		active       = make([]list, len(kinds))
 		deleted      = make([]list, len(kinds))
-		clusterDiags diagsT
+		clusterDiags diag.Diagnostics
 		now          = time.Now()
 	)
 	for i, kind := range kinds {
@@ -250,7 +251,7 @@ func (d *certificateApplicantsDataSource) Read(ctx context.Context, req datasour
 }
 
 // listActive lists the current users or agencies.
-func (d *certificateApplicantsDataSource) listActive(ctx context.Context, kind string, diags *diagsT) ([]applicantRow, bool) {
+func (d *certificateApplicantsDataSource) listActive(ctx context.Context, kind string, diags *diag.Diagnostics) ([]applicantRow, bool) {
 	var rows []applicantRow
 	var err error
 	if kind == kindUser {
@@ -285,7 +286,7 @@ func (d *certificateApplicantsDataSource) listActive(ctx context.Context, kind s
 
 // listDeleted finds users or agencies deleted in [from, to] from CTS traces,
 // keeping the latest deletion of each ID.
-func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind string, from, to time.Time, diags *diagsT) ([]applicantRow, bool) {
+func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind string, from, to time.Time, diags *diag.Diagnostics) ([]applicantRow, bool) {
 	traceName := map[string]string{kindUser: "deleteUser", kindAgency: "deleteAgency"}[kind]
 	traces, err := d.client.ListTraces(ctx, cce.TraceQuery{ResourceType: kind, TraceName: traceName, From: from, To: to, Limit: 200})
 	if addRefusal(diags, err) {
@@ -320,7 +321,7 @@ func (d *certificateApplicantsDataSource) listDeleted(ctx context.Context, kind 
 	return rows, true
 }
 
-func (d *certificateApplicantsDataSource) readCluster(ctx context.Context, m *certificateApplicantsModel, diags *diagsT) {
+func (d *certificateApplicantsDataSource) readCluster(ctx context.Context, m *certificateApplicantsModel, diags *diag.Diagnostics) {
 	at := path.Root("cluster_id")
 	cl, err := d.client.Cluster(ctx, m.ClusterID.ValueString(), cce.Cached)
 	if err != nil {

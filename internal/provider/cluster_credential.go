@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -38,7 +39,7 @@ var durationDaysDescription = fmt.Sprintf("Lifetime in days, 1 to %d, or -1 for 
 	"one of `duration_days` and `expire_at` must be set.", maxCredentialDays)
 
 // validate requires exactly one of duration_days and expire_at.
-func (r credentialRequest) validate(diags *diagsT) {
+func (r credentialRequest) validate(diags *diag.Diagnostics) {
 	if r.DurationDays.IsUnknown() || r.ExpireAt.IsUnknown() {
 		return
 	}
@@ -55,7 +56,7 @@ func (r credentialRequest) validate(diags *diagsT) {
 
 // validateRotation rejects a rotate_before that is not shorter than a lifetime
 // in days: every plan would then replace the credential.
-func validateRotation(days types.Int64, rotateBefore types.String, diags *diagsT) {
+func validateRotation(days types.Int64, rotateBefore types.String, diags *diag.Diagnostics) {
 	if days.IsNull() || days.IsUnknown() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || days.ValueInt64() < 1 {
 		return
 	}
@@ -141,7 +142,7 @@ type issuedCredential struct {
 
 // issueCredential asks CCE for a credential and decodes it. Error details
 // never include the credential.
-func issueCredential(ctx context.Context, client *cce.Client, r credentialRequest, diags *diagsT) *issuedCredential {
+func issueCredential(ctx context.Context, client *cce.Client, r credentialRequest, diags *diag.Diagnostics) *issuedCredential {
 	clusterID := r.ClusterID.ValueString()
 	cert, err := client.CreateClusterCert(ctx, clusterID, r.api())
 	if err != nil {
@@ -233,7 +234,7 @@ func isRFC3339(s string) bool {
 
 // checkExpiryWindow applies CCE's rule that expire_at lies 15 minutes to 5
 // years ahead, at the moment a credential is about to be issued.
-func (r credentialRequest) checkExpiryWindow(diags *diagsT) {
+func (r credentialRequest) checkExpiryWindow(diags *diag.Diagnostics) {
 	if r.ExpireAt.IsNull() || r.ExpireAt.IsUnknown() {
 		return
 	}

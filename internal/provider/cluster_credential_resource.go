@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -140,7 +141,7 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 
 // checkIssuable confirms the cluster exists and is in a phase where CCE issues
 // credentials.
-func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, diags *diagsT) {
+func checkIssuable(ctx context.Context, client *cce.Client, clusterID string, diags *diag.Diagnostics) {
 	cl, err := client.Cluster(ctx, clusterID, cce.Cached)
 	switch {
 	case cce.IsNotFound(err):

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -177,7 +178,7 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var diags diagsT
+	var diags diag.Diagnostics
 	m.Clusters, diags = types.ListValueFrom(ctx, clusterRowType, rows)
 	resp.Diagnostics.Append(diags...)
 	m.IDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
@@ -189,7 +190,7 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 // entry lacks it cost a read, run concurrently) and judges whether it can
 // take a revocation. A read that fails for another reason than a missing
 // upgradeinfo is an error: the first one, in the clusters' order, is reported.
-func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster, diags *diagsT) ([]clusterRow, bool) {
+func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
 	versions := make([]*cce.Version, len(clusters))
 	errs := make([]error, len(clusters))
 	var wg sync.WaitGroup

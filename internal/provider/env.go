@@ -3,7 +3,6 @@ package provider
 import (
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
@@ -46,7 +45,5 @@ func envList(v envVar) string {
 	}
 	return s
 }
-
-type diagsT = diag.Diagnostics
 
 var objectAsOptions = basetypes.ObjectAsOptions{}

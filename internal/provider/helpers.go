@@ -7,13 +7,15 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
 // clientFrom takes the client out of the provider data given to Configure. It
 // returns nil without a diagnostic while the provider is not configured yet
 // (Terraform calls Configure on objects before the provider during validation).
-func clientFrom(data any, diags *diagsT) *cce.Client {
+func clientFrom(data any, diags *diag.Diagnostics) *cce.Client {
 	if data == nil {
 		return nil
 	}
@@ -28,7 +30,7 @@ func clientFrom(data any, diags *diagsT) *cce.Client {
 
 // requireClient reports a clear error when an object is used before the
 // provider could be configured (for example after a provider configuration error).
-func requireClient(c *cce.Client, diags *diagsT) bool {
+func requireClient(c *cce.Client, diags *diag.Diagnostics) bool {
 	if c == nil {
 		diags.AddError("Provider not configured",
 			"The cce provider has no client, usually because its configuration has errors reported above. Fix them and retry.")
@@ -99,7 +101,7 @@ var credentialsRefused = map[cce.AuthMethod]string{
 // addRefusal adds the one error that says the credentials were refused,
 // when err is that, and reports whether it did: every other call of the run
 // would be refused too, so the caller reports nothing else.
-func addRefusal(diags *diagsT, err error) bool {
+func addRefusal(diags *diag.Diagnostics, err error) bool {
 	if !cce.IsCredentialsRefused(err) {
 		return false
 	}

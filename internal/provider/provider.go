@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -279,8 +280,8 @@ func (p *cceProvider) DataSources(_ context.Context) []func() datasource.DataSou
 
 // clientConfig merges configuration and environment (configuration wins)
 // into a client configuration, with attribute-scoped diagnostics.
-func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Config, diagsT) {
-	var diags diagsT
+func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	s := settings{getenv: p.getenv, diags: &diags}
 
 	var ep endpointsModel
@@ -353,7 +354,7 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 
 // checkEndpoints applies the endpoint rules of the schema's validator to
 // every endpoint, so that one from the environment fails the same way.
-func checkEndpoints(cfg cce.Config, diags *diagsT) {
+func checkEndpoints(cfg cce.Config, diags *diag.Diagnostics) {
 	for _, e := range []struct {
 		name, value string
 		env         envVar

@@ -26,7 +26,7 @@ func nullModel() providerModel {
 	}
 }
 
-func configure(t *testing.T, m providerModel, env map[string]string) (cce.Config, diagsT) {
+func configure(t *testing.T, m providerModel, env map[string]string) (cce.Config, diag.Diagnostics) {
 	t.Helper()
 	p := &cceProvider{version: "test", getenv: func(k string) string { return env[k] }}
 	return p.clientConfig(context.Background(), m)

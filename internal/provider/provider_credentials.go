@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
@@ -14,7 +15,7 @@ import (
 // cce.Credentials.Method, domain_name alone does not select the password
 // method: it qualifies user_name, and environments set up for the huaweicloud
 // provider often carry HW_DOMAIN_NAME next to an access key pair.
-func checkCredentials(c cce.Credentials, diags *diagsT) {
+func checkCredentials(c cce.Credentials, diags *diag.Diagnostics) {
 	type method struct {
 		name      string
 		fields    []credField

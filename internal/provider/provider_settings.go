@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -11,7 +12,7 @@ import (
 // settings reads one attribute with its environment fallback.
 type settings struct {
 	getenv func(string) string
-	diags  *diagsT
+	diags  *diag.Diagnostics
 }
 
 func (s settings) env(v envVar) (string, string) {
