@@ -2,8 +2,6 @@ package provider
 
 import (
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // envVar lists the environment variables of one provider argument, in the order
@@ -45,5 +43,3 @@ func envList(v envVar) string {
 	}
 	return s
 }
-
-var objectAsOptions = basetypes.ObjectAsOptions{}

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -286,7 +287,7 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 
 	var ep endpointsModel
 	if !m.Endpoints.IsNull() && !m.Endpoints.IsUnknown() {
-		diags.Append(m.Endpoints.As(ctx, &ep, objectAsOptions)...)
+		diags.Append(m.Endpoints.As(ctx, &ep, basetypes.ObjectAsOptions{})...)
 	}
 	cfg := cce.Config{
 		Region:      s.str(m.Region, path.Root("region"), envRegion),
