@@ -85,18 +85,7 @@ var principalChange = stringplanmodifier.RequiresReplaceIf(principalChanged,
 		"agency between its own argument and `other_id` changes nothing remotely.")
 
 func principalChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	before, known := applicantIn(ctx, req.State, &resp.Diagnostics)
-	after, knownAfter := applicantIn(ctx, req.Config, &resp.Diagnostics)
-	resp.RequiresReplace = !known || !knownAfter || before.apiType != after.apiType || before.id != after.id
-}
-
-// applicantIn reads the applicant from a state or a configuration.
-func applicantIn(ctx context.Context, src interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}, diags *diag.Diagnostics) (applicant, bool) {
-	var v [4]types.String
-	for i, name := range []string{"user_id", "agency_id", "other_id", "other_id_type"} {
-		diags.Append(src.GetAttribute(ctx, path.Root(name), &v[i])...)
-	}
-	return applicantFrom(v[0], v[1], v[2], v[3])
+	before := targetIn(ctx, req.State, &resp.Diagnostics).applicant
+	after := targetIn(ctx, req.Config, &resp.Diagnostics).applicant
+	resp.RequiresReplace = before == nil || after == nil || before.apiType != after.apiType || before.id != after.id
 }
