@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -287,35 +286,6 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	computed["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
 	resp.State.Raw = withStrings(req.Plan.Raw, computed, &resp.Diagnostics)
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
-}
-
-// factValues are the computed attributes the checks found out.
-func factValues(f revocationFacts) map[string]string {
-	v := map[string]string{}
-	if f.cluster != nil {
-		v["cluster_name"] = f.cluster.Name
-		v["cluster_version"] = f.clusterVersion
-	}
-	if f.applicantChecked {
-		v["applicant_name"] = f.applicantName
-	}
-	if f.caller != nil {
-		v["revoked_by"] = callerID(f.caller)
-	}
-	return v
-}
-
-// factsUnknown reports whether a value the checks learn is still unknown in
-// the plan.
-func factsUnknown(ctx context.Context, plan attributeGetter, diags *diag.Diagnostics) bool {
-	for _, name := range []string{"cluster_name", "cluster_version", "applicant_name", "revoked_by"} {
-		var v types.String
-		getAttr(ctx, plan, name, &v, diags)
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
 }
 
 // target is what the revocation is about, as far as the model knows it.

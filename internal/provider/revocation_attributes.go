@@ -16,7 +16,8 @@ import (
 
 // Rules of single attributes of cce_credential_revocation: the floor of the
 // create timeout, the default of other_id_type, when triggers revoke again,
-// and when the identity arguments do.
+// and when the identity arguments do; and which computed attributes hold the
+// facts the checks find.
 
 func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if t.IsNull() || t.IsUnknown() {
@@ -88,4 +89,33 @@ func principalChanged(ctx context.Context, req planmodifier.StringRequest, resp 
 	before := targetIn(ctx, req.State, &resp.Diagnostics).applicant
 	after := targetIn(ctx, req.Config, &resp.Diagnostics).applicant
 	resp.RequiresReplace = before == nil || after == nil || before.apiType != after.apiType || before.id != after.id
+}
+
+// factValues are the computed attributes the checks found out.
+func factValues(f revocationFacts) map[string]string {
+	v := map[string]string{}
+	if f.cluster != nil {
+		v["cluster_name"] = f.cluster.Name
+		v["cluster_version"] = f.clusterVersion
+	}
+	if f.applicantChecked {
+		v["applicant_name"] = f.applicantName
+	}
+	if f.caller != nil {
+		v["revoked_by"] = callerID(f.caller)
+	}
+	return v
+}
+
+// factsUnknown reports whether a value the checks learn is still unknown in
+// the plan.
+func factsUnknown(ctx context.Context, plan attributeGetter, diags *diag.Diagnostics) bool {
+	for _, name := range []string{"cluster_name", "cluster_version", "applicant_name", "revoked_by"} {
+		var v types.String
+		getAttr(ctx, plan, name, &v, diags)
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }
