@@ -41,13 +41,8 @@ type credentialRevocationResource struct {
 }
 
 type credentialRevocationModel struct {
+	revocationArgs
 	ID             types.String   `tfsdk:"id"`
-	ClusterID      types.String   `tfsdk:"cluster_id"`
-	UserID         types.String   `tfsdk:"user_id"`
-	AgencyID       types.String   `tfsdk:"agency_id"`
-	OtherID        types.String   `tfsdk:"other_id"`
-	OtherIDType    types.String   `tfsdk:"other_id_type"`
-	Confirmation   types.String   `tfsdk:"confirmation"`
 	Triggers       types.Map      `tfsdk:"triggers"`
 	ApplicantType  types.String   `tfsdk:"applicant_type"`
 	ApplicantName  types.String   `tfsdk:"applicant_name"`
@@ -286,11 +281,6 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	computed["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
 	resp.State.Raw = withStrings(req.Plan.Raw, computed, &resp.Diagnostics)
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
-}
-
-// target is what the revocation is about, as far as the model knows it.
-func (m credentialRevocationModel) target() revocationTarget {
-	return targetOf(m.ClusterID, m.UserID, m.AgencyID, m.OtherID, m.OtherIDType)
 }
 
 // Read keeps the record: CCE has no API to read revocations back. Only a

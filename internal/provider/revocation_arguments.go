@@ -112,6 +112,21 @@ func targetOf(clusterID, userID, agencyID, otherID, otherIDType types.String) re
 	return t
 }
 
+// revocationArgs are the arguments the resource and the action share.
+type revocationArgs struct {
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	UserID       types.String `tfsdk:"user_id"`
+	AgencyID     types.String `tfsdk:"agency_id"`
+	OtherID      types.String `tfsdk:"other_id"`
+	OtherIDType  types.String `tfsdk:"other_id_type"`
+	Confirmation types.String `tfsdk:"confirmation"`
+}
+
+// target is what the revocation is about, as far as the arguments know it.
+func (a revocationArgs) target() revocationTarget {
+	return targetOf(a.ClusterID, a.UserID, a.AgencyID, a.OtherID, a.OtherIDType)
+}
+
 // targetIn is what a revocation is about, as far as a configuration, plan or
 // state knows it.
 func targetIn(ctx context.Context, src attributeGetter, diags *diag.Diagnostics) revocationTarget {
