@@ -42,7 +42,10 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 	return ctx
 }
 
-// logTransport logs each try on the "cce" subsystem.
+// logTransport logs each try on the "cce" subsystem: one DEBUG line when it
+// ends; at TRACE also one before it, with the request's headers and body, and
+// the answer's headers and body. It also counts tries and notes when one
+// reached the connection, which the client needs whether or not it logs.
 type logTransport struct {
 	next http.RoundTripper
 }
@@ -50,33 +53,42 @@ type logTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if tok := req.Header.Get(headerAuthToken); tok != "" {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, tok)
-	}
-	attempt := 1
-	fields := map[string]any{
-		"http_method": req.Method,
-		"http_path":   pathAndQuery(req),
-	}
-	if ri := infoFrom(ctx); ri != nil {
-		attempt = int(ri.attempt.Add(1))
-		fields["service"] = ri.service
-		fields["operation"] = ri.op
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+	ri := infoFrom(ctx)
+	if ri != nil {
+		ri.attempt.Add(1)
+		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { ri.sent.Store(true) },
 		}))
 	}
-	fields["attempt"] = attempt
-	reqFields := copyFields(fields)
-	reqFields["request_headers"] = maskHeaders(req.Header)
-	if tflog.SubsystemIsTrace(ctx, LogSubsystem) && req.GetBody != nil {
-		if rc, err := req.GetBody(); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(rc, maxLoggedBody+1)) // logging only; errors just shorten the log.
-			_ = rc.Close()
-			reqFields["request_body"] = maskBody(b)
-		}
+	if !tflog.SubsystemIsDebug(ctx, LogSubsystem) {
+		return t.next.RoundTrip(req) // nobody asked for the log: build none of it
 	}
-	tflog.SubsystemDebug(ctx, LogSubsystem, "sending API request", reqFields)
+	if tok := req.Header.Get(headerAuthToken); tok != "" {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, tok)
+	}
+	fields := map[string]any{
+		"http_method": req.Method,
+		"http_path":   pathAndQuery(req),
+		"attempt":     1,
+	}
+	if ri != nil {
+		fields["service"] = ri.service
+		fields["operation"] = ri.op
+		fields["attempt"] = int(ri.attempt.Load())
+	}
+	trace := tflog.SubsystemIsTrace(ctx, LogSubsystem)
+	if trace {
+		reqFields := copyFields(fields)
+		reqFields["request_headers"] = maskHeaders(req.Header)
+		if req.GetBody != nil {
+			if rc, err := req.GetBody(); err == nil {
+				b, _ := io.ReadAll(io.LimitReader(rc, maxLoggedBody+1)) // logging only; errors just shorten the log.
+				_ = rc.Close()
+				reqFields["request_body"] = maskBody(b)
+			}
+		}
+		tflog.SubsystemTrace(ctx, LogSubsystem, "sending API request", reqFields)
+	}
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
@@ -88,8 +100,8 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	fields["http_status"] = resp.StatusCode
 	fields["request_id"] = resp.Header.Get(headerRequestID)
-	fields["response_headers"] = maskHeaders(resp.Header)
-	if tflog.SubsystemIsTrace(ctx, LogSubsystem) {
+	if trace {
+		fields["response_headers"] = maskHeaders(resp.Header)
 		if neverLogResponseBody(req) {
 			fields["response_body"] = "(not logged: contains credentials)"
 		} else if resp.Body != nil {

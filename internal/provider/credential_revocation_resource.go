@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -40,13 +41,8 @@ type credentialRevocationResource struct {
 }
 
 type credentialRevocationModel struct {
+	revocationArgs
 	ID             types.String   `tfsdk:"id"`
-	ClusterID      types.String   `tfsdk:"cluster_id"`
-	UserID         types.String   `tfsdk:"user_id"`
-	AgencyID       types.String   `tfsdk:"agency_id"`
-	OtherID        types.String   `tfsdk:"other_id"`
-	OtherIDType    types.String   `tfsdk:"other_id_type"`
-	Confirmation   types.String   `tfsdk:"confirmation"`
 	Triggers       types.Map      `tfsdk:"triggers"`
 	ApplicantType  types.String   `tfsdk:"applicant_type"`
 	ApplicantName  types.String   `tfsdk:"applicant_name"`
@@ -180,13 +176,19 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 // ValidateConfig requires exactly one applicant, with a message that says
 // which were set and which to pick, and a create timeout of at least a second.
 func (r *credentialRevocationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m credentialRevocationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	var (
+		userID, agencyID, otherID types.String
+		t                         timeouts.Value
+	)
+	getAttr(ctx, req.Config, "user_id", &userID, &resp.Diagnostics)
+	getAttr(ctx, req.Config, "agency_id", &agencyID, &resp.Diagnostics)
+	getAttr(ctx, req.Config, "other_id", &otherID, &resp.Diagnostics)
+	getAttr(ctx, req.Config, "timeouts", &t, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	validateCreateTimeout(m.Timeouts, &resp.Diagnostics)
-	validateOneApplicant(m.UserID, m.AgencyID, m.OtherID, "resource", &resp.Diagnostics)
+	validateCreateTimeout(t, &resp.Diagnostics)
+	validateOneApplicant(userID, agencyID, otherID, "resource", &resp.Diagnostics)
 }
 
 func (r *credentialRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -205,37 +207,32 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 	if req.Plan.Raw.IsNull() {
 		return // Destroy: nothing remote happens.
 	}
-	var plan credentialRevocationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	t := targetIn(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t := plan.target()
-	if !req.State.Raw.IsNull() {
-		// An in-place change (confirmation, first triggers, or the applicant
-		// moving to another argument) sends nothing; the ID follows the argument.
-		if t.applicant != nil && t.clusterID != "" {
-			plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
-		}
-		return
+	planned := map[string]string{}
+	if t.applicant != nil && t.clusterID != "" {
+		// The ID follows the argument, also in an in-place change (confirmation,
+		// first triggers, or the applicant moving to another argument), which
+		// sends nothing.
+		planned["id"] = revocationID(t.clusterID, *t.applicant)
 	}
-	if t.applicant != nil {
-		plan.ApplicantType = types.StringValue(t.applicant.apiType)
-		if t.clusterID != "" {
-			plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
+	if req.State.Raw.IsNull() {
+		if t.applicant != nil {
+			planned["applicant_type"] = t.applicant.apiType
+		}
+		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
+			f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			maps.Copy(planned, factValues(f))
+			warnIrreversible(&resp.Diagnostics, t, f, "; destroying this resource does not restore anything")
 		}
 	}
-	if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-		f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		plan.learn(f)
-		warnIrreversible(&resp.Diagnostics, t, f, "; destroying this resource does not restore anything")
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Plan.Raw = withStrings(resp.Plan.Raw, planned, &resp.Diagnostics)
 }
 
 // Create sends the revocation and keeps the planned values. The checks ran
@@ -246,12 +243,14 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	var plan credentialRevocationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	t := targetIn(ctx, req.Plan, &resp.Diagnostics)
+	var to timeouts.Value
+	getAttr(ctx, req.Plan, "timeouts", &to, &resp.Diagnostics)
+	missing := factsUnknown(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	timeout, diags := to.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -259,59 +258,29 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	t := plan.target()
 	if t.applicant == nil || t.clusterID == "" {
 		resp.Diagnostics.AddError("Revocation not sent", "The cluster or the applicant is still unknown at apply. "+
 			"This is a bug in the provider; please report it.")
 		return
 	}
 	checks := revocationChecks{client: r.client, by: resourceRevoker}
-	if plan.missesFacts() {
+	computed := map[string]string{"id": revocationID(t.clusterID, *t.applicant), "applicant_type": t.applicant.apiType}
+	if missing {
 		f, diags := checks.check(ctx, t, cce.Cached)
 		resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		plan.learn(f)
+		maps.Copy(computed, factValues(f))
 	}
 	resp.Diagnostics.Append(checks.revoke(ctx, t, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID = types.StringValue(revocationID(t.clusterID, *t.applicant))
-	plan.ApplicantType = types.StringValue(t.applicant.apiType)
-	plan.RevokedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
-}
-
-// target is what the revocation is about, as far as the model knows it.
-func (m credentialRevocationModel) target() revocationTarget {
-	return targetOf(m.ClusterID, m.UserID, m.AgencyID, m.OtherID, m.OtherIDType)
-}
-
-// learn sets the computed attributes the checks found out.
-func (m *credentialRevocationModel) learn(f revocationFacts) {
-	if f.cluster != nil {
-		m.ClusterName = types.StringValue(f.cluster.Name)
-		m.ClusterVersion = types.StringValue(f.clusterVersion)
-	}
-	if f.applicantChecked {
-		m.ApplicantName = types.StringValue(f.applicantName)
-	}
-	if f.caller != nil {
-		m.RevokedBy = types.StringValue(callerID(f.caller))
-	}
-}
-
-// missesFacts reports whether a value the checks learn is still unknown.
-func (m credentialRevocationModel) missesFacts() bool {
-	for _, v := range []types.String{m.ClusterName, m.ClusterVersion, m.ApplicantName, m.RevokedBy} {
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
+	// Only now is there a state: the plan, and what only apply knows.
+	computed["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
+	resp.State.Raw = withStrings(req.Plan.Raw, computed, &resp.Diagnostics)
+	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
 }
 
 // Read keeps the record: CCE has no API to read revocations back. Only a
@@ -328,7 +297,7 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	// First, from the state alone: it gives states from before identity one,
 	// and the framework wants one from every Read that does not fail, even
 	// one that removes the resource (Terraform 1.5 stores none).
-	setIdentity(ctx, state, resp.Identity, &resp.Diagnostics)
+	setIdentity(ctx, state.target(), resp.Identity, &resp.Diagnostics)
 	cl, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
 	if cce.IsNotFound(err) {
 		if clusterGone(ctx, r.client, state.ClusterID.ValueString(), state.ID.ValueString(), &resp.Diagnostics) {
@@ -379,13 +348,12 @@ func (r *credentialRevocationResource) lookupName(ctx context.Context, m credent
 // for an imported revocation, or the applicant moves to another argument
 // (user_id = X becomes other_id = X): nothing happens remotely.
 func (r *credentialRevocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan credentialRevocationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	t := targetIn(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	setIdentity(ctx, plan, resp.Identity, &resp.Diagnostics)
+	resp.State.Raw = req.Plan.Raw
+	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete forgets the record. There is no API to un-revoke.

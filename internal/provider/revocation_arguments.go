@@ -112,6 +112,31 @@ func targetOf(clusterID, userID, agencyID, otherID, otherIDType types.String) re
 	return t
 }
 
+// revocationArgs are the arguments the resource and the action share.
+type revocationArgs struct {
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	UserID       types.String `tfsdk:"user_id"`
+	AgencyID     types.String `tfsdk:"agency_id"`
+	OtherID      types.String `tfsdk:"other_id"`
+	OtherIDType  types.String `tfsdk:"other_id_type"`
+	Confirmation types.String `tfsdk:"confirmation"`
+}
+
+// target is what the revocation is about, as far as the arguments know it.
+func (a revocationArgs) target() revocationTarget {
+	return targetOf(a.ClusterID, a.UserID, a.AgencyID, a.OtherID, a.OtherIDType)
+}
+
+// targetIn is what a revocation is about, as far as a configuration, plan or
+// state knows it.
+func targetIn(ctx context.Context, src attributeGetter, diags *diag.Diagnostics) revocationTarget {
+	var v [5]types.String
+	for i, name := range []string{"cluster_id", "user_id", "agency_id", "other_id", "other_id_type"} {
+		getAttr(ctx, src, name, &v[i], diags)
+	}
+	return targetOf(v[0], v[1], v[2], v[3], v[4])
+}
+
 // minTimeout is the shortest timeout of a revocation: less cannot wait for a
 // busy cluster or even for CCE's answer.
 const minTimeout = time.Second

@@ -16,7 +16,8 @@ import (
 
 // Rules of single attributes of cce_credential_revocation: the floor of the
 // create timeout, the default of other_id_type, when triggers revoke again,
-// and when the identity arguments do.
+// and when the identity arguments do; and which computed attributes hold the
+// facts the checks find.
 
 func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if t.IsNull() || t.IsUnknown() {
@@ -85,18 +86,36 @@ var principalChange = stringplanmodifier.RequiresReplaceIf(principalChanged,
 		"agency between its own argument and `other_id` changes nothing remotely.")
 
 func principalChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	before, known := applicantIn(ctx, req.State, &resp.Diagnostics)
-	after, knownAfter := applicantIn(ctx, req.Config, &resp.Diagnostics)
-	resp.RequiresReplace = !known || !knownAfter || before.apiType != after.apiType || before.id != after.id
+	before := targetIn(ctx, req.State, &resp.Diagnostics).applicant
+	after := targetIn(ctx, req.Config, &resp.Diagnostics).applicant
+	resp.RequiresReplace = before == nil || after == nil || before.apiType != after.apiType || before.id != after.id
 }
 
-// applicantIn reads the applicant from a state or a configuration.
-func applicantIn(ctx context.Context, src interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}, diags *diag.Diagnostics) (applicant, bool) {
-	var v [4]types.String
-	for i, name := range []string{"user_id", "agency_id", "other_id", "other_id_type"} {
-		diags.Append(src.GetAttribute(ctx, path.Root(name), &v[i])...)
+// factValues are the computed attributes the checks found out.
+func factValues(f revocationFacts) map[string]string {
+	v := map[string]string{}
+	if f.cluster != nil {
+		v["cluster_name"] = f.cluster.Name
+		v["cluster_version"] = f.clusterVersion
 	}
-	return applicantFrom(v[0], v[1], v[2], v[3])
+	if f.applicantChecked {
+		v["applicant_name"] = f.applicantName
+	}
+	if f.caller != nil {
+		v["revoked_by"] = callerID(f.caller)
+	}
+	return v
+}
+
+// factsUnknown reports whether a value the checks learn is still unknown in
+// the plan.
+func factsUnknown(ctx context.Context, plan attributeGetter, diags *diag.Diagnostics) bool {
+	for _, name := range []string{"cluster_name", "cluster_version", "applicant_name", "revoked_by"} {
+		var v types.String
+		getAttr(ctx, plan, name, &v, diags)
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }

@@ -51,15 +51,17 @@ func identityOf(clusterID string, a applicant) revocationIdentityModel {
 	}
 }
 
-// setIdentity sets the identity of the revocation m describes. identity is
-// nil only when the framework has none to give (a guard, not a CLI switch:
-// CLIs without identity simply drop it).
-func setIdentity(ctx context.Context, m credentialRevocationModel, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	t := m.target()
+// setIdentity sets the identity of the revocation of t, one attribute at a
+// time (attribute_access.go says why). identity is nil only when the framework
+// has none to give (a guard, not a CLI switch: CLIs without identity simply
+// drop it).
+func setIdentity(ctx context.Context, t revocationTarget, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity == nil || t.applicant == nil || t.clusterID == "" {
 		return
 	}
-	diags.Append(identity.Set(ctx, identityOf(t.clusterID, *t.applicant))...)
+	setAttr(ctx, identity, "cluster_id", t.clusterID, diags)
+	setAttr(ctx, identity, "applicant_type", t.applicant.apiType, diags)
+	setAttr(ctx, identity, "applicant_id", t.applicant.id, diags)
 }
 
 // parse checks an identity given to import and returns the revocation it names.

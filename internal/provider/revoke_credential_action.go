@@ -37,17 +37,8 @@ type revokeCredentialAction struct {
 }
 
 type revokeCredentialModel struct {
-	ClusterID    types.String `tfsdk:"cluster_id"`
-	UserID       types.String `tfsdk:"user_id"`
-	AgencyID     types.String `tfsdk:"agency_id"`
-	OtherID      types.String `tfsdk:"other_id"`
-	OtherIDType  types.String `tfsdk:"other_id_type"`
-	Confirmation types.String `tfsdk:"confirmation"`
-	Timeout      types.String `tfsdk:"timeout"`
-}
-
-func (m revokeCredentialModel) target() revocationTarget {
-	return targetOf(m.ClusterID, m.UserID, m.AgencyID, m.OtherID, m.OtherIDType)
+	revocationArgs
+	Timeout types.String `tfsdk:"timeout"`
 }
 
 func (a *revokeCredentialAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {

@@ -35,6 +35,7 @@ func (b *bench) writeReport() error {
 	b.writeCases(p)
 	b.writeLatency(p)
 	b.writeRoutes(p)
+	b.writeSaved(p)
 	b.writeOne(p)
 	p("## Go benchmarks\n\n`%s`\n\n```\n%s\n```\n\n", strings.Join(goBenchCmd, " "), b.goBench)
 	b.writeMethod(p)
@@ -228,6 +229,30 @@ func (b *bench) writeRoutes(p printer) {
 				}
 			}
 		}
+	}
+	p("\n")
+}
+
+// writeSaved writes the requests of the apply of a saved plan.
+func (b *bench) writeSaved(p printer) {
+	p("## Apply of a saved plan\n\n")
+	p("`plan -out=tfplan`, then `apply tfplan`, as a pipeline runs them; once per CLI at the largest N and C. " +
+		"The plan shows every fact the checks found (cluster name and version, applicant, who revokes), and Create sends " +
+		"only the revocation POST. The other requests are not Create's: during apply, Terraform plans every resource " +
+		"again (in a new provider process) and requires the same known values as the saved plan, so the provider reads " +
+		"the facts again, once per cluster and once for the caller in that process, whatever N.\n\n")
+	p("| CLI | N | C | plan | apply of the plan | requests of the apply per route | provider processes (apply) |\n" +
+		"|---|---:|---:|---:|---:|---|---:|\n")
+	for _, s := range b.samples {
+		if s.Kind != kindSaved {
+			continue
+		}
+		if !s.ok() {
+			p("| %s | %d | %d | failed: %s | | | |\n", s.CLI, s.N, s.C, strings.ReplaceAll(tail(s.Plan.Err+s.Apply.Err, 200), "\n", " "))
+			continue
+		}
+		p("| %s | %d | %d | %s | %s | %s | %d |\n", s.CLI, s.N, s.C, secs(s.Plan.Wall), secs(s.Apply.Wall),
+			formatRoutes(s.Apply.Routes), s.Apply.Procs)
 	}
 	p("\n")
 }

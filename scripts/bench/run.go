@@ -20,7 +20,11 @@ const (
 	kindOurs     = "ours"     // cce_credential_revocation
 	kindFloor    = "floor"    // cce_credential_revocation of scripts/bench/floor
 	kindBaseline = "baseline" // terraform_data
+	kindSaved    = "saved"    // cce_credential_revocation, planned with -out and applied from the plan file
 )
+
+// onMock reports whether a kind runs the provider against the mock.
+func onMock(kind string) bool { return kind == kindOurs || kind == kindSaved }
 
 // phase is one CLI command of a sample.
 type phase struct {
@@ -104,14 +108,25 @@ func (b *bench) env(kind, dir string) ([]string, error) {
 }
 
 // planArgs and applyArgs are the two commands of every case: plan, then
-// apply -auto-approve (which plans again), as a user runs them.
-func (b *bench) planArgs() []string {
-	return []string{"plan", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism)}
+// apply -auto-approve (which plans again), as a user runs them; for a saved
+// plan, plan -out and the apply of that file, as a pipeline runs them.
+func (b *bench) planArgs(kind string) []string {
+	args := []string{"plan", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism)}
+	if kind == kindSaved {
+		args = append(args, "-out="+savedPlan)
+	}
+	return args
 }
 
-func (b *bench) applyArgs() []string {
+func (b *bench) applyArgs(kind string) []string {
+	if kind == kindSaved {
+		return []string{"apply", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.opt.parallelism), savedPlan}
+	}
 	return []string{"apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=" + strconv.Itoa(b.opt.parallelism)}
 }
+
+// savedPlan is the plan file of a saved-plan sample, in its directory.
+const savedPlan = "tfplan"
 
 // runCLI runs one CLI command in dir, timing it and sampling the provider's
 // memory; its output goes to dir/<logName>.log.
@@ -172,7 +187,7 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		return
 	}
 	var m *mock
-	if s.Kind == kindOurs {
+	if onMock(s.Kind) {
 		if m, err = b.startMock(filepath.Join(dir, "mock"), s.Latency); err != nil {
 			s.Plan.Err = err.Error()
 			return
@@ -180,20 +195,20 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		defer m.stop()
 		env = append(env, m.env...)
 	}
-	s.Plan = b.runCLI(cli, dir, env, "plan", b.planArgs()...)
+	s.Plan = b.runCLI(cli, dir, env, "plan", b.planArgs(s.Kind)...)
 	var off int64
 	if m != nil {
 		off = m.logOffset()
 		s.Plan.Routes, _ = m.routesBetween(0, off)
 	}
 	if s.Plan.Err == "" {
-		s.Apply = b.runCLI(cli, dir, env, "apply", b.applyArgs()...)
+		s.Apply = b.runCLI(cli, dir, env, "apply", b.applyArgs(s.Kind)...)
 		if m != nil {
 			s.Apply.Routes, _ = m.routesBetween(off, -1)
 		}
 	}
 	what := fmt.Sprintf("%-14s %-8s N=%-4d", cli.Name, s.Kind, s.N)
-	if s.Kind == kindOurs {
+	if onMock(s.Kind) {
 		what += fmt.Sprintf(" C=%d %s", s.C, latencyLabel(s.Latency))
 	}
 	if !s.ok() {
@@ -219,7 +234,8 @@ func latencyLabel(d time.Duration) string {
 // clusters and the floor next to each other (which goes first alternates
 // between rounds, so that a trend in the machine's load does not favour
 // either), then terraform_data, ours at the other cluster counts and ours
-// with latency. Ratios compare samples of the same round.
+// with latency. Ratios compare samples of the same round. Last, once per CLI,
+// ours at the largest N and C through a saved plan, for its API calls.
 func (b *bench) runMatrix() {
 	cmax := slices.Max(b.opt.cs)
 	for _, cli := range b.clis {
@@ -247,6 +263,9 @@ func (b *bench) runMatrix() {
 				}
 			}
 		}
+		s := &sample{CLI: cli.Name, Kind: kindSaved, N: slices.Max(b.opt.ns), C: cmax, Round: 1, Seq: len(b.samples) + 1}
+		b.runCase(cli, s)
+		b.samples = append(b.samples, s)
 	}
 }
 

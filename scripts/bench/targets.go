@@ -205,7 +205,7 @@ func (b *bench) evalTargets() []target {
 func (b *bench) apiTargets() []target {
 	var ours []*sample
 	for _, s := range b.samples {
-		if s.Kind == kindOurs {
+		if onMock(s.Kind) {
 			ours = append(ours, s)
 		}
 	}
@@ -255,9 +255,9 @@ func (b *bench) apiTargets() []target {
 	ts = append(ts, target{Name: "at most one cluster GET per cluster per provider process", Result: passIf(len(bad) == 0 && len(ours) > 0), Detail: detail})
 
 	type key struct {
-		cli, cmd string
-		c        int
-		lat      time.Duration
+		cli, kind, cmd string
+		c              int
+		lat            time.Duration
 	}
 	seen := map[key]map[int]bool{}
 	for _, s := range ours {
@@ -265,7 +265,7 @@ func (b *bench) apiTargets() []target {
 			continue
 		}
 		for cmd, routes := range map[string]map[string]int{"plan": s.Plan.Routes, "apply": s.Apply.Routes} {
-			k := key{s.CLI, cmd, s.C, s.Latency}
+			k := key{s.CLI, s.Kind, cmd, s.C, s.Latency}
 			if seen[k] == nil {
 				seen[k] = map[int]bool{}
 			}
@@ -297,7 +297,46 @@ func (b *bench) apiTargets() []target {
 		sort.Strings(bad)
 		detail = "varies with N: " + strings.Join(bad, "; ")
 	}
-	return append(ts, target{Name: "IAM calls independent of N", Result: passIf(len(bad) == 0 && len(ours) > 0), Detail: detail})
+	ts = append(ts, target{Name: "IAM calls independent of N", Result: passIf(len(bad) == 0 && len(ours) > 0), Detail: detail})
+	return append(ts, b.savedTarget())
+}
+
+// savedTarget checks the apply of a saved plan: N revocation POSTs and,
+// besides them, only what Terraform's re-plan of each resource during apply
+// needs: no other route more than once per cluster in each provider process.
+func (b *bench) savedTarget() target {
+	t := target{Name: "apply of a saved plan: N revocation POSTs; any other route at most once per cluster per provider process"}
+	var parts, bad []string
+	for _, s := range b.samples {
+		if s.Kind != kindSaved {
+			continue
+		}
+		if !s.ok() {
+			bad = append(bad, fmt.Sprintf("%s: failed", s.CLI))
+			continue
+		}
+		others, ok := 0, s.Apply.Routes[routeRevoke] == s.N
+		for r, n := range s.Apply.Routes {
+			if r != routeRevoke {
+				others += n
+				ok = ok && n <= s.C*s.Apply.Procs
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s N=%d C=%d: %d POSTs, %d other requests", s.CLI, s.N, s.C, s.Apply.Routes[routeRevoke], others))
+		if !ok {
+			bad = append(bad, s.CLI)
+		}
+	}
+	if len(parts) == 0 && len(bad) == 0 {
+		t.Result, t.Detail = "n/a", "no saved-plan sample"
+		return t
+	}
+	t.Result = passIf(len(bad) == 0)
+	t.Detail = strings.Join(parts, "; ") + " (see \"Apply of a saved plan\")"
+	if len(bad) > 0 {
+		t.Detail += "; out of bounds: " + strings.Join(bad, ", ")
+	}
+	return t
 }
 
 // iamCalls sums the IAM routes of one command.
