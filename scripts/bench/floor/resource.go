@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -17,12 +18,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// revocation has the attributes, validators, plan modifiers, schema version
-// and timeouts block of cce_credential_revocation; its ModifyPlan returns at
-// once and its Create only fills in the computed values.
+// revocation has the attributes, validators, plan modifiers, schema version,
+// timeouts block and identity of cce_credential_revocation; its ModifyPlan
+// returns at once and its Create only fills in the computed values and the
+// identity.
 type revocation struct{}
 
-var _ resource.ResourceWithModifyPlan = revocation{}
+var (
+	_ resource.ResourceWithModifyPlan = revocation{}
+	_ resource.ResourceWithIdentity   = revocation{}
+)
+
+// IdentitySchema is the resource identity of cce_credential_revocation.
+func (revocation) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"cluster_id":     identityschema.StringAttribute{RequiredForImport: true},
+		"applicant_type": identityschema.StringAttribute{RequiredForImport: true},
+		"applicant_id":   identityschema.StringAttribute{RequiredForImport: true},
+	}}
+}
 
 type revocationModel struct {
 	ID             types.String   `tfsdk:"id"`
@@ -103,6 +117,11 @@ func (revocation) Create(ctx context.Context, req resource.CreateRequest, resp *
 	m.RevokedAt = types.StringValue("2026-01-01T00:00:00Z")
 	m.RevokedBy = types.StringValue("0123456789abcdef0123456789abcdef")
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("cluster_id"), m.ClusterID)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("applicant_type"), m.ApplicantType)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("applicant_id"), m.OtherID)...)
+	}
 }
 
 func (revocation) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
