@@ -50,7 +50,7 @@ func withStrings(obj tftypes.Value, vals map[string]string, diags *diag.Diagnost
 		return obj
 	}
 	for name, v := range vals {
-		if !typ.AttributeTypes[name].Is(tftypes.String) {
+		if t, ok := typ.AttributeTypes[name]; !ok || !t.Is(tftypes.String) {
 			diags.AddError("Cannot set computed values", fmt.Sprintf("%s is not a string attribute of the object. "+
 				"This is a bug in the provider; please report it.", name))
 			return obj
