@@ -36,21 +36,10 @@ func NewCredentialRevocationResource() resource.Resource {
 	return &credentialRevocationResource{}
 }
 
+// credentialRevocationResource has no model struct: it reads and writes its
+// attributes one at a time (attribute_access.go says why).
 type credentialRevocationResource struct {
 	client *cce.Client
-}
-
-type credentialRevocationModel struct {
-	revocationArgs
-	ID             types.String   `tfsdk:"id"`
-	Triggers       types.Map      `tfsdk:"triggers"`
-	ApplicantType  types.String   `tfsdk:"applicant_type"`
-	ApplicantName  types.String   `tfsdk:"applicant_name"`
-	ClusterName    types.String   `tfsdk:"cluster_name"`
-	ClusterVersion types.String   `tfsdk:"cluster_version"`
-	RevokedAt      types.String   `tfsdk:"revoked_at"`
-	RevokedBy      types.String   `tfsdk:"revoked_by"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 // principalDoc says which changes of the identity arguments revoke again.
@@ -289,56 +278,65 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	var state credentialRevocationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	t := targetIn(ctx, req.State, &resp.Diagnostics)
+	var id, clusterName, clusterVersion, applicantName types.String
+	getAttr(ctx, req.State, "id", &id, &resp.Diagnostics)
+	getAttr(ctx, req.State, "cluster_name", &clusterName, &resp.Diagnostics)
+	getAttr(ctx, req.State, "cluster_version", &clusterVersion, &resp.Diagnostics)
+	getAttr(ctx, req.State, "applicant_name", &applicantName, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// First, from the state alone: it gives states from before identity one,
 	// and the framework wants one from every Read that does not fail, even
 	// one that removes the resource (Terraform 1.5 stores none).
-	setIdentity(ctx, state.target(), resp.Identity, &resp.Diagnostics)
-	cl, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
+	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
+	cl, err := r.client.Cluster(ctx, t.clusterID, cce.Cached)
 	if cce.IsNotFound(err) {
-		if clusterGone(ctx, r.client, state.ClusterID.ValueString(), state.ID.ValueString(), &resp.Diagnostics) {
+		if clusterGone(ctx, r.client, t.clusterID, id.ValueString(), &resp.Diagnostics) {
 			resp.Diagnostics.AddWarning("Cluster gone: revocation record removed",
 				fmt.Sprintf("Cluster %s no longer exists, so %s leaves the state. Credentials of a deleted cluster "+
-					"are useless anyway.", state.ClusterID.ValueString(), state.ID.ValueString()))
+					"are useless anyway.", t.clusterID, id.ValueString()))
 			resp.State.RemoveResource(ctx)
 		}
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the cluster", apiErrorDetail(err,
-			fmt.Sprintf("Refreshing %s needs cluster %s.", state.ID.ValueString(), state.ClusterID.ValueString())))
+			fmt.Sprintf("Refreshing %s needs cluster %s.", id.ValueString(), t.clusterID)))
 		return
 	}
-	// After import, fill in what can be known now.
-	if state.ClusterName.IsNull() || state.ClusterName.ValueString() == "" {
-		state.ClusterName = types.StringValue(cl.Name)
+	// After import, fill in what can be known now; otherwise the state stays
+	// as it is (the framework starts resp.State from it).
+	filled := map[string]string{}
+	if clusterName.ValueString() == "" {
+		filled["cluster_name"] = cl.Name
 	}
-	if state.ClusterVersion.IsNull() {
+	if clusterVersion.IsNull() {
 		if v, _, err := r.client.ClusterVersion(ctx, cl); err == nil {
-			state.ClusterVersion = types.StringValue(v.String())
+			filled["cluster_version"] = v.String()
 		} else if cce.EveryPatchRevokes(cl.Version) {
-			state.ClusterVersion = types.StringValue(cl.Version)
+			filled["cluster_version"] = cl.Version
 		}
 	}
-	if state.ApplicantName.IsNull() {
-		state.ApplicantName = types.StringValue(r.lookupName(ctx, state))
+	if applicantName.IsNull() {
+		filled["applicant_name"] = r.lookupName(ctx, t.applicant)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.State.Raw = withStrings(resp.State.Raw, filled, &resp.Diagnostics)
 }
 
-func (r *credentialRevocationResource) lookupName(ctx context.Context, m credentialRevocationModel) string {
+// lookupName is the IAM name of a user or agency given by its own argument,
+// "" for an other ID or when IAM does not say.
+func (r *credentialRevocationResource) lookupName(ctx context.Context, a *applicant) string {
 	switch {
-	case !m.UserID.IsNull():
-		if u, err := r.client.User(ctx, m.UserID.ValueString(), cce.Cached); err == nil {
+	case a == nil:
+	case a.kind == kindUser:
+		if u, err := r.client.User(ctx, a.id, cce.Cached); err == nil {
 			return u.Name
 		}
-	case !m.AgencyID.IsNull():
-		if a, err := r.client.Agency(ctx, m.AgencyID.ValueString(), cce.Cached); err == nil {
-			return a.Name
+	case a.kind == kindAgency:
+		if ag, err := r.client.Agency(ctx, a.id, cce.Cached); err == nil {
+			return ag.Name
 		}
 	}
 	return ""
