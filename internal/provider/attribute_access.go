@@ -59,3 +59,21 @@ func withStrings(obj tftypes.Value, vals map[string]string, diags *diag.Diagnost
 	}
 	return tftypes.NewValue(typ, attrs)
 }
+
+// withUnknownStrings is withStrings for the attributes that are still unknown
+// in obj: a value the plan knew is kept as planned.
+func withUnknownStrings(obj tftypes.Value, vals map[string]string, diags *diag.Diagnostics) tftypes.Value {
+	var attrs map[string]tftypes.Value
+	if err := obj.As(&attrs); err != nil {
+		diags.AddError("Cannot set computed values", fmt.Sprintf("The value to set them in is not an object (%v). "+
+			"This is a bug in the provider; please report it.", err))
+		return obj
+	}
+	unknown := map[string]string{}
+	for name, v := range vals {
+		if a, ok := attrs[name]; ok && !a.IsKnown() {
+			unknown[name] = v
+		}
+	}
+	return withStrings(obj, unknown, diags)
+}

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -84,24 +83,25 @@ func TestAccCredentialRevocation_savedPlanShowsFacts(t *testing.T) {
 	e.set("HW_PROJECT_ID", "") // discovered once per process too
 	c := newSavedPlanCLI(t, e)
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
-	for _, want := range []string{`applicant_name\s+= "dana.leaver"`, `cluster_version\s+= "v1.28.3-r0"`,
-		`cluster_version\s+= "v1.25.4-r10"`, `revoked_by\s+= "` + mockcloud.AdminUserID + `"`} {
-		if !regexp.MustCompile(want).MatchString(out) {
+	for _, want := range []string{`applicant_name\s+= "dana.leaver"`, `cluster_name\s+= "prod"`,
+		`cluster "prod" \(` + mockcloud.ProdClusterID + `, v1.28.3-r0 now\)`, `revoked_by\s+= \(known after apply\)`} {
+		if !re(want).MatchString(out) {
 			t.Errorf("the plan does not show %s:\n%s", want, out)
 		}
 	}
 	after, unknown := plannedValues(t, c, "cce_credential_revocation.user")
 	for k, want := range map[string]any{
-		"applicant_name": "dana.leaver", "applicant_type": "user", "cluster_name": "prod", "cluster_version": "v1.28.3-r0",
-		"revoked_by": mockcloud.AdminUserID, "other_id_type": nil,
+		"applicant_name": "dana.leaver", "applicant_type": "user", "cluster_name": "prod", "other_id_type": nil,
 		"id": mockcloud.ProdClusterID + "/user/" + mockcloud.LeaverUserID,
 	} {
 		if after[k] != want {
 			t.Errorf("planned %s = %v, want %v", k, after[k], want)
 		}
 	}
-	if !slices.Equal(unknown, []string{"revoked_at"}) {
-		t.Errorf("known after apply: %v, want only revoked_at", unknown)
+	// Who revokes and the cluster's version at the revocation depend on the
+	// apply's signer and moment: known after apply (ARCHITECTURE.md).
+	if !slices.Equal(unknown, []string{"cluster_version", "revoked_at", "revoked_by"}) {
+		t.Errorf("known after apply: %v, want cluster_version, revoked_at and revoked_by", unknown)
 	}
 	e.assertNoWrites()
 
@@ -131,35 +131,6 @@ func TestAccCredentialRevocation_savedPlanShowsFacts(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("state lacks %s:\n%s", want, out)
 		}
-	}
-}
-
-// A cluster upgraded between plan and apply: the saved plan shows a version
-// that is no longer true, Terraform refuses the revocations planned on it
-// (nothing is sent for them), the others go ahead, and a new plan finishes.
-func TestAccCredentialRevocation_savedPlanStaleFact(t *testing.T) {
-	e := newAccEnv(t)
-	c := newSavedPlanCLI(t, e)
-	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
-	prod, _ := e.cloud.Cluster(mockcloud.ProdClusterID)
-	prod.PlatformVersion, prod.LegacyVersion = "cce.5.0", "v1.28.5-r0"
-	e.cloud.PutCluster(prod)
-
-	out, code := c.run("apply", "-input=false", "-no-color", "tfplan")
-	if code == 0 || !re(`inconsistent final plan.*cluster_version.*v1.28.3-r0.*v1.28.5-r0`).MatchString(out) {
-		t.Fatalf("apply of a stale plan: exit %d, want the inconsistent final plan on cluster_version:\n%s", code, out)
-	}
-	for _, r := range e.cloud.Requests() {
-		if r.Route == mockcloud.RouteRevoke && strings.Contains(r.Path, mockcloud.ProdClusterID) {
-			t.Errorf("a revocation on the upgraded cluster was sent: %s", r.Path)
-		}
-	}
-	if got := len(stateAddresses(t, c)); got != savedPlanOthers+1 {
-		t.Errorf("state holds %d revocations, want the %d on the other cluster", got, savedPlanOthers+1)
-	}
-	c.must("apply", "-auto-approve", "-input=false", "-no-color")
-	if out := c.must("state", "show", "cce_credential_revocation.user"); !strings.Contains(out, `cluster_version = "v1.28.5-r0"`) {
-		t.Errorf("after a new plan the revocation records the new version:\n%s", out)
 	}
 }
 

@@ -39,7 +39,8 @@ func NewCredentialRevocationResource() resource.Resource {
 // credentialRevocationResource has no model struct: it reads and writes its
 // attributes one at a time (attribute_access.go says why).
 type credentialRevocationResource struct {
-	client *cce.Client
+	client        *cce.Client
+	separateApply bool // provider setting separate_apply_principal
 }
 
 // principalDoc says which changes of the identity arguments revoke again.
@@ -67,8 +68,9 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			cce.RevocationRule() + "; the user or agency exists; and the caller may revoke it (members of the `admin` " +
 			"group and the account may revoke anyone; other IAM users only themselves). When the provider cannot tell " +
 			"whether the caller may (an agency session, a federated user, IAM groups it may not read), the plan warns " +
-			"and CCE decides at apply. What the checks learn (cluster name and version, applicant name, who revokes) " +
-			"is shown in the plan.",
+			"and CCE decides at apply. The plan shows the cluster's and the applicant's names; who revoked and the " +
+			"cluster's version are known after apply, because the apply of a saved plan often signs in as another " +
+			"session or principal, and the cluster may be upgraded in between (see *What the plan shows*).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -129,7 +131,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"applicant_name": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Name of the user or agency in IAM when the revocation was planned; empty for " +
-					"`other_id` and when the caller may not read IAM.",
+					"`other_id` and when the caller may not read IAM. Known after apply with the provider's " +
+					"`separate_apply_principal`, since what IAM shows depends on the signer.",
 				PlanModifiers: keep,
 			},
 			"cluster_name": schema.StringAttribute{
@@ -139,8 +142,10 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			},
 			"cluster_version": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Full version of the cluster when the revocation was planned, e.g. `v1.25.4-r10`; " +
-					"only its line (e.g. `v1.29`) for a v1.28+ cluster that reports no patch level.",
+				MarkdownDescription: "Full version of the cluster when the revocation was made, e.g. `v1.25.4-r10`; " +
+					"only its line (e.g. `v1.29`) for a v1.28+ cluster that reports no patch level. Known after " +
+					"apply: the cluster may be upgraded between plan and apply (the plan checks the version it " +
+					"sees, and the apply checks again).",
 				PlanModifiers: keep,
 			},
 			"revoked_at": schema.StringAttribute{
@@ -151,8 +156,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"revoked_by": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "IAM user ID of the caller that revoked (for an agency session or a federated user, " +
-					"STS's principal ID, `<agency or identity provider ID>:<session name>`), known at plan time; null " +
-					"after import.",
+					"STS's principal ID, `<agency or identity provider ID>:<session name>`). Known after apply: the " +
+					"apply of a saved plan may sign in as another session or principal than the plan. Null after import.",
 				PlanModifiers: keep,
 			},
 		},
@@ -182,16 +187,20 @@ func (r *credentialRevocationResource) ValidateConfig(ctx context.Context, req r
 
 func (r *credentialRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.separateApply = separateApplyFrom(req.ProviderData)
 }
 
 // ModifyPlan checks every prerequisite of a new revocation that plan can know,
 // so that apply does not fail half-way through a list of people, and puts
-// what the checks learned into the plan.
+// into the plan what any later process and signer will see the same.
 //
-// Terraform plans each resource again during apply, with the same request, and
-// refuses the apply if a value known in the saved plan comes out different:
-// the same reads happen there, through the client's per-process memo (one GET
-// per cluster, IAM reads independent of the number of revocations).
+// Terraform plans each resource again during apply, in a new process that may
+// be signed in as another session or principal, and refuses the apply if a
+// value known in the saved plan comes out different. So the checks run again
+// there, through the client's per-process memo (one GET per cluster, IAM reads
+// independent of the number of revocations), and a world that changed stops
+// with the checks' own error; what depends on the signer or on the moment
+// (who revokes, the cluster's version) is known after apply.
 func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // Destroy: nothing remote happens.
@@ -212,22 +221,23 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 			planned["applicant_type"] = t.applicant.apiType
 		}
 		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-			f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
+			checks := revocationChecks{client: r.client, by: resourceRevoker, callerAtApply: r.separateApply}
+			f, diags := checks.check(ctx, t, cce.Cached)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
 				return
 			}
-			maps.Copy(planned, factValues(f))
+			maps.Copy(planned, plannedFacts(f, r.separateApply))
 			warnIrreversible(&resp.Diagnostics, t, f, "; destroying this resource does not restore anything")
 		}
 	}
 	resp.Plan.Raw = withStrings(resp.Plan.Raw, planned, &resp.Diagnostics)
 }
 
-// Create sends the revocation and keeps the planned values. The checks ran
-// when this resource was planned again, moments before in this process; only
-// values the plan could not know (none, unless the provider was not
-// configured then) are learned here.
+// Create checks again, enforcing every rule (also the one a read-only plan
+// left to the apply), sends the revocation and records what only the apply
+// knows. The checks ran when this resource was planned again, moments before
+// in this process: they cost no request here.
 func (r *credentialRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -235,7 +245,6 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	t := targetIn(ctx, req.Plan, &resp.Diagnostics)
 	var to timeouts.Value
 	getAttr(ctx, req.Plan, "timeouts", &to, &resp.Diagnostics)
-	missing := factsUnknown(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -253,22 +262,21 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 		return
 	}
 	checks := revocationChecks{client: r.client, by: resourceRevoker}
-	computed := map[string]string{"id": revocationID(t.clusterID, *t.applicant), "applicant_type": t.applicant.apiType}
-	if missing {
-		f, diags := checks.check(ctx, t, cce.Cached)
-		resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		maps.Copy(computed, factValues(f))
+	f, diags := checks.check(ctx, t, cce.Cached)
+	resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	resp.Diagnostics.Append(checks.revoke(ctx, t, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Only now is there a state: the plan, and what only apply knows.
+	computed := appliedFacts(f)
+	computed["id"] = revocationID(t.clusterID, *t.applicant)
+	computed["applicant_type"] = t.applicant.apiType
 	computed["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
-	resp.State.Raw = withStrings(req.Plan.Raw, computed, &resp.Diagnostics)
+	resp.State.Raw = withUnknownStrings(req.Plan.Raw, computed, &resp.Diagnostics)
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
 }
 

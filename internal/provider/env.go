@@ -28,6 +28,7 @@ var (
 	envCACertFile    = envVar{"HW_CACERT_FILE", "OS_CACERT"}
 	envMaxRetries    = envVar{"HW_MAX_RETRIES", "OS_MAX_RETRIES"}
 	envRateLimit     = envVar{"HW_RATE_LIMIT"}
+	envSeparateApply = envVar{"HW_CCE_SEPARATE_APPLY_PRINCIPAL"}
 )
 
 // envDoc is the sentence every attribute description ends with.

@@ -69,6 +69,9 @@ type providerModel struct {
 	CACertFile    types.String  `tfsdk:"cacert_file"`
 	MaxRetries    types.Int64   `tfsdk:"max_retries"`
 	RateLimit     types.Float64 `tfsdk:"rate_limit"`
+	// SeparateApply says that the apply signs in as another principal than
+	// the plan (a read-only plan job, a revoking apply job).
+	SeparateApply types.Bool `tfsdk:"separate_apply_principal"`
 }
 
 type endpointsModel struct {
@@ -225,6 +228,16 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"are still retried. " + envDoc(envRateLimit),
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
+			"separate_apply_principal": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Set to `true` when the plan and the apply of a saved plan sign in as different " +
+					"principals, for example a pipeline that plans with read-only credentials and applies with " +
+					"credentials that may revoke. The plan then still checks everything it can read, but the rule " +
+					"of who may revoke whom (and the applicant's name, which depends on what the signer may read) " +
+					"moves to the apply, whose own checks enforce it before anything is sent; the plan says so in a " +
+					"warning. Off by default: the plan refuses a revocation its own signer may not make. " +
+					envDoc(envSeparateApply),
+			},
 		},
 	}
 }
@@ -246,10 +259,13 @@ func (p *cceProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
-	resp.DataSourceData = client
-	resp.ResourceData = client
-	resp.EphemeralResourceData = client
-	resp.ActionData = client
+	s := settings{getenv: p.getenv, diags: &resp.Diagnostics}
+	data := &providerData{client: client,
+		separateApply: s.boolean(m.SeparateApply, path.Root("separate_apply_principal"), envSeparateApply)}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ActionData = data
 }
 
 func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -1,6 +1,7 @@
 package provider
 
-// The client each object gets from the provider's Configure.
+// What each object gets from the provider's Configure: the client, and the
+// settings that change how objects plan.
 
 import (
 	"fmt"
@@ -10,20 +11,42 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
+// providerData is the provider data of every object.
+type providerData struct {
+	client *cce.Client
+	// separateApply: the apply signs in as another principal than the plan,
+	// so the plan leaves what depends on the signer to the apply.
+	separateApply bool
+}
+
 // clientFrom takes the client out of the provider data given to Configure. It
 // returns nil without a diagnostic while the provider is not configured yet
 // (Terraform calls Configure on objects before the provider during validation).
 func clientFrom(data any, diags *diag.Diagnostics) *cce.Client {
+	if d := dataFrom(data, diags); d != nil {
+		return d.client
+	}
+	return nil
+}
+
+// separateApplyFrom reports whether the provider was told that the apply
+// signs in as another principal than the plan.
+func separateApplyFrom(data any) bool {
+	d, ok := data.(*providerData)
+	return ok && d.separateApply
+}
+
+func dataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*cce.Client)
+	d, ok := data.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *cce.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
 		return nil
 	}
-	return c
+	return d
 }
 
 // requireClient reports a clear error when an object is used before the

@@ -91,31 +91,33 @@ func principalChanged(ctx context.Context, req planmodifier.StringRequest, resp 
 	resp.RequiresReplace = before == nil || after == nil || before.apiType != after.apiType || before.id != after.id
 }
 
-// factValues are the computed attributes the checks found out.
-func factValues(f revocationFacts) map[string]string {
+// plannedFacts are the computed attributes the plan may know: only what any
+// later process and signer sees the same (Terraform plans each resource again
+// during apply, often as another session, and refuses a known value that came
+// out different). The cluster's name cannot change; the applicant's name is
+// what the signer may read of IAM, the same for every session of one
+// principal, so it is left to the apply when it signs in as another.
+func plannedFacts(f revocationFacts, separateApply bool) map[string]string {
 	v := map[string]string{}
 	if f.cluster != nil {
 		v["cluster_name"] = f.cluster.Name
-		v["cluster_version"] = f.clusterVersion
 	}
-	if f.applicantChecked {
+	if f.applicantChecked && !separateApply {
 		v["applicant_name"] = f.applicantName
+	}
+	return v
+}
+
+// appliedFacts are the computed attributes the apply records: the planned
+// ones, and who revoked and the cluster's version at the revocation, which
+// may differ from what the plan saw (another session, an upgrade since).
+func appliedFacts(f revocationFacts) map[string]string {
+	v := plannedFacts(f, false)
+	if f.cluster != nil {
+		v["cluster_version"] = f.clusterVersion
 	}
 	if f.caller != nil {
 		v["revoked_by"] = callerID(f.caller)
 	}
 	return v
-}
-
-// factsUnknown reports whether a value the checks learn is still unknown in
-// the plan.
-func factsUnknown(ctx context.Context, plan attributeGetter, diags *diag.Diagnostics) bool {
-	for _, name := range []string{"cluster_name", "cluster_version", "applicant_name", "revoked_by"} {
-		var v types.String
-		getAttr(ctx, plan, name, &v, diags)
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
 }

@@ -17,8 +17,10 @@ import (
 // federated user, groups IAM will not show) gets a warning: its policies,
 // which the provider cannot read, decide, and CCE applies them at apply.
 
-// callerRule checks that the caller may revoke a's credential.
-func callerRule(c *cce.Identity, a applicant) diag.Diagnostics {
+// callerRule checks that the caller may revoke a's credential. atApply: the
+// apply signs in as another principal (separate_apply_principal), so a
+// refusal of this signer is left to the apply's own checks, with a warning.
+func callerRule(c *cce.Identity, a applicant, atApply bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c.UserID != "" && a.apiType == kindUser && a.id == c.UserID {
 		return diags // one's own credential
@@ -26,10 +28,19 @@ func callerRule(c *cce.Identity, a applicant) diag.Diagnostics {
 	at := path.Root(a.attr)
 	switch c.Admin {
 	case cce.AdminNo:
-		diags.AddAttributeError(at, "Not allowed to revoke this credential",
-			fmt.Sprintf("The provider is signed in as %s, who is not a member of the admin group, and an IAM user may "+
-				"revoke only their own credential (user_id = %q); %s = %q is someone else. Sign in as a member of the "+
-				"admin group or as the account, or ask an administrator to apply this.", callerName(c), c.UserID, a.attr, a.id))
+		who := fmt.Sprintf("The provider is signed in as %s, who is not a member of the admin group, and an IAM user "+
+			"may revoke only their own credential (user_id = %q); %s = %q is someone else.", callerName(c), c.UserID, a.attr, a.id)
+		if atApply {
+			diags.AddAttributeWarning(at, "Checked at apply: whether the caller may revoke this credential",
+				who+" separate_apply_principal is set: the apply signs in as another principal, and its own checks "+
+					"enforce this rule before anything is sent.")
+			return diags
+		}
+		diags.AddAttributeError(at, "Not allowed to revoke this credential", who+" Sign in as a member of the admin "+
+			"group or as the account, or ask an administrator to apply this. A pipeline that plans with read-only "+
+			"credentials and applies with others sets separate_apply_principal = true (or "+
+			"HW_CCE_SEPARATE_APPLY_PRINCIPAL=true). While applying a saved plan, this means the apply signs in as "+
+			"someone else than the plan did, or the caller left the admin group since: nothing was sent.")
 	case cce.AdminUnknown:
 		diags.AddAttributeWarning(at, "CCE decides whether this revocation is allowed",
 			fmt.Sprintf("The provider is signed in as %s. %s So the plan cannot tell whether it may revoke the "+

@@ -51,8 +51,9 @@ func TestAccCredentialRevocation_agencySessionAllowed(t *testing.T) {
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	mustMatch(t, "the plan", out, `Warning: CCE decides whether this revocation is allowed`,
 		`signed in as sts::`+mockcloud.DomainID+`:assumed-agency:platform-ops/deploy\. An agency session acts with the agency's policies`,
-		`revoked_by = "`+agencyID+`:deploy"`)
+		`revoked_by\s+= \(known after apply\)`)
 	c.must("apply", "-input=false", "-no-color", "tfplan")
+	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.this"), `revoked_by\s+= "`+agencyID+`:deploy"`)
 	e.wantRevocations(mockcloud.Revocation{ClusterID: mockcloud.ProdClusterID, UserID: mockcloud.BobUserID, RevokedBy: agencyID})
 }
 

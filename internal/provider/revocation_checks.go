@@ -48,6 +48,9 @@ type revocationChecks struct {
 	// progress, when set, hears how a wait for a busy cluster goes (the
 	// action's progress events; a resource has no way to report progress).
 	progress func(msg string)
+	// callerAtApply leaves the rule of who may revoke whom to the apply,
+	// which signs in as another principal (separate_apply_principal).
+	callerAtApply bool
 }
 
 // revoker is what sends the revocation, as the engine's advice names it: the
@@ -118,7 +121,7 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 			"The provider needs the caller's identity to know whether it may revoke this credential."))
 		return f, diags
 	}
-	diags.Append(callerRule(f.caller, a)...)
+	diags.Append(callerRule(f.caller, a, e.callerAtApply)...)
 	return f, diags
 }
 
@@ -130,6 +133,8 @@ func warnIrreversible(diags *diag.Diagnostics, t revocationTarget, f revocationF
 	}
 	where := "the cluster known at apply"
 	switch {
+	case f.cluster != nil && f.clusterVersion != "":
+		where = fmt.Sprintf("cluster %q (%s, %s now)", f.cluster.Name, f.cluster.ID, f.clusterVersion)
 	case f.cluster != nil:
 		where = fmt.Sprintf("cluster %q (%s)", f.cluster.Name, f.cluster.ID)
 	case t.clusterID != "":

@@ -33,7 +33,8 @@ func NewRevokeCredentialAction() action.Action {
 // revokeCredentialAction revokes on demand: what cce_credential_revocation
 // does on create, with nothing kept in the state.
 type revokeCredentialAction struct {
-	client *cce.Client
+	client        *cce.Client
+	separateApply bool // provider setting separate_apply_principal
 }
 
 type revokeCredentialModel struct {
@@ -104,6 +105,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 
 func (a *revokeCredentialAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	a.separateApply = separateApplyFrom(req.ProviderData)
 }
 
 func (a *revokeCredentialAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
@@ -157,7 +159,9 @@ func (a *revokeCredentialAction) ModifyPlan(ctx context.Context, req action.Modi
 		return
 	}
 	t := m.target()
-	f, diags := a.checks(nil).check(ctx, t, cce.Cached)
+	checks := a.checks(nil)
+	checks.callerAtApply = a.separateApply // Invoke enforces the rule
+	f, diags := checks.check(ctx, t, cce.Cached)
 	resp.Diagnostics.Append(diags...)
 	if !resp.Diagnostics.HasError() {
 		warnIrreversible(&resp.Diagnostics, t, f, "")
