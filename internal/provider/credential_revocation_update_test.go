@@ -167,7 +167,7 @@ func TestCredentialRevocation_warnings(t *testing.T) {
 	server, _, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
 	diags := plan(server, typ, mockcloud.BobUserID)
 	if len(diags) != 1 || !has(diags, tfprotov6.DiagnosticSeverityWarning, "Revocation cannot be undone",
-		`user `+mockcloud.BobUserID+` downloaded for cluster "prod" (`+mockcloud.ProdClusterID+`)`) {
+		`user `+mockcloud.BobUserID+` downloaded for cluster "prod" (`+mockcloud.ProdClusterID+`, v1.28.3-r0 now)`) {
 		t.Errorf("an admin's plan: %v", summaries(diags))
 	}
 
