@@ -43,12 +43,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cce-probe: unexpected arguments %q\n", fs.Args())
+		say(stderr, "cce-probe: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
 	set, err := probe.SettingsFromEnv(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "cce-probe:", err)
+		sayln(stderr, "cce-probe:", err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -57,7 +57,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	defer cancel()
 	p, err := probe.New(ctx, set)
 	if err != nil {
-		fmt.Fprintln(stderr, "cce-probe:", err)
+		sayln(stderr, "cce-probe:", err)
 		return 2
 	}
 	f := p.Facts()
@@ -65,23 +65,23 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if cluster == "" {
 		cluster = "none"
 	}
-	fmt.Fprintf(stdout, "cce-probe: region %s, project %s, caller %s (%s), credentials %s, cluster %s\n\n",
+	say(stdout, "cce-probe: region %s, project %s, caller %s (%s), credentials %s, cluster %s\n\n",
 		f.Region, f.ProjectID, f.UserName, f.Kind, strings.Join(p.Kinds(), ", "), cluster)
 
 	if *replay != "" {
 		rec, err := probe.ReadRecording(*replay)
 		if err != nil {
-			fmt.Fprintln(stderr, "cce-probe:", err)
+			sayln(stderr, "cce-probe:", err)
 			return 2
 		}
 		diffs, skipped := p.Replay(ctx, rec)
 		for _, s := range skipped {
-			fmt.Fprintln(stdout, "skipped:", s)
+			sayln(stdout, "skipped:", s)
 		}
 		for _, d := range diffs {
-			fmt.Fprintln(stdout, "differs:", d)
+			sayln(stdout, "differs:", d)
 		}
-		fmt.Fprintf(stdout, "%d recorded answers: %d differ, %d skipped\n", len(rec), len(diffs), len(skipped))
+		say(stdout, "%d recorded answers: %d differ, %d skipped\n", len(rec), len(diffs), len(skipped))
 		if len(diffs) > 0 {
 			return 1
 		}
@@ -90,16 +90,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 
 	rows := p.Run(ctx)
 	if err := probe.Print(stdout, rows); err != nil {
-		fmt.Fprintln(stderr, "cce-probe:", err)
+		sayln(stderr, "cce-probe:", err)
 		return 2
 	}
 	if *record != "" {
 		exs := p.Exchanges()
 		if err := probe.WriteRecording(*record, exs); err != nil {
-			fmt.Fprintln(stderr, "cce-probe: recording:", err)
+			sayln(stderr, "cce-probe: recording:", err)
 			return 2
 		}
-		fmt.Fprintf(stdout, "recorded %d answers into %s\n", len(exs), *record)
+		say(stdout, "recorded %d answers into %s\n", len(exs), *record)
 	}
 	for _, r := range rows {
 		if r.Verdict == probe.Refuted {
@@ -108,3 +108,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	return 0
 }
+
+// say and sayln write to a terminal or a pipe; when that fails there
+// is nowhere left to report it.
+func say(w io.Writer, format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
+
+func sayln(w io.Writer, a ...any) { _, _ = fmt.Fprintln(w, a...) }

@@ -61,7 +61,8 @@ func first(getenv func(string) string, names ...string) string {
 }
 
 // SettingsFromEnv reads the provider's variables (HW_* first, OS_* as
-// fallbacks) and CCE_TEST_CLUSTER_ID.
+// fallbacks) and CCE_TEST_CLUSTER_ID. It sends at most 5 requests a
+// second unless HW_RATE_LIMIT says otherwise.
 func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	s := Settings{Credentials: map[string]cce.Credentials{}, ClusterID: first(getenv, "CCE_TEST_CLUSTER_ID")}
 	b := &s.Base
@@ -87,6 +88,13 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	}
 	b.UserAgent = "cce-probe"
 	b.RateLimit = 5 // polite: the probe is never in a hurry
+	if v := first(getenv, "HW_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 {
+			return s, fmt.Errorf("HW_RATE_LIMIT=%q is not a number of requests per second (0: unlimited)", v)
+		}
+		b.RateLimit = r
+	}
 	if ak, sk := first(getenv, "HW_ACCESS_KEY", "OS_ACCESS_KEY"), first(getenv, "HW_SECRET_KEY", "OS_SECRET_KEY"); ak != "" || sk != "" {
 		if ak == "" || sk == "" {
 			return s, errors.New("set both HW_ACCESS_KEY and HW_SECRET_KEY, or neither")

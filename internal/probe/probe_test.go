@@ -42,8 +42,19 @@ func newMockProbe(t *testing.T) *Probe {
 // The mock answers as it guesses, so against it nothing is refuted, and
 // every point the probe can check with the credentials at hand is confirmed.
 func TestProbe_mockConfirmsItsOwnGuesses(t *testing.T) {
-	p := newMockProbe(t)
+	cloud := mockcloud.NewForTest(t)
+	p, err := New(context.Background(), mockSettings(cloud))
+	if err != nil {
+		t.Fatal(err)
+	}
 	rows := p.Run(context.Background())
+	// Read-only: besides sign-ins, the only request that is no read is the
+	// PUT to a path that has no PUT, and it changes nothing.
+	for _, w := range cloud.Writes() {
+		if w.Method != "PUT" || w.Status != 404 {
+			t.Errorf("the probe wrote: %s %s (%d)", w.Method, w.Path, w.Status)
+		}
+	}
 	if len(rows) != len(Checks) {
 		t.Fatalf("%d rows for %d checks", len(rows), len(Checks))
 	}
@@ -59,7 +70,7 @@ func TestProbe_mockConfirmsItsOwnGuesses(t *testing.T) {
 	if err := Print(&b, rows); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "31 points: 20 confirmed, 0 refuted") && !strings.Contains(b.String(), " 0 refuted") {
+	if !strings.Contains(b.String(), " confirmed, 0 refuted, ") {
 		t.Errorf("summary: %s", b.String())
 	}
 }
@@ -107,7 +118,7 @@ func TestRecording_noSecretsNoAccountIDs(t *testing.T) {
 
 // record runs the probe against a mock and returns its recording, as read
 // back from disk.
-func record(t *testing.T) (string, []Exchange) {
+func record(t *testing.T) []Exchange {
 	t.Helper()
 	p := newMockProbe(t)
 	p.Run(context.Background())
@@ -119,13 +130,13 @@ func record(t *testing.T) (string, []Exchange) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir, rec
+	return rec
 }
 
 // A recording made against the mock replays against another mock (other
 // keys, other token) without a difference.
 func TestReplay_recordingOfTheMockPasses(t *testing.T) {
-	_, rec := record(t)
+	rec := record(t)
 	diffs, skipped := newMockProbe(t).Replay(context.Background(), rec)
 	if len(diffs) > 0 || len(skipped) > 0 {
 		t.Fatalf("differences: %q; skipped: %q", diffs, skipped)
@@ -136,7 +147,7 @@ func TestReplay_recordingOfTheMockPasses(t *testing.T) {
 // status, a code, a field of an error body, a success field's type, the
 // Date header.
 func TestReplay_editedRecordingFails(t *testing.T) {
-	_, rec := record(t)
+	rec := record(t)
 	find := func(check, name string) *Exchange {
 		for i := range rec {
 			if rec[i].Check == check && rec[i].Name == name {
