@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -300,13 +301,36 @@ func (p *Probe) templateAnswer(a *answer) Response {
 			out.Header[h] = v
 		}
 	}
-	body := p.template(string(a.body))
-	if json.Valid([]byte(body)) && len(strings.TrimSpace(body)) > 0 {
-		out.Body = json.RawMessage(body)
-	} else {
-		out.Text = body
+	var v any
+	if len(strings.TrimSpace(string(a.body))) > 0 && json.Unmarshal(a.body, &v) == nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // keep "<redacted>" readable
+		if err := enc.Encode(p.templateValues(v)); err == nil {
+			out.Body = bytes.TrimSpace(buf.Bytes())
+			return out
+		}
 	}
+	out.Text = p.template(string(a.body))
 	return out
+}
+
+// templateValues templates the string values of a JSON document, never its
+// keys: a user named "code" must not rename the field "code".
+func (p *Probe) templateValues(v any) any {
+	switch t := v.(type) {
+	case string:
+		return p.template(t)
+	case []any:
+		for i := range t {
+			t[i] = p.templateValues(t[i])
+		}
+	case map[string]any:
+		for k := range t {
+			t[k] = p.templateValues(t[k])
+		}
+	}
+	return v
 }
 
 // Exchanges returns what the probe sent and got so far, in placeholder form.
@@ -323,12 +347,15 @@ func WriteRecording(dir string, exchanges []Exchange) error {
 		return err
 	}
 	for i, ex := range exchanges {
-		b, err := json.MarshalIndent(ex, "", "  ")
-		if err != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ex); err != nil {
 			return err
 		}
 		name := fmt.Sprintf("%03d-%s-%s.json", i+1, ex.Check, slug(ex.Name))
-		if err := os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o600); err != nil {
 			return err
 		}
 	}

@@ -278,3 +278,16 @@ func TestUnconfirmed_everyLineMarked(t *testing.T) {
 		t.Errorf("UNCONFIRMED.md's lines are %v\nthe probe's checks are %v: one per line, in the same order", ids, want)
 	}
 }
+
+// Recording templates values, never keys, and removes secrets wherever
+// they appear.
+func TestRecording_templatesValuesOnly(t *testing.T) {
+	p := &Probe{facts: Facts{UserName: "code", ProjectID: "0123456789abcdef0123456789abcdef"},
+		set: Settings{Credentials: map[string]cce.Credentials{KindToken: {AuthToken: "MIIsecrettoken"}}}}
+	got := p.templateAnswer(&answer{status: 403, header: map[string][]string{"X-Subject-Token": {"MIIsecrettoken"}},
+		body: []byte(`{"error":{"code":403,"message":"user code may not read 0123456789abcdef0123456789abcdef with MIIsecrettoken"}}`)})
+	want := `{"error":{"code":403,"message":"user {user_name} may not read {project_id} with <redacted>"}}`
+	if string(got.Body) != want || len(got.Header) != 0 {
+		t.Errorf("got %s %v, want %s and no header", got.Body, got.Header, want)
+	}
+}
