@@ -70,8 +70,12 @@ func (c *Client) Raw(ctx context.Context, r RawRequest) (*RawResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Keep the path byte for byte: "//" or "/./" must reach the server.
-	req.URL.Opaque = "//" + req.URL.Host + r.Path
+	// Keep the path byte for byte: "//" or "/./" must reach the server. (An
+	// opaque path that starts with "//" would be sent in absolute form.)
+	if !strings.HasPrefix(r.Path, "/") || strings.HasPrefix(r.Path, "//") {
+		return nil, fmt.Errorf("raw path %q must start with exactly one /", r.Path)
+	}
+	req.URL.Opaque = r.Path
 	for k, vs := range r.Header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
