@@ -291,3 +291,26 @@ func TestRecording_templatesValuesOnly(t *testing.T) {
 		t.Errorf("got %s %v, want %s and no header", got.Body, got.Header, want)
 	}
 }
+
+// A replay skips, and says so, what the credentials at hand cannot send.
+func TestReplay_skipsWhatItCannotSend(t *testing.T) {
+	rec := record(t)
+	s := mockSettings(mockcloud.NewForTest(t))
+	delete(s.Credentials, KindPassword)
+	delete(s.Credentials, KindTemporaryAKSK)
+	p, err := New(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffs, skipped := p.Replay(context.Background(), rec)
+	if len(diffs) > 0 {
+		t.Errorf("differences: %q", diffs)
+	}
+	joined := strings.Join(skipped, "\n")
+	for _, want := range []string{"gw-domain-token/sign in scoped to the account: nothing at hand fills {password",
+		"gw-domain-token/CCE: a domain-scoped token needs password credentials", "no temporary_aksk credentials at hand"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("skipped lacks %q:\n%s", want, joined)
+		}
+	}
+}

@@ -198,7 +198,7 @@ func TestAccCloud_selfRevocation(t *testing.T) {
 	kube := newCloudKubectl(t)
 	dir := t.TempDir()
 	oldKubeconfig, freshKubeconfig := filepath.Join(dir, "old.yaml"), filepath.Join(dir, "fresh.yaml")
-	vars := func(revoke bool) config.Variables {
+	stepVars := func(revoke bool) config.Variables {
 		return config.Variables{"cluster_id": config.StringVariable(clusterID), "revoke": config.BoolVariable(revoke)}
 	}
 	resource.Test(t, resource.TestCase{
@@ -206,7 +206,7 @@ func TestAccCloud_selfRevocation(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:          testConfig(t, "cloud/self_revocation.tf"),
-				ConfigVariables: vars(false),
+				ConfigVariables: stepVars(false),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("cce_cluster_credential.old", tfjsonpath.New("applicant_id"), knownvalue.StringRegexp(idPattern)),
 				},
@@ -217,7 +217,7 @@ func TestAccCloud_selfRevocation(t *testing.T) {
 			},
 			{
 				Config:          testConfig(t, "cloud/self_revocation.tf"),
-				ConfigVariables: vars(true),
+				ConfigVariables: stepVars(true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("cce_credential_revocation.self[0]", tfjsonpath.New("applicant_type"), knownvalue.StringExact("user")),
 					statecheck.ExpectKnownValue("cce_credential_revocation.self[0]", tfjsonpath.New("revoked_at"), knownvalue.NotNull()),
