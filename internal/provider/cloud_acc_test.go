@@ -204,6 +204,13 @@ func TestAccCloud_selfRevocation(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: cloudFactories(override),
 		Steps: []resource.TestStep{
+			{ // before any write: the keys are a plain user's, who can revoke nobody's credentials but its own
+				Config: testConfig(t, "caller_identity.tf"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(callerIdentity, tfjsonpath.New("principal_type"), knownvalue.StringExact("user")),
+					statecheck.ExpectKnownValue(callerIdentity, tfjsonpath.New("is_admin"), knownvalue.Bool(false)),
+				},
+			},
 			{
 				Config:          testConfig(t, "cloud/self_revocation.tf"),
 				ConfigVariables: stepVars(false),
