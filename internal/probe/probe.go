@@ -268,7 +268,8 @@ func Print(w io.Writer, rows []Row) error {
 	counts := map[Verdict]int{}
 	for _, r := range rows {
 		counts[r.Verdict]++
-		if _, err := fmt.Fprintf(tw, "%s\t%s\t%s: %s\t%s\n", r.ID, r.Verdict, r.Section, r.Title, r.Detail); err != nil {
+		detail := strings.Join(strings.Fields(r.Detail), " ") // one line per row, whatever the cloud said
+		if _, err := fmt.Fprintf(tw, "%s\t%s\t%s: %s\t%s\n", r.ID, r.Verdict, r.Section, r.Title, detail); err != nil {
 			return err
 		}
 	}
