@@ -255,6 +255,7 @@ func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
 		reasons = append(reasons, fmt.Sprintf("The cluster is %s; CCE revokes credentials only on an Available cluster. %s",
 			phaseText(cl.Phase), phaseAdvice(cl.Phase)))
 	}
+	reasons = appendLocked(reasons, &cl)
 	row.Revocable = len(reasons) == 0
 	if !row.Revocable {
 		r := strings.Join(reasons, " ")

@@ -98,7 +98,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
 				PlanModifiers:       principal,
-				Validators:          []validator.String{applicantIDFormat},
+				Validators:          []validator.String{otherIDFormat{}},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
@@ -211,6 +211,7 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		if t.applicant != nil {
 			planned["applicant_type"] = t.applicant.apiType
 		}
+		warnDuplicate(r.client, t, &resp.Diagnostics)
 		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
 			f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
 			resp.Diagnostics.Append(diags...)
@@ -385,6 +386,9 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 			resp.Diagnostics.AddError("Invalid import identity", err.Error())
 			return
 		}
+	}
+	if !importedClusterExists(ctx, r.client, clusterID, &resp.Diagnostics) {
+		return
 	}
 	set := func(attr string, v any) {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)

@@ -38,7 +38,7 @@ const (
 func otherIDTypeValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.OneOf(kindUser, kindAgency),
-		stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
+		otherIDTypeAlone{},
 	}
 }
 

@@ -79,7 +79,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"other_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
-				Validators:          []validator.String{applicantIDFormat},
+				Validators:          []validator.String{otherIDFormat{}},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
