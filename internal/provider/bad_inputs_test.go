@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	ct "github.com/cceops/terraform-provider-cce/internal/certid/certidtest"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -282,6 +283,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 
 		// The certificate_applicant_id function (Terraform 1.8+, OpenTofu 1.7+): errors name the argument.
 		{name: "function on empty text", config: fn, vars: vars("text", ""), summary: `Invalid value for "text" parameter`, detail: `empty`, local: true},
+		{name: "function on a CA certificate", config: fn, vars: vars("text", ct.Fixtures().CA.PEM()),
+			summary: `Invalid value for "text" parameter`, detail: `is a CA certificate \(its basic constraints say CA=true\), not a client certificate`, local: true},
 		{name: "function on a private key", config: fn, vars: vars("text", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"),
 			summary: `Invalid value for "text" parameter`, detail: `private key`, local: true},
 	}
