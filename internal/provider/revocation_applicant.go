@@ -167,22 +167,19 @@ func (otherIDTypeAlone) Description(context.Context) string {
 func (v otherIDTypeAlone) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (otherIDTypeAlone) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() {
-		return
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return // Unknown: the checks before the request see the final values.
 	}
 	for _, attr := range []string{"user_id", "agency_id"} {
 		var v types.String
-		if d := req.Config.GetAttribute(ctx, path.Root(attr), &v); d.HasError() || v.IsNull() {
+		if d := req.Config.GetAttribute(ctx, path.Root(attr), &v); d.HasError() || v.IsNull() || v.IsUnknown() {
 			continue
 		}
 		sends := "a user"
 		if attr == "agency_id" {
 			sends = "an agency"
 		}
-		typ := "(unknown until apply)"
-		if !req.ConfigValue.IsUnknown() {
-			typ = quote(req.ConfigValue.ValueString())
-		}
+		typ := quote(req.ConfigValue.ValueString())
 		resp.Diagnostics.AddAttributeError(req.Path, "other_id_type without other_id", fmt.Sprintf(
 			"other_id_type = %s is set together with %s, but other_id_type applies only to other_id: %s is always "+
 				"sent to CCE as %s. Remove other_id_type; or, for an ID IAM no longer knows, move the ID to other_id "+
