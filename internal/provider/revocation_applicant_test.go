@@ -2,9 +2,15 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -215,5 +221,70 @@ func TestRevocationChecks_lockedAndUncheckedType(t *testing.T) {
 	}
 	if n := cloud.Count(mockcloud.RouteListUsers); n != 1 {
 		t.Errorf("%d user listings for three checks, want 1", n)
+	}
+}
+
+// other_id takes any one-word ID; one that is not an IAM ID warns.
+func TestOtherIDFormat(t *testing.T) {
+	for _, tc := range []struct {
+		id, warning, err string
+	}{
+		{id: mockcloud.ErinUserID},
+		{id: "idp-corp:carol", warning: `other_id = "idp-corp:carol" is not an IAM user or agency ID.*federated identity`},
+		{id: "ERIN", warning: "is not an IAM user or agency ID"},
+		{id: "", err: `other_id = "" is empty`},
+		{id: "a\tb", err: "contains white space"},
+		{id: "a\x00b", err: "contains a control character"},
+		{id: "idp/carol", err: `contains "/"`},
+		{id: strings.Repeat("é", 257), err: "longer than 256 characters"},
+		{id: "\xff", err: "not valid UTF-8"},
+	} {
+		req := validator.StringRequest{Path: path.Root("other_id"), ConfigValue: types.StringValue(tc.id)}
+		var resp validator.StringResponse
+		otherIDFormat{}.ValidateString(context.Background(), req, &resp)
+		var warnings, errs []string
+		for _, d := range resp.Diagnostics {
+			if d.Severity() == diag.SeverityError {
+				errs = append(errs, d.Detail())
+			} else {
+				warnings = append(warnings, d.Detail())
+			}
+		}
+		switch {
+		case tc.err != "" && (len(errs) != 1 || !re(tc.err).MatchString(errs[0])):
+			t.Errorf("%q: errors %q, want one matching %q", tc.id, errs, tc.err)
+		case tc.err == "" && len(errs) != 0:
+			t.Errorf("%q: errors %q", tc.id, errs)
+		case tc.warning != "" && (len(warnings) != 1 || !re(tc.warning).MatchString(warnings[0])):
+			t.Errorf("%q: warnings %q, want one matching %q", tc.id, warnings, tc.warning)
+		case tc.warning == "" && len(warnings) != 0:
+			t.Errorf("%q: warnings %q", tc.id, warnings)
+		}
+	}
+}
+
+// A caller STS names in a way the provider does not know is a warning, and
+// the decision is CCE's; never a failed read of a user with an empty ID.
+func TestRevocationChecks_unknownPrincipal(t *testing.T) {
+	cloud := mockcloud.NewForTest(t)
+	sts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"account_id":"` + mockcloud.DomainID + `","principal_urn":"sts::` + mockcloud.DomainID +
+			`:service-principal:robot","principal_id":"svc:robot"}`))
+	}))
+	t.Cleanup(sts.Close)
+	client, err := cce.NewClient(cce.Config{
+		Region: mockcloud.Region, ProjectID: mockcloud.ProjectID,
+		IAMEndpoint: cloud.URL(), CCEEndpoint: cloud.URL(), CTSEndpoint: cloud.URL(), STSEndpoint: sts.URL,
+		CACertPEM:   cloud.CACertPEM(),
+		Credentials: cce.Credentials{AccessKey: mockcloud.AdminAccessKey, SecretKey: mockcloud.AdminSecretKey},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, diags := revocationChecks{client: client, by: resourceRevoker}.check(t.Context(), bobOn(mockcloud.ProdClusterID), cce.Cached)
+	if diags.HasError() || !strings.Contains(diagText(diags), "CCE decides whether this revocation is allowed") ||
+		!strings.Contains(diagText(diags), "service-principal:robot") {
+		t.Errorf("diagnostics:\n%s", diagText(diags))
 	}
 }
