@@ -67,19 +67,36 @@ func apiField(apiType string) string {
 // plannedRevocations holds, per configured client (one per provider process
 // and configuration), the revocations planned as new: (cluster, type, ID).
 // It does not keep a client alive: its entry goes with it.
-var plannedRevocations sync.Map // weak.Pointer[cce.Client] -> *sync.Map of string -> struct{}
+var plannedRevocations struct {
+	mu  sync.Mutex
+	set map[weak.Pointer[cce.Client]]map[string]bool
+}
 
-// plannedBy is the set of revocations planned through client.
-func plannedBy(client *cce.Client) *sync.Map {
-	key := weak.Make(client)
-	if seen, ok := plannedRevocations.Load(key); ok {
-		return seen.(*sync.Map)
+// firstPlan records key as planned through client and reports whether it was
+// not planned before.
+func firstPlan(client *cce.Client, key string) bool {
+	p := &plannedRevocations
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.set == nil {
+		p.set = map[weak.Pointer[cce.Client]]map[string]bool{}
 	}
-	seen, loaded := plannedRevocations.LoadOrStore(key, &sync.Map{})
-	if !loaded {
-		runtime.AddCleanup(client, func(k weak.Pointer[cce.Client]) { plannedRevocations.Delete(k) }, key)
+	wp := weak.Make(client)
+	seen, ok := p.set[wp]
+	if !ok {
+		seen = map[string]bool{}
+		p.set[wp] = seen
+		runtime.AddCleanup(client, func(k weak.Pointer[cce.Client]) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			delete(p.set, k)
+		}, wp)
 	}
-	return seen.(*sync.Map)
+	if seen[key] {
+		return false
+	}
+	seen[key] = true
+	return true
 }
 
 // warnDuplicate warns when this provider process planned the same revocation
@@ -93,8 +110,7 @@ func warnDuplicate(client *cce.Client, t revocationTarget, diags *diag.Diagnosti
 		return
 	}
 	a := *t.applicant
-	key := t.clusterID + "\x00" + a.apiType + "\x00" + a.id
-	if _, dup := plannedBy(client).LoadOrStore(key, struct{}{}); !dup {
+	if firstPlan(client, t.clusterID+"\x00"+a.apiType+"\x00"+a.id) {
 		return
 	}
 	diags.AddAttributeWarning(path.Root(a.attr), "Same revocation planned twice", fmt.Sprintf(
