@@ -3,8 +3,6 @@ package cce
 import (
 	"context"
 	"sync"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // revokeOnce lets one Client (one provider process) send at most one
@@ -13,45 +11,53 @@ import (
 // one POST. Concurrent callers share the request in flight; a success is
 // remembered, an error is not (the next caller tries again).
 type revokeOnce struct {
-	mu     sync.Mutex
-	done   map[string]bool
-	flight singleflight.Group
+	mu       sync.Mutex
+	done     map[string]bool
+	inFlight map[string]*revokeCall
 }
 
-// do runs send for key unless it succeeded before. Unlike the read memo, the
-// request runs with the first caller's context, so that its timeout and
-// interrupt rules hold; a waiting caller returns when its own ctx ends.
+// revokeCall is a request in flight; err is set before done is closed.
+type revokeCall struct {
+	done chan struct{}
+	err  error
+}
+
+// do runs send for key unless it succeeded before. The first caller sends,
+// with its own context, so that its timeout and interrupt rules hold and its
+// error is its own; a caller that arrives while it is in flight waits for its
+// outcome, or returns its own ctx's error when that ends first (the shared
+// request may or may not have been made).
 func (o *revokeOnce) do(ctx context.Context, key string, send func(context.Context) error) error {
-	if o.succeeded(key) {
+	o.mu.Lock()
+	if o.done[key] {
+		o.mu.Unlock()
 		return nil
 	}
-	ch := o.flight.DoChan(key, func() (any, error) {
-		if o.succeeded(key) {
-			return nil, nil
+	if c, ok := o.inFlight[key]; ok {
+		o.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+			return c.err
 		}
-		if err := send(ctx); err != nil {
-			return nil, err
-		}
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		if o.done == nil {
-			o.done = map[string]bool{}
-		}
-		o.done[key] = true
-		return nil, nil
-	})
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case r := <-ch:
-		return r.Err
 	}
-}
+	c := &revokeCall{done: make(chan struct{})}
+	if o.inFlight == nil {
+		o.inFlight, o.done = map[string]*revokeCall{}, map[string]bool{}
+	}
+	o.inFlight[key] = c
+	o.mu.Unlock()
 
-func (o *revokeOnce) succeeded(key string) bool {
+	c.err = send(ctx)
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.done[key]
+	delete(o.inFlight, key)
+	if c.err == nil {
+		o.done[key] = true
+	}
+	o.mu.Unlock()
+	close(c.done)
+	return c.err
 }
 
 // revokeKey names one revocation: the cluster and how the applicant is sent.
