@@ -288,3 +288,43 @@ func TestRevocationChecks_unknownPrincipal(t *testing.T) {
 		t.Errorf("diagnostics:\n%s", diagText(diags))
 	}
 }
+
+// An identity whose ID is not an IAM ID (a federated identity's) imports into
+// other_id, sent as the identity's type.
+func TestCredentialRevocation_importFederatedIdentity(t *testing.T) {
+	ctx := context.Background()
+	server, _, typ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	idType := identityType(t, server)
+	identity := tftypes.NewValue(idType, map[string]tftypes.Value{
+		"cluster_id":     tftypes.NewValue(tftypes.String, mockcloud.ProdClusterID),
+		"applicant_type": tftypes.NewValue(tftypes.String, "user"),
+		"applicant_id":   tftypes.NewValue(tftypes.String, "idp-corp:carol"),
+	})
+	resp, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{
+		TypeName: "cce_credential_revocation",
+		Identity: &tfprotov6.ResourceIdentityData{IdentityData: dynamic(t, idType, identity)},
+	})
+	failOnDiags(t, "import", resp.Diagnostics, err)
+	if len(resp.ImportedResources) != 1 {
+		t.Fatalf("%d imported resources", len(resp.ImportedResources))
+	}
+	v, err := resp.ImportedResources[0].State.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	got := func(name string) string {
+		var s string
+		if !attrs[name].IsNull() {
+			_ = attrs[name].As(&s)
+		}
+		return s
+	}
+	if got("other_id") != "idp-corp:carol" || got("other_id_type") != "user" || got("user_id") != "" ||
+		got("id") != mockcloud.ProdClusterID+"/other/idp-corp:carol" {
+		t.Errorf("imported state %v", attrs)
+	}
+}
