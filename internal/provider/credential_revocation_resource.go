@@ -64,7 +64,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"download a new credential to regain access. Destroying this resource only forgets the record: the " +
 			"credential stays revoked.\n\n" +
 			"Every prerequisite is checked at plan time: the cluster exists, is Available and not locked, and runs " +
-			cce.RevocationRule() + "; the user or agency exists (an `other_id` is not sent as the wrong type); and the caller may revoke it (members of the `admin` " +
+			cce.RevocationRule() + "; the user or agency exists (an `other_id` is not sent as the wrong type); and " +
+			"the caller may revoke it (members of the `admin` " +
 			"group and the account may revoke anyone; other IAM users only themselves). When the provider cannot tell " +
 			"whether the caller may (an agency session, a federated user, IAM groups it may not read), the plan warns " +
 			"and CCE decides at apply. What the checks learn (cluster name and version, applicant name, who revokes) " +
