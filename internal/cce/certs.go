@@ -24,7 +24,9 @@ func (a Applicant) validate() error {
 
 // RevokeClusterCert revokes every certificate the applicant downloaded for
 // the cluster (POST clustercertrevoke, 200 with empty body). Repeating it
-// is harmless, so the client retries it like any other call.
+// is harmless, so the client retries it like any other call; but one Client
+// sends it once per cluster and applicant (revokeOnce), however many
+// revocations ask for it.
 func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Applicant) error {
 	const op = "revoke cluster certificate"
 	if err := a.validate(); err != nil {
@@ -40,7 +42,7 @@ func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Appl
 	if err != nil {
 		return notSent(err) // e.g. the project ID could not be discovered
 	}
-	return c.getJSON(ctx, cc, nil)
+	return c.revokes.do(ctx, revokeKey(clusterID, a), func(ctx context.Context) error { return c.getJSON(ctx, cc, nil) })
 }
 
 // ClusterCertRequest asks for a certificate valid for Duration days (-1 =

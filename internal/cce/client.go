@@ -39,6 +39,7 @@ type Client struct {
 	caller      memo[*Identity]
 	users       directory[User]
 	agencies    directory[Agency]
+	revokes     revokeOnce // one revocation per cluster and applicant (revoke_once.go)
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.

@@ -173,6 +173,14 @@ func (id *Identity) fillFromSTS(who *stsIdentity) {
 	}
 }
 
+// unknownPrincipalReason says that STS named a kind of caller this provider
+// does not know, so that its rights are left to CCE.
+func unknownPrincipalReason(id *Identity) string {
+	return fmt.Sprintf("STS names the caller %q (principal ID %q), a kind of principal this provider does not know "+
+		"(it knows IAM users, agency sessions and federated users), so it cannot tell the caller's rights.",
+		id.PrincipalURN, id.PrincipalID)
+}
+
 // readGroups classifies an IAM user from its groups (and reads its name when
 // nothing named it yet); other callers get the answer of their kind.
 func (c *Client) readGroups(ctx context.Context, id *Identity) error {
@@ -183,6 +191,11 @@ func (c *Client) readGroups(ctx context.Context, id *Identity) error {
 	case PrincipalFederatedUser:
 		id.Admin, id.AdminReason = AdminUnknown, "A federated user acts with the policies of the identity provider's mapping, which the provider cannot read."
 		return nil
+	case PrincipalUnknown:
+		if id.UserID == "" { // an STS answer fillFromSTS does not know: CCE decides
+			id.Admin, id.AdminReason = AdminUnknown, unknownPrincipalReason(id)
+			return nil
+		}
 	}
 	var (
 		user      *User

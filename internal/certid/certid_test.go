@@ -1,13 +1,16 @@
 package certid
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	ct "github.com/cceops/terraform-provider-cce/internal/certid/certidtest"
 )
@@ -31,7 +34,6 @@ func TestApplicantID_accepted(t *testing.T) {
 	}{
 		{name: "PEM certificate", text: f.Alice.PEM(), want: ct.AliceID},
 		{name: "PEM chain: the first certificate counts", text: f.Bob.PEM() + f.CA.PEM(), want: ct.BobID},
-		{name: "PEM chain starting with the CA", text: f.CA.PEM() + f.Alice.PEM(), want: ct.CAName},
 		{name: "key before the certificate in one bundle", text: f.Alice.KeyPEM() + f.Alice.PEM(), want: ct.AliceID},
 		{name: "text around the PEM block (openssl output)", text: "subject=CN = " + "x\nissuer=CN = y\n" + f.Alice.PEM() + "trailer\n", want: ct.AliceID},
 		{name: "kubeconfig YAML: the user of the current context", text: kcYAML, want: ct.BobID},
@@ -154,6 +156,12 @@ func TestApplicantID_rejected(t *testing.T) {
 		{name: "kubeconfig without users", text: kc("", nil), want: `^The kubeconfig has no users`},
 		{name: "certificate data that is not base64", text: kc("", nil, user("client-certificate-data", "not base64 at all!")),
 			want: `^The client-certificate-data of the kubeconfig's only user is not valid base64`},
+		{name: "CA certificate", text: f.CA.PEM(), want: `^The text is a CA certificate \(its basic constraints say CA=true\), not a client certificate.*certificate-authority-data`},
+		{name: "PEM chain starting with the CA", text: f.CA.PEM() + f.Alice.PEM(), want: `^The text is a CA certificate.*put the client certificate first`},
+		{name: "certificate that may sign certificates", text: keyUsageCA(t, f), want: `^The text is a CA certificate \(its key usage allows signing certificates \(certSign\)\)`},
+		{name: "base64 of a DER CA certificate", text: base64.StdEncoding.EncodeToString(f.CA.DER), want: `^The base64-decoded text is a CA certificate`},
+		{name: "kubeconfig whose certificate data is the CA", text: kc("", nil, user("client-certificate-data", ct.B64(f.CA.PEM()))),
+			want: `^The client-certificate-data of the kubeconfig's only user is a CA certificate`},
 		{name: "certificate data of a CSR", text: kc("", nil, user("client-certificate-data", ct.B64(f.CSRPEM))),
 			want: `^The client-certificate-data of the kubeconfig's only user is a certificate signing request`},
 	}
@@ -212,4 +220,18 @@ func TestApplicantID_privateKeyNotEchoed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// keyUsageCA is a certificate without basic constraints whose key usage
+// allows signing certificates.
+func keyUsageCA(t *testing.T, f ct.Set) string {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(4242), Subject: pkix.Name{CommonName: "intermediate"},
+		NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, f.CA.Cert, &f.Alice.Key.PublicKey, f.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }

@@ -115,7 +115,11 @@ func isDERPrivateKey(b []byte) bool {
 var oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 
 // commonName returns the single, non-empty CN of the certificate's subject.
+// A CA certificate is refused: its CN names the authority, not an applicant.
 func commonName(cert *x509.Certificate, where string) (string, error) {
+	if err := notCA(cert, where); err != nil {
+		return "", err
+	}
 	var cns []string
 	for _, n := range cert.Subject.Names {
 		if !n.Type.Equal(oidCommonName) {
@@ -135,4 +139,23 @@ func commonName(cert *x509.Certificate, where string) (string, error) {
 			"empty. " + notCCEHint)
 	}
 	return cns[0], nil
+}
+
+// notCA refuses a certificate that may sign others (BasicConstraints CA=true,
+// or the certSign key usage): CCE issues client certificates, never CAs, and a
+// CA's CN is the authority's name, which revokes nothing.
+func notCA(cert *x509.Certificate, where string) error {
+	var why string
+	switch {
+	case cert.BasicConstraintsValid && cert.IsCA:
+		why = "its basic constraints say CA=true"
+	case cert.KeyUsage&x509.KeyUsageCertSign != 0:
+		why = "its key usage allows signing certificates (certSign)"
+	default:
+		return nil
+	}
+	return fail(where + " is a CA certificate (" + why + "), not a client certificate: its common name (CN) names " +
+		"the certificate authority, not the person whose credential to revoke. If it is the first certificate of a " +
+		"chain, put the client certificate first or pass it alone; from a kubeconfig, pass client-certificate-data, " +
+		"not certificate-authority-data, or the kubeconfig itself.")
 }

@@ -53,6 +53,10 @@ func (c *Cloud) clusterJSON(cl *clusterRec) map[string]any {
 		}
 		endpoints = ep
 	}
+	status := map[string]any{"phase": cl.Phase, "endpoints": endpoints, "isLocked": cl.Locked}
+	if cl.LockScene != "" {
+		status["lockScene"] = cl.LockScene
+	}
 	return map[string]any{
 		"kind": "Cluster", "apiVersion": "v3",
 		"metadata": map[string]any{
@@ -61,10 +65,8 @@ func (c *Cloud) clusterJSON(cl *clusterRec) map[string]any {
 			"creationTimestamp": cl.created.UTC().Format(cceTimeLayout),
 			"updateTimestamp":   cl.updated.UTC().Format(cceTimeLayout),
 		},
-		"spec": spec,
-		"status": map[string]any{
-			"phase": cl.Phase, "endpoints": endpoints, "isLocked": false,
-		},
+		"spec":   spec,
+		"status": status,
 	}
 }
 
@@ -185,6 +187,10 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 	if cl.Phase != PhaseAvailable {
 		writeCCE(rc, http.StatusBadRequest, CodeInvalidRequest,
 			"cluster "+id+" is in phase "+cl.Phase+"; credentials can only be revoked while it is Available")
+		return
+	}
+	if cl.Locked {
+		writeCCE(rc, http.StatusBadRequest, CodeInvalidRequest, "cluster "+id+" is locked ("+cl.LockScene+"); it cannot be changed")
 		return
 	}
 	v, found := resolveVersion(cl.Cluster)

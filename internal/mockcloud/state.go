@@ -18,6 +18,10 @@ type Cluster struct {
 	// version, and upgradeinfo answers 404 when that fails too.
 	UpgradeRelease, UpgradePatch       string
 	InternalEndpoint, ExternalEndpoint string
+	// Locked sets status.isLocked (a cluster frozen, e.g. for an unpaid bill),
+	// with LockScene as status.lockScene; CCE then refuses revocations.
+	Locked    bool
+	LockScene string
 }
 
 // User is an IAM user. Groups holds group names; unknown names create the group.

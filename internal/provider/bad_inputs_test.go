@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	ct "github.com/cceops/terraform-provider-cce/internal/certid/certidtest"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -51,6 +52,12 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			e.cloud.SetClusterPhase(mockcloud.ProdClusterID, phase)
 			return vars("cluster_id", mockcloud.ProdClusterID)
 		}
+	}
+	locked := func(e *accEnv) config.Variables {
+		cl, _ := e.cloud.Cluster(mockcloud.ProdClusterID)
+		cl.Locked, cl.LockScene = true, "ARREARAGE"
+		e.cloud.PutCluster(cl)
+		return vars("cluster_id", mockcloud.ProdClusterID)
 	}
 	asAlice := func(next func(*accEnv) config.Variables) func(*accEnv) config.Variables {
 		return func(e *accEnv) config.Variables {
@@ -145,14 +152,30 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{name: "uppercase user ID", config: rev, vars: vars("user_id", "B0B00000000000000000000000000003"), setup: prod, summary: "Invalid ID",
 			detail: `user_id = "B0B00000000000000000000000000003" is not valid: an IAM ID is 32 lowercase hexadecimal`, attr: "user_id", local: true},
 		{name: "short agency ID", config: rev, vars: vars("agency_id", "a9e0001"), setup: prod, summary: "Invalid ID", detail: `agency_id = "a9e0001" is not valid`, attr: "agency_id", local: true},
-		{name: "name instead of other ID", config: rev, vars: vars("other_id", "erin.former"), setup: prod, summary: "Invalid ID",
-			detail: `other_id = "erin.former" is not valid.*certificate_applicant_id`, attr: "other_id", local: true},
+		{name: "name instead of other ID", config: rev, vars: vars("other_id", "dana.leaver"), setup: prod, summary: "Name instead of ID",
+			detail: `other_id = "dana.leaver" is the name of IAM user ` + mockcloud.LeaverUserID + `.*Use user_id = "` + mockcloud.LeaverUserID + `"`, attr: "other_id"},
+		{name: "other ID with a space", config: rev, vars: vars("other_id", "erin former"), setup: prod, summary: "Invalid ID",
+			detail: `other_id = "erin former" contains white space.*certificate_applicant_id`, attr: "other_id", local: true},
+		{name: "other ID with a line break", config: rev, vars: vars("other_id", mockcloud.ErinUserID+"\n"), setup: prod, summary: "Invalid ID",
+			detail: `other_id = "` + mockcloud.ErinUserID + `\\n" contains white space`, attr: "other_id", local: true},
+		{name: "other ID too long", config: rev, vars: vars("other_id", strings.Repeat("a", 257)), setup: prod, summary: "Invalid ID",
+			detail: `is longer than 256 characters`, attr: "other_id", local: true},
+		{name: "other ID with a slash", config: rev, vars: vars("other_id", "idp-corp/carol"), setup: prod, summary: "Invalid ID",
+			detail: `other_id = "idp-corp/carol" contains "/"`, attr: "other_id", local: true},
+		{name: "agency ID as other_id sent as a user", config: rev, vars: vars("other_id", mockcloud.VendorAgencyID), setup: prod,
+			summary: "other_id_type contradicts IAM", detail: `IAM agency vendor-support, but other_id_type = "user" sends it to CCE as userId.*Set other_id_type = "agency"`,
+			attr: "other_id_type"},
+		{name: "user ID as other_id sent as an agency", config: rev, vars: vars("other_id", mockcloud.BobUserID, "other_id_type", "agency"), setup: prod,
+			summary: "other_id_type contradicts IAM", detail: `IAM user bob, but other_id_type = "agency" sends it to CCE as agencyId.*Set other_id_type = "user"`,
+			attr: "other_id_type"},
 		{name: "cluster name instead of ID", config: rev, vars: bob, setup: cluster("prod"), summary: "Invalid ID",
 			detail: `cluster_id = "prod" is not valid: a CCE cluster ID is a lowercase UUID`, attr: "cluster_id", local: true},
 		{name: "other_id_type unknown", config: rev, vars: vars("other_id", mockcloud.ErinUserID, "other_id_type", "group"), setup: prod,
 			summary: "Invalid Attribute Value Match", detail: `other_id_type value must be one of: \["user" "agency"\], got: "group"`, attr: "other_id_type", local: true},
 		{name: "other_id_type with user_id", config: rev, vars: vars("user_id", mockcloud.BobUserID, "other_id_type", "agency"), setup: prod,
-			summary: "Invalid Attribute Combination", detail: `other_id_type.*user_id`, attr: "other_id_type", local: true},
+			summary: "other_id_type without other_id", detail: `other_id_type = "agency" is set together with user_id.*Remove other_id_type`, attr: "other_id_type", local: true},
+		{name: "other_id_type with agency_id", config: rev, vars: vars("agency_id", mockcloud.OpsAgencyID, "other_id_type", "user"), setup: prod,
+			summary: "other_id_type without other_id", detail: `other_id_type = "user" is set together with agency_id.*always sent to CCE as an agency`, attr: "other_id_type", local: true},
 		{name: "unknown user", config: rev, vars: vars("user_id", "00000000000000000000000000000bad"), setup: prod,
 			summary: "No such user", detail: `IAM has no user with this ID.*other_id = "00000000000000000000000000000bad"`, attr: "user_id"},
 		{name: "unknown agency", config: rev, vars: vars("agency_id", "00000000000000000000000000000bad"), setup: prod,
@@ -174,6 +197,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{name: "hibernating cluster", config: rev, vars: bob, setup: inPhase("Hibernation"),
 			summary: "Cluster cannot accept a revocation", detail: `"prod" is hibernated;.*Wake the cluster up`, attr: "cluster_id"},
 		{name: "unavailable cluster", config: rev, vars: bob, setup: inPhase("Unavailable"), summary: "Cluster cannot accept a revocation", detail: `is unavailable;`, attr: "cluster_id"},
+		{name: "locked cluster", config: rev, vars: bob, setup: locked,
+			summary: "Cluster cannot accept a revocation", detail: `Cluster "prod" is locked \(lock scene "ARREARAGE"\).*Settle or lift the lock`, attr: "cluster_id"},
 		{name: "cluster in error", config: rev, vars: bob, setup: inPhase("Error"), summary: "Cluster cannot accept a revocation", detail: `is in an error state;`, attr: "cluster_id"},
 		{name: "cluster without patch level", config: rev, vars: bob, setup: lineOf("45", "v1.25", "", ""),
 			summary: "Cannot tell the cluster's version",
@@ -258,6 +283,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 
 		// The certificate_applicant_id function (Terraform 1.8+, OpenTofu 1.7+): errors name the argument.
 		{name: "function on empty text", config: fn, vars: vars("text", ""), summary: `Invalid value for "text" parameter`, detail: `empty`, local: true},
+		{name: "function on a CA certificate", config: fn, vars: vars("text", ct.Fixtures().CA.PEM()),
+			summary: `Invalid value for "text" parameter`, detail: `is a CA certificate \(its basic constraints say CA=true\), not a client certificate`, local: true},
 		{name: "function on a private key", config: fn, vars: vars("text", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"),
 			summary: `Invalid value for "text" parameter`, detail: `private key`, local: true},
 	}

@@ -41,7 +41,7 @@ func (f *certificateApplicantIDFunction) Definition(_ context.Context, _ functio
 			"and CRLF line endings are fine.\n\n" +
 			"The function is pure: it reads no files and calls no API, so it needs no provider configuration " +
 			"or credentials. Read files with `file()` or `filebase64()`. It fails, saying what it found and " +
-			"what to pass instead, for private keys, certificate signing requests, kubeconfig users without a " +
+			"what to pass instead, for private keys, certificate signing requests, CA certificates, kubeconfig users without a " +
 			"client certificate (tokens, exec plugins, certificate file paths), ambiguous kubeconfigs and " +
 			"certificates without a CN. Error messages never repeat the input, which may hold secrets.",
 		Parameters: []function.Parameter{

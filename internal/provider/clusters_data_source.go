@@ -117,8 +117,8 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					"revocable": schema.BoolAttribute{Computed: true,
 						MarkdownDescription: "Whether `cce_credential_revocation` can revoke on this cluster now: " +
 							"`revocation_supported` and a phase that accepts revocations, which is `Available` or a busy " +
-							"phase that apply waits out (such as `Upgrading`). Hibernated, failed and deleting clusters " +
-							"are not revocable."},
+							"phase that apply waits out (such as `Upgrading`), and no lock (`status.isLocked`). " +
+							"Hibernated, failed, deleting and locked (frozen) clusters are not revocable."},
 					"reason": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "Why `revocable` is false, and what to do (upgrade to `minimum_version`, " +
 							"wake the cluster up, ...); null when it is true."},
@@ -255,6 +255,7 @@ func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
 		reasons = append(reasons, fmt.Sprintf("The cluster is %s; CCE revokes credentials only on an Available cluster. %s",
 			phaseText(cl.Phase), phaseAdvice(cl.Phase)))
 	}
+	reasons = appendLocked(reasons, &cl)
 	row.Revocable = len(reasons) == 0
 	if !row.Revocable {
 		r := strings.Join(reasons, " ")

@@ -202,8 +202,8 @@ func TestCredentialRevocation_importBadIdentity(t *testing.T) {
 			want: `applicant_type = "other" is neither "user" nor "agency"`},
 		{name: "cluster name", cluster: "prod", typ: "user", id: mockcloud.ErinUserID,
 			want: `cluster_id = "prod" is not valid: a CCE cluster ID is a lowercase UUID`},
-		{name: "user name", cluster: mockcloud.ProdClusterID, typ: "user", id: "erin.former",
-			want: `applicant_id = "erin.former" is not valid: an IAM ID is 32 lowercase hexadecimal`},
+		{name: "user name with a space", cluster: mockcloud.ProdClusterID, typ: "user", id: "erin former",
+			want: `applicant_id = "erin former" contains white space`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			identity := tftypes.NewValue(idType, map[string]tftypes.Value{

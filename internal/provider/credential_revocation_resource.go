@@ -64,8 +64,9 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"**Revocation cannot be undone.** Certificates issued before it stop working at once; the holder must " +
 			"download a new credential to regain access. Destroying this resource only forgets the record: the " +
 			"credential stays revoked.\n\n" +
-			"Every prerequisite is checked at plan time: the cluster exists, is Available, and runs " +
-			cce.RevocationRule() + "; the user or agency exists; and the caller may revoke it (members of the `admin` " +
+			"Every prerequisite is checked at plan time: the cluster exists, is Available and not locked, and runs " +
+			cce.RevocationRule() + "; the user or agency exists (an `other_id` is not sent as the wrong type); and " +
+			"the caller may revoke it (members of the `admin` " +
 			"group and the account may revoke anyone; other IAM users only themselves). When the provider cannot tell " +
 			"whether the caller may (an agency session, a federated user, IAM groups it may not read), the plan warns " +
 			"and CCE decides at apply. The plan shows the cluster's and the applicant's names; who revoked and the " +
@@ -100,7 +101,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
 				PlanModifiers:       principal,
-				Validators:          []validator.String{applicantIDFormat},
+				Validators:          []validator.String{otherIDFormat{}},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
@@ -220,6 +221,7 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		if t.applicant != nil {
 			planned["applicant_type"] = t.applicant.apiType
 		}
+		warnDuplicate(r.client, t, &resp.Diagnostics)
 		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
 			checks := revocationChecks{client: r.client, by: resourceRevoker, callerAtApply: r.separateApply}
 			f, diags := checks.check(ctx, t, cce.Cached)
@@ -393,6 +395,9 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 			resp.Diagnostics.AddError("Invalid import identity", err.Error())
 			return
 		}
+	}
+	if !importedClusterExists(ctx, r.client, clusterID, &resp.Diagnostics) {
+		return
 	}
 	set := func(attr string, v any) {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)

@@ -211,15 +211,14 @@ func TestAccCredentialRevocation_otherIDs(t *testing.T) {
 			if got := e.revokeBodies(); len(got) != 1 || len(got[0]) != 1 || got[0][tc.body] != tc.id {
 				t.Errorf("revocation bodies %v, want exactly one {%q: %q}", got, tc.body, tc.id)
 			}
-			// An other ID is never looked up in IAM. The admin would look for it
-			// in the list of all users or agencies, whose path does not name the
+			// An other ID is looked for only in the listings of all users and
+			// agencies (to catch an ID sent as the wrong type), never read by
 			// ID; reading the caller's own user is identifying the caller.
 			for _, r := range e.cloud.Requests() {
 				switch {
 				case r.Route == mockcloud.RouteGetUser && r.Path == "/v3/users/"+mockcloud.AdminUserID:
-				case r.Route == mockcloud.RouteListUsers, r.Route == mockcloud.RouteGetUser,
-					r.Route == mockcloud.RouteListAgencies, r.Route == mockcloud.RouteGetAgency:
-					t.Errorf("the provider looked up an applicant in IAM for other_id: %s %s?%s", r.Method, r.Path, r.RawQuery)
+				case r.Route == mockcloud.RouteGetUser, r.Route == mockcloud.RouteGetAgency:
+					t.Errorf("the provider read an applicant by ID for other_id: %s %s?%s", r.Method, r.Path, r.RawQuery)
 				}
 			}
 		})

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// applicantIDPattern is the one rule for user, agency and other IDs. IAM IDs
+// applicantIDPattern is the rule for user and agency IDs. IAM IDs
 // are 32 lowercase hexadecimal characters in every document and answer seen;
 // that is observed, not a documented constraint (cce-api.md §0), so this
 // constant is the single place to relax it.
@@ -55,5 +58,62 @@ func (v idFormat) ValidateString(_ context.Context, req validator.StringRequest,
 	if s := req.ConfigValue.ValueString(); !v.re.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
 			fmt.Sprintf("%s = %s is not valid: %s. %s.", req.Path, quote(s), v.rule, v.fix))
+	}
+}
+
+// maxOtherIDLen bounds other_id: no source documents the length of a
+// federated identity's ID ("<identity provider ID>:<user name>").
+const maxOtherIDLen = 256
+
+// otherIDProblem says what is wrong with an other ID, as the rest of a
+// sentence that starts with the value; "" when nothing. Any non-empty ID
+// without white space, control characters or "/" (the separator of the
+// resource ID) is accepted: a federated identity's ID is no IAM ID.
+func otherIDProblem(s string) string {
+	switch {
+	case s == "":
+		return "is empty"
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case utf8.RuneCountInString(s) > maxOtherIDLen:
+		return fmt.Sprintf("is longer than %d characters", maxOtherIDLen)
+	case strings.IndexFunc(s, unicode.IsSpace) >= 0:
+		return "contains white space (a pasted line break or a padding space?)"
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "contains a control character"
+	case strings.Contains(s, "/"):
+		return `contains "/", which no IAM or federated ID holds and which separates the parts of the resource ID`
+	}
+	return ""
+}
+
+// otherIDFormat validates other_id: an error for what cannot be an ID (see
+// otherIDProblem), a warning for an ID that is not an IAM ID.
+type otherIDFormat struct{}
+
+func (otherIDFormat) Description(context.Context) string {
+	return fmt.Sprintf("value must be a non-empty ID of at most %d characters without white space, control "+
+		"characters or \"/\": an IAM user or agency ID, or a federated identity's ID", maxOtherIDLen)
+}
+
+func (v otherIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v otherIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if problem := otherIDProblem(s); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID", fmt.Sprintf("%s = %s %s. An ID is one word: "+
+			"an IAM user or agency ID (32 lowercase hexadecimal characters), or the ID of a federated identity "+
+			"(<identity provider ID>:<user name>). %s.", req.Path, quote(s), problem, applicantIDFormat.fix))
+		return
+	}
+	if !applicantIDRE.MatchString(s) {
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Not an IAM ID", fmt.Sprintf("%s = %s is not an IAM user "+
+			"or agency ID (%s). That is right for a federated identity, whose ID is <identity provider ID>:<user "+
+			"name> as provider::cce::certificate_applicant_id returns it; otherwise check that it was copied whole. "+
+			"CCE accepts any ID and answers success even for one that never had a credential, so a wrong ID "+
+			"revokes nothing.", req.Path, quote(s), applicantIDFormat.rule))
 	}
 }

@@ -24,11 +24,14 @@ const (
 		"and `other_id` must be set."
 	agencyIDDoc = "ID of an existing IAM agency whose credentials to revoke."
 	otherIDDoc  = "Raw ID of an identity IAM no longer knows: a deleted user or agency, or a federated (IdP) " +
-		"identity. Take it from the CN of their certificate (`provider::cce::certificate_applicant_id`) or from a " +
-		"CTS `deleteUser` / `deleteAgency` trace (`cce_certificate_applicants` with `include_deleted = true`). Not " +
-		"looked up in IAM."
+		"identity (`<identity provider ID>:<user name>`). Take it from the CN of their certificate " +
+		"(`provider::cce::certificate_applicant_id`) or from a CTS `deleteUser` / `deleteAgency` trace " +
+		"(`cce_certificate_applicants` with `include_deleted = true`). Any ID of at most 256 characters without " +
+		"white space, control characters or `/`; one that is not an IAM ID (32 lowercase hexadecimal characters) " +
+		"warns. Looked for in IAM's lists of users and agencies only to check `other_id_type`."
 	otherIDTypeDoc = "How `other_id` is sent to CCE: `user` (the default, as `userId`) or `agency` (as `agencyId`). " +
-		"Only valid with `other_id`."
+		"Only valid with `other_id`. The plan fails when IAM knows the ID as the other type: CCE would answer " +
+		"success and revoke nothing."
 	confirmationDoc = "Must be exactly `REVOKE`, the word the console asks for, to acknowledge that revocation " +
 		"cannot be undone."
 )
@@ -38,7 +41,7 @@ const (
 func otherIDTypeValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.OneOf(kindUser, kindAgency),
-		stringvalidator.ConflictsWith(path.MatchRoot("user_id"), path.MatchRoot("agency_id")),
+		otherIDTypeAlone{},
 	}
 }
 

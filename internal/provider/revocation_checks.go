@@ -163,6 +163,9 @@ func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.
 			ifForbidden(err, "The caller needs the cce:cluster:get permission.")))
 		return diags
 	}
+	if checkLocked(cl, &diags) {
+		return diags
+	}
 	switch cce.ClassifyPhase(cl.Phase) {
 	case cce.PhaseReady:
 	case cce.PhaseTransitional:
@@ -227,7 +230,7 @@ func lineRule(version string) string {
 func (e revocationChecks) checkApplicant(ctx context.Context, a applicant, read cce.Read) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if a.kind == kindOther {
-		return "", diags
+		return "", e.checkOtherID(ctx, a, read)
 	}
 	at := path.Root(a.attr)
 	name, err := e.iamName(ctx, a.kind, a.id, read)

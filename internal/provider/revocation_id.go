@@ -64,8 +64,8 @@ func parseRevocationID(id string) (string, applicant, error) {
 	if !clusterIDRE.MatchString(clusterID) {
 		return "", applicant{}, fmt.Errorf("%s: cluster ID %s is not valid: %s", quote(id), quote(clusterID), clusterIDFormat.rule)
 	}
-	if !applicantIDRE.MatchString(appID) {
-		return "", applicant{}, fmt.Errorf("%s: applicant ID %s is not valid: %s", quote(id), quote(appID), applicantIDFormat.rule)
+	if problem := importedIDProblem(kind, appID); problem != "" {
+		return "", applicant{}, fmt.Errorf("%s: applicant ID %s %s", quote(id), quote(appID), problem)
 	}
 	a := newApplicant(kind, appID, kind)
 	switch {
@@ -79,4 +79,17 @@ func parseRevocationID(id string) (string, applicant, error) {
 		return "", applicant{}, fmt.Errorf("%s: kind %s is none of user, agency, other: %w", quote(id), quote(kind), errImportFormat)
 	}
 	return clusterID, a, nil
+}
+
+// importedIDProblem checks an applicant ID of an import: an other ID may be
+// any ID other_id accepts (a federated identity's), a user or agency ID is an
+// IAM ID. It returns the rest of a sentence after the ID, "" when it is valid.
+func importedIDProblem(kind, appID string) string {
+	if kind == kindOther {
+		return otherIDProblem(appID)
+	}
+	if !applicantIDRE.MatchString(appID) {
+		return "is not valid: " + applicantIDFormat.rule
+	}
+	return ""
 }

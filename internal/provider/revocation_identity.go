@@ -75,7 +75,11 @@ func (id revocationIdentityModel) parse() (string, applicant, error) {
 			"receives the applicant. For a deleted or federated identity, use the type it had (\"user\" unless it "+
 			"was an agency)", quote(kind))
 	case !applicantIDRE.MatchString(appID):
-		return "", applicant{}, fmt.Errorf("applicant_id = %s is not valid: %s", quote(appID), applicantIDFormat.rule)
+		// Not an IAM ID: a federated identity's, which only other_id takes.
+		if problem := otherIDProblem(appID); problem != "" {
+			return "", applicant{}, fmt.Errorf("applicant_id = %s %s", quote(appID), problem)
+		}
+		return clusterID, newApplicant(kindOther, appID, kind), nil
 	}
 	return clusterID, newApplicant(kind, appID, kind), nil
 }

@@ -58,7 +58,8 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"**Revocation cannot be undone.** Certificates issued before it stop working at once; the holder must " +
 			"download a new credential to regain access.\n\n" +
 			"The plan checks every prerequisite the resource checks, with the same messages: the cluster exists, " +
-			"is Available, and runs " + cce.RevocationRule() + "; the user or agency exists; and the caller may " +
+			"is Available and not locked, and runs " + cce.RevocationRule() + "; the user or agency exists (an " +
+			"`other_id` is not sent as the wrong type); and the caller may " +
 			"revoke it. The invocation checks again before it sends the request, so a value known only at apply " +
 			"is checked too. Each invocation sends one request; a busy cluster is waited for, with progress shown.",
 		Attributes: map[string]schema.Attribute{
@@ -80,7 +81,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"other_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
-				Validators:          []validator.String{applicantIDFormat},
+				Validators:          []validator.String{otherIDFormat{}},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,

@@ -167,7 +167,7 @@ func TestAccRevokeCredentialAction_badInputs(t *testing.T) {
 		{name: "name instead of ID", vars: []string{prod, "user_id=bob"},
 			summary: "Invalid ID", detail: `user_id = "bob" is not valid: an IAM ID is 32 lowercase hexadecimal`},
 		{name: "other_id_type with user_id", vars: []string{prod, bob, "other_id_type=agency"},
-			summary: "Invalid Attribute Combination", detail: `"user_id" cannot be specified when "other_id_type" is specified`},
+			summary: "other_id_type without other_id", detail: `other_id_type = "agency" is set together with user_id.*Remove other_id_type`},
 		{name: "cluster too old", vars: []string{"cluster_id=" + old, bob},
 			summary: "Cluster version too old for revocation", detail: `runs v1.23.9-r0`},
 		{name: "unknown cluster", vars: []string{"cluster_id=" + unknown, bob},
@@ -177,6 +177,15 @@ func TestAccRevokeCredentialAction_badInputs(t *testing.T) {
 		{name: "hibernating cluster", vars: []string{prod, bob},
 			setup:   func(e *accEnv) { e.cloud.SetClusterPhase(mockcloud.ProdClusterID, "Hibernation") },
 			summary: "Cluster cannot accept a revocation", detail: `"prod" is hibernated;.*Wake the cluster up`},
+		{name: "locked cluster", vars: []string{prod, bob},
+			setup: func(e *accEnv) {
+				cl, _ := e.cloud.Cluster(mockcloud.ProdClusterID)
+				cl.Locked = true
+				e.cloud.PutCluster(cl)
+			},
+			summary: "Cluster cannot accept a revocation", detail: `Cluster "prod" is locked: CCE reports status.isLocked = true`},
+		{name: "agency ID as other_id sent as a user", vars: []string{prod, "other_id=" + mockcloud.VendorAgencyID},
+			summary: "other_id_type contradicts IAM", detail: `IAM agency vendor-support.*Set other_id_type = "agency"`},
 		{name: "plain user revoking another", vars: []string{prod, bob},
 			setup:   func(e *accEnv) { e.signIn(mockcloud.AliceAccessKey, mockcloud.AliceSecretKey) },
 			summary: "Not allowed to revoke this credential", detail: `signed in as alice.*not a member of the admin group`},
