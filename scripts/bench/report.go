@@ -298,14 +298,13 @@ func (b *bench) writeRoundTrips(p printer) {
 	p("Real IAM and CCE answer in 50 to 150 ms, so on a real cloud what a small plan or apply waits for is the requests "+
 		"the provider sends one after another. Here the mock answers every request %s late (its `-latency` flag); the "+
 		"floor sends no request, so the provider's wall time over the floor's, divided by %s, is the number of round "+
-		"trips it waits for in sequence (plus its own CPU time over the floor's: a few hundredths of a round trip at this "+
-		"size, see \"One resource\"). Medians of %d rounds; each round runs `plan` then `apply -auto-approve` (which plans "+
+		"trips it waits for in sequence, plus the rest of its time over the floor's (the column \"rest\" below). Medians of %d rounds; each round runs `plan` then `apply -auto-approve` (which plans "+
 		"again) of one revocation (`other_id`, so no IAM look-up of the applicant) on the provider and on the floor, "+
 		"alternately first, each in a fresh directory with its own freshly started mock at the same latency.\n\n",
 		lat, lat, b.opt.rtRounds)
 	p("The steps are the round trips the mock's log shows the provider waiting for one after another (see below); the rest " +
-		"is the provider's time over the floor's spent otherwise (starting, signing, TLS handshakes, which the latency does " +
-		"not slow down), in round trips: the median of each round's round trips less its steps.\n\n")
+		"is the provider's time over the floor's spent otherwise (its own CPU time, TLS handshakes, which the latency does " +
+		"not slow down, and waiting for a core on a busy machine), in round trips: the median of each round's round trips less its steps.\n\n")
 	p("| CLI | command | provider | floor | round trips over the floor | target | steps | rest | per round |\n" +
 		"|---|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, cli := range b.clis {

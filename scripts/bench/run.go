@@ -311,8 +311,8 @@ func (b *bench) runMatrix() {
 // one revocation on the provider and on the floor, each in a fresh directory
 // with a freshly started mock at -rt-latency per request, which goes first
 // alternating between rounds. The floor sends no request, so the difference
-// is the provider's round trips (and its own CPU time, a few hundredths of a
-// round trip).
+// is the provider's round trips in sequence plus its own time over the
+// floor's (CPU, TLS handshakes).
 func (b *bench) runRoundTrips() {
 	for _, cli := range b.clis {
 		for r := 1; r <= b.opt.rtRounds; r++ {
