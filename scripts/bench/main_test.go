@@ -251,3 +251,14 @@ func TestMockLogSplitAndTimes(t *testing.T) {
 		}
 	}
 }
+
+func TestBusyNote(t *testing.T) {
+	b := &bench{machine: machineInfo{CPUs: 2, LoadStart: "1.42 0.91 1.41", LoadEnd: "1.90 2.43 2.05"}}
+	if n := b.busyNote(); n != "" {
+		t.Errorf("quiet machine: %q", n)
+	}
+	b.machine.LoadEnd = "11.00 8.81 4.25"
+	if n := b.busyNote(); !strings.Contains(n, "load average 1.42 at the start, 11.00 at the end, on 2 CPUs") {
+		t.Errorf("busy machine: %q", n)
+	}
+}

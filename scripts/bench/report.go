@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -305,6 +306,9 @@ func (b *bench) writeRoundTrips(p printer) {
 	p("The steps are the round trips the mock's log shows the provider waiting for one after another (see below); the rest " +
 		"is the provider's time over the floor's spent otherwise (its own CPU time, TLS handshakes, which the latency does " +
 		"not slow down, and waiting for a core on a busy machine), in round trips: the median of each round's round trips less its steps.\n\n")
+	if busy := b.busyNote(); busy != "" {
+		p("%s\n\n", busy)
+	}
 	p("| CLI | command | provider | floor | round trips over the floor | target | steps | rest | per round |\n" +
 		"|---|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, cli := range b.clis {
@@ -354,6 +358,27 @@ func (b *bench) writeRoundTrips(p printer) {
 		}
 	}
 	p("\n")
+}
+
+// busyNote warns when the machine had more runnable work than CPUs at the
+// start or the end of the run: then the wall time of one command can move
+// by more than a round trip from round to round.
+func (b *bench) busyNote() string {
+	load := func(s string) float64 {
+		f := strings.Fields(s)
+		if len(f) == 0 {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(f[0], 64)
+		return v
+	}
+	if b.machine.CPUs < 1 || max(load(b.machine.LoadStart), load(b.machine.LoadEnd)) <= float64(b.machine.CPUs) {
+		return ""
+	}
+	return fmt.Sprintf("**The machine was busy** (1-minute load average %s at the start, %s at the end, on %d CPUs): "+
+		"the wall time of one command can move by more than a round trip from round to round, so the round trips over the "+
+		"floor are rough; the steps, from the mock's log, are exact. Re-run on a quiet machine before judging a target.",
+		strings.Fields(b.machine.LoadStart)[0], strings.Fields(b.machine.LoadEnd + " ?")[0], b.machine.CPUs)
 }
 
 // formatSteps renders steps as "+0.31 s `route`, `route` → +0.42 s ...".
