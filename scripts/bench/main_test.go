@@ -262,3 +262,27 @@ func TestBusyNote(t *testing.T) {
 		t.Errorf("busy machine: %q", n)
 	}
 }
+
+func TestTypicalOfOutvotesAMergedRound(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	evs := func(ats ...int) []event {
+		var out []event
+		for _, at := range ats {
+			out = append(out, event{At: ms(at), Route: routeGetCluster})
+		}
+		return out
+	}
+	s := func(kind string, round int, e []event) *sample {
+		return &sample{CLI: "terraform", Kind: kind, N: 1, C: 1, Round: round, RoundTrip: true,
+			Plan: phase{Wall: ms(500), Events: e, Routes: map[string]int{routeGetCluster: len(e)}}, Apply: phase{Wall: ms(500)}}
+	}
+	b := &bench{opt: options{rtLatency: ms(100)}, rt: []*sample{
+		s(kindOurs, 1, evs(300, 430)), s(kindFloor, 1, nil), // two steps
+		s(kindOurs, 2, evs(300, 330)), s(kindFloor, 2, nil), // merged: one step
+		s(kindOurs, 3, evs(310, 420)), s(kindFloor, 3, nil),
+	}}
+	ty := b.typicalOf("terraform", func(s *sample) phase { return s.Plan })
+	if len(ty.Steps) != 2 || ty.Agree != 2 || ty.Total != 3 || ty.Phase.Events[0].At != ms(300) {
+		t.Errorf("typicalOf = %+v, want the two-step shape of rounds 1 and 3", ty)
+	}
+}
