@@ -11,10 +11,18 @@
 // internal/cce, counts the mock's requests per route, samples the provider's
 // peak memory, and writes BENCHMARKS.md and benchmarks/chart.svg.
 //
+// It also runs the round-trip case: plan and apply -auto-approve of one
+// revocation with the mock answering every request 100 ms late, as real IAM
+// and CCE do (50 to 150 ms), against the floor at the same latency; the
+// difference in wall time over 100 ms is the provider's round trips in
+// sequence, and the mock's log, read as it is written, shows which they are.
+//
 // Usage (from the repository root):
 //
-//	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds
-//	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round
+//	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds; round trips: 9 rounds
+//	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round; round trips: 5 rounds
+//	go run ./scripts/bench -only=roundtrips   one case (gobench, one, matrix, roundtrips; comma-separated);
+//	                                          the report goes to stdout unless -report says where
 //
 // Only the standard library is used. CONTRIBUTING.md says how to profile.
 package main
@@ -28,6 +36,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +74,30 @@ type options struct {
 	skipTools   bool
 	cmdTimeout  time.Duration
 	clis        []string
+	only        map[string]bool // cases to run; nil: all
+	rtLatency   time.Duration
+	rtRounds    int
 }
+
+// Cases of the harness, for -only.
+const (
+	caseGoBench    = "gobench"    // go test -bench of internal/cce
+	caseOne        = "one"        // validate and plan of one resource
+	caseMatrix     = "matrix"     // plan and apply of N revocations over C clusters, and the saved plan
+	caseRoundTrips = "roundtrips" // plan and apply of one revocation at -rt-latency per request
+)
+
+var allCases = []string{caseGoBench, caseOne, caseMatrix, caseRoundTrips}
+
+// runs reports whether a case is selected.
+func (o options) runs(c string) bool { return o.only == nil || o.only[c] }
+
+// Round-trip targets: at -rt-latency per request, the provider may take at
+// most this many round trips of wall time more than the floor (issue 20).
+const (
+	rtPlanMax  = 2.5
+	rtApplyMax = 5.5
+)
 
 // cliInfo is one CLI under test.
 type cliInfo struct {
@@ -90,6 +122,7 @@ type bench struct {
 	binSize  int64
 	one      []oneResult
 	samples  []*sample
+	rt       []*sample // the round-trip case
 	started  time.Time
 	finished time.Time
 	command  string
@@ -127,16 +160,46 @@ func parseOptions() (options, error) {
 	fs.IntVar(&o.oneRuns, "one-runs", 9, "runs of validate / plan of one resource")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "-parallelism of plan and apply")
 	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "per-request latency of the slow mode (0: none)")
-	fs.StringVar(&o.report, "report", "BENCHMARKS.md", "report path, relative to -root")
+	fs.StringVar(&o.report, "report", "BENCHMARKS.md", "report path, relative to -root; - for stdout (default with -only)")
 	fs.StringVar(&o.chart, "chart", "benchmarks/chart.svg", "chart path, relative to -root")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (configs, CLI output, mock logs)")
 	fs.BoolVar(&o.skipTools, "skip-tools", false, "do not run scripts/tools.sh (the CLIs must already be built)")
 	fs.DurationVar(&o.cmdTimeout, "cmd-timeout", 10*time.Minute, "timeout of one CLI command")
 	clis := fs.String("clis", "terraform,terraform-1.16,tofu", "CLIs to run (names of scripts/tools.sh path)")
+	only := fs.String("only", "", "comma-separated cases to run, of "+strings.Join(allCases, ", ")+" (default: all)")
+	fs.DurationVar(&o.rtLatency, "rt-latency", 100*time.Millisecond, "per-request latency of the round-trip case")
+	fs.IntVar(&o.rtRounds, "rt-rounds", 0, "rounds of the round-trip case (default 9; quick: 5)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}
 	var err error
+	if *only != "" {
+		o.only = map[string]bool{}
+		for c := range strings.SplitSeq(*only, ",") {
+			c = strings.TrimSpace(c)
+			if !slices.Contains(allCases, c) {
+				return o, fmt.Errorf("-only: unknown case %q (cases: %s)", c, strings.Join(allCases, ", "))
+			}
+			o.only[c] = true
+		}
+		reportSet := false
+		fs.Visit(func(f *flag.Flag) { reportSet = reportSet || f.Name == "report" })
+		if !reportSet {
+			o.report = "-" // a partial report must not replace BENCHMARKS.md by accident
+		}
+	}
+	if o.rtLatency <= 0 {
+		return o, errors.New("-rt-latency must be positive: the case measures round trips")
+	}
+	if o.rtRounds == 0 {
+		o.rtRounds = 9
+		if o.quick {
+			o.rtRounds = 5
+		}
+	}
+	if o.rtRounds < 1 {
+		return o, errors.New("-rt-rounds must be at least 1")
+	}
 	switch {
 	case *ns != "":
 		o.ns, err = parseInts(*ns)
@@ -200,25 +263,43 @@ func run() error {
 	if err := b.setup(); err != nil {
 		return err
 	}
-	if err := b.runGoBench(); err != nil {
-		return err
-	}
-	for _, cli := range b.clis {
-		if err := b.runOneResource(cli); err != nil {
+	if opt.runs(caseGoBench) {
+		if err := b.runGoBench(); err != nil {
 			return err
 		}
 	}
-	b.runMatrix()
+	if opt.runs(caseOne) {
+		for _, cli := range b.clis {
+			if err := b.runOneResource(cli); err != nil {
+				return err
+			}
+		}
+	}
+	if opt.runs(caseMatrix) {
+		b.runMatrix()
+	}
+	if opt.runs(caseRoundTrips) {
+		b.runRoundTrips()
+	}
 	b.finished = time.Now()
 	end := readMachine(false)
 	b.machine.LoadEnd = end.LoadStart
-	if err := b.writeChart(); err != nil {
-		return err
+	wrote := []string{}
+	if opt.runs(caseMatrix) {
+		if err := b.writeChart(); err != nil {
+			return err
+		}
+		wrote = append(wrote, b.inRoot(opt.chart))
 	}
 	if err := b.writeReport(); err != nil {
 		return err
 	}
-	logf("done in %s: %s and %s", b.finished.Sub(b.started).Round(time.Second), b.inRoot(opt.report), b.inRoot(opt.chart))
+	if opt.report == "-" {
+		wrote = append([]string{"the report on stdout"}, wrote...)
+	} else {
+		wrote = append([]string{b.inRoot(opt.report)}, wrote...)
+	}
+	logf("done in %s: %s", b.finished.Sub(b.started).Round(time.Second), strings.Join(wrote, " and "))
 	return nil
 }
 

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -85,5 +89,200 @@ func TestRatiosPairSamplesOfTheSameRound(t *testing.T) {
 	}
 	if got, want := runRatios([]phase{{CPU: 3}, {CPU: 4}}, []phase{{CPU: 2}, {CPU: 4}, {CPU: 5}}, planCPU), []float64{1.5, 1}; !slices.Equal(got, want) {
 		t.Errorf("runRatios = %v, want %v", got, want)
+	}
+}
+
+func TestCountRoutesSkipsControlLines(t *testing.T) {
+	log := "2026-01-01T00:00:00Z GET /v3/auth/domains 200 ad01\n" +
+		"2026-01-01T00:00:00Z control GET /mockcloud/v1/faults 200\n"
+	if got := countRoutes(log); len(got) != 1 || got["GET /v3/auth/domains"] != 1 {
+		t.Errorf("countRoutes = %v, want only the domains request", got)
+	}
+}
+
+func TestStepsOf(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	evs := []event{ // in the order the mock answered, as the pipe delivers them
+		{ms(312), "GET /v5/caller-identity"}, {ms(310), routeGetCluster}, {ms(318), "GET /v3/auth/domains"},
+		{ms(425), "GET /v3/users/{user_id}/groups"},
+		{ms(700), routeRevoke}, {ms(740), routeRevoke}, // sent together, the second answered 40 ms later: one step
+	}
+	got := stepsOf(evs, ms(100))
+	if len(got) != 3 {
+		t.Fatalf("stepsOf = %+v, want 3 steps", got)
+	}
+	if got[0].Sent != ms(210) || len(got[0].Routes) != 3 || got[1].Routes["GET /v3/users/{user_id}/groups"] != 1 ||
+		got[2].Routes[routeRevoke] != 2 || got[2].Sent != ms(600) {
+		t.Errorf("stepsOf = %+v", got)
+	}
+	if s := formatSteps(got[:2]); !strings.HasPrefix(s, "+0.21 s `GET …/clusters/{cluster_id}` 1, ") ||
+		!strings.Contains(s, " → +0.33 s `GET /v3/users/{user_id}/groups` 1") {
+		t.Errorf("formatSteps = %q", s)
+	}
+	if stepsOf(nil, ms(100)) != nil || formatSteps(nil) != "none" {
+		t.Error("no events: no steps")
+	}
+}
+
+func TestRoundTripTargets(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	s := func(kind string, round int, plan, apply time.Duration) *sample {
+		return &sample{CLI: "tofu", Kind: kind, N: 1, C: 1, Latency: ms(100), Round: round, RoundTrip: true,
+			Plan: phase{Wall: plan}, Apply: phase{Wall: apply}}
+	}
+	b := &bench{opt: options{rtLatency: ms(100)}, clis: []cliInfo{{Name: "tofu"}}, rt: []*sample{
+		s(kindOurs, 1, ms(450), ms(800)), s(kindFloor, 1, ms(200), ms(240)), // +2.5, +5.6
+		s(kindFloor, 2, ms(210), ms(250)), s(kindOurs, 2, ms(430), ms(820)), // +2.2, +5.7
+		s(kindOurs, 3, ms(900), ms(900)), // its floor failed: no pair
+		{CLI: "tofu", Kind: kindFloor, N: 1, C: 1, Round: 3, RoundTrip: true, Plan: phase{Err: "boom"}},
+	}}
+	b.rt[1].Apply.Routes = map[string]int{routeRevoke: 1}
+	near := func(got, want []float64) bool {
+		if len(got) != len(want) {
+			return false
+		}
+		for i := range got {
+			if d := got[i] - want[i]; d > 1e-9 || d < -1e-9 {
+				return false
+			}
+		}
+		return true
+	}
+	if got := b.roundTrips("tofu", planWall); !near(got, []float64{2.5, 2.2}) {
+		t.Errorf("plan round trips = %v", got)
+	}
+	if got := b.roundTrips("tofu", applyWall); !near(got, []float64{5.6, 5.7}) {
+		t.Errorf("apply round trips = %v", got)
+	}
+	ts := b.rtTargets()
+	if len(ts) != 2 || ts[0].Result != "PASS" || ts[1].Result != "MISS" {
+		t.Fatalf("targets = %+v, want plan PASS (median +2.35 ≤ 2.5), apply MISS (+5.65 > 5.5)", ts)
+	}
+	if !strings.Contains(ts[0].Detail, "median +2.35 round trips (+2.50, +2.20;") ||
+		!strings.Contains(ts[1].Detail, "the floor sent 1 requests, and should send none") {
+		t.Errorf("details:\n%s\n%s", ts[0].Detail, ts[1].Detail)
+	}
+	b.rt = nil
+	if ts := b.rtTargets(); ts[0].Result != "n/a" {
+		t.Errorf("no samples: %+v", ts[0])
+	}
+}
+
+func TestParseOptionsOnly(t *testing.T) {
+	parse := func(args ...string) (options, error) {
+		old := os.Args
+		defer func() { os.Args = old }()
+		os.Args = append([]string{"bench", "-root", "../.."}, args...)
+		return parseOptions()
+	}
+	o, err := parse()
+	if err != nil || o.only != nil || !o.runs(caseMatrix) || !o.runs(caseRoundTrips) || o.report != "BENCHMARKS.md" ||
+		o.rtLatency != 100*time.Millisecond || o.rtRounds != 9 {
+		t.Errorf("defaults: %+v, %v", o, err)
+	}
+	o, err = parse("-only=roundtrips", "-quick")
+	if err != nil || o.runs(caseMatrix) || o.runs(caseGoBench) || !o.runs(caseRoundTrips) || o.report != "-" || o.rtRounds != 5 {
+		t.Errorf("-only=roundtrips: %+v, %v", o, err)
+	}
+	if o, err = parse("-only=one,roundtrips", "-report=x.md"); err != nil || o.report != "x.md" || !o.runs(caseOne) {
+		t.Errorf("-only with -report: %+v, %v", o, err)
+	}
+	if _, err = parse("-only=roundtrip"); err == nil || !strings.Contains(err.Error(), `unknown case "roundtrip"`) {
+		t.Errorf("-only=roundtrip: %v", err)
+	}
+}
+
+// TestMockLogSplitAndTimes starts the standalone mock as the harness does and
+// checks that the marker splits its log exactly and that the times of the
+// lines show which requests were in flight together.
+func TestMockLogSplitAndTimes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the standalone mock")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "cce-mockcloud")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../internal/mockcloud/cmd/cce-mockcloud").CombinedOutput(); err != nil {
+		t.Fatalf("build the mock: %v\n%s", err, out)
+	}
+	b := &bench{mockBin: bin}
+	const lat = 50 * time.Millisecond
+	m, err := b.startMock(filepath.Join(dir, "mock"), lat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.stop()
+	get := func(path string) {
+		resp, err := m.client.Get(m.vars["HW_IAM_ENDPOINT"] + path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_ = resp.Body.Close()
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() { get("/v3/auth/domains") })
+	}
+	wg.Wait()
+	get("/v3/users/u1/groups")
+	mid, err := m.mark()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get("/v3/auth/domains")
+	end, err := m.mark()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.routesBetween(0, mid); len(got) != 2 || got["GET /v3/auth/domains"] != 2 || got["GET /v3/users/{user_id}/groups"] != 1 {
+		t.Errorf("before the first marker: %v", got)
+	}
+	if got := m.routesBetween(mid, end); len(got) != 1 || got["GET /v3/auth/domains"] != 1 {
+		t.Errorf("between the markers: %v", got)
+	}
+	steps := stepsOf(eventsOf(m.linesBetween(0, mid), start), lat)
+	if len(steps) != 2 || steps[0].Routes["GET /v3/auth/domains"] != 2 || steps[1].Routes["GET /v3/users/{user_id}/groups"] != 1 {
+		t.Errorf("steps = %+v, want the two concurrent requests, then the third", steps)
+	}
+	for _, e := range eventsOf(m.linesBetween(0, end), start) {
+		if e.At < lat {
+			t.Errorf("%s answered %s after the start, before the latency of %s", e.Route, e.At, lat)
+		}
+	}
+}
+
+func TestBusyNote(t *testing.T) {
+	b := &bench{machine: machineInfo{CPUs: 2, LoadStart: "1.42 0.91 1.41", LoadEnd: "1.90 2.43 2.05"}}
+	if n := b.busyNote(); n != "" {
+		t.Errorf("quiet machine: %q", n)
+	}
+	b.machine.LoadEnd = "11.00 8.81 4.25"
+	if n := b.busyNote(); !strings.Contains(n, "load average 1.42 at the start, 11.00 at the end, on 2 CPUs") {
+		t.Errorf("busy machine: %q", n)
+	}
+}
+
+func TestTypicalOfOutvotesAMergedRound(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	evs := func(ats ...int) []event {
+		var out []event
+		for _, at := range ats {
+			out = append(out, event{At: ms(at), Route: routeGetCluster})
+		}
+		return out
+	}
+	s := func(kind string, round int, e []event) *sample {
+		return &sample{CLI: "terraform", Kind: kind, N: 1, C: 1, Round: round, RoundTrip: true,
+			Plan: phase{Wall: ms(500), Events: e, Routes: map[string]int{routeGetCluster: len(e)}}, Apply: phase{Wall: ms(500)}}
+	}
+	b := &bench{opt: options{rtLatency: ms(100)}, rt: []*sample{
+		s(kindOurs, 1, evs(300, 430)), s(kindFloor, 1, nil), // two steps
+		s(kindOurs, 2, evs(300, 330)), s(kindFloor, 2, nil), // merged: one step
+		s(kindOurs, 3, evs(310, 420)), s(kindFloor, 3, nil),
+	}}
+	ty := b.typicalOf("terraform", func(s *sample) phase { return s.Plan })
+	if len(ty.Steps) != 2 || ty.Agree != 2 || ty.Total != 3 || ty.Phase.Events[0].At != ms(300) {
+		t.Errorf("typicalOf = %+v, want the two-step shape of rounds 1 and 3", ty)
 	}
 }

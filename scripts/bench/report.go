@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,13 +18,26 @@ func (b *bench) writeReport() error {
 	if b.opt.quick {
 		mode = "quick (BENCH_QUICK=1)"
 	}
+	if b.opt.only != nil {
+		var cs []string
+		for _, c := range allCases {
+			if b.opt.runs(c) {
+				cs = append(cs, c)
+			}
+		}
+		mode += " mode, only " + strings.Join(cs, ", ")
+	} else {
+		mode += " mode"
+	}
 	p("# Benchmarks\n\n")
-	p("Written by `make bench` (scripts/bench) on %s, %s mode, in %s. Re-run it rather than editing this file.\n\n",
+	p("Written by `make bench` (scripts/bench) on %s, %s, in %s. Re-run it rather than editing this file.\n\n",
 		b.started.UTC().Format("2006-01-02 15:04 MST"), mode, b.finished.Sub(b.started).Round(time.Second))
 	p("Every case runs on the provider, on the *floor* (scripts/bench/floor: a do-nothing provider with the schema of "+
 		"`cce_credential_revocation` on the same framework, no API calls) and on `terraform_data` (built into the CLI: no "+
 		"plugin at all). Time over the floor is the provider's own cost; the target is at most %.2fx, in CPU time.\n\n", maxRatio)
-	p("![plan and apply time against N](benchmarks/chart.svg)\n\n")
+	if b.opt.runs(caseMatrix) {
+		p("![plan and apply time against N](benchmarks/chart.svg)\n\n")
+	}
 	b.writeMachine(p)
 
 	p("## Targets\n\n| target | result | measured |\n|---|---|---|\n")
@@ -31,15 +45,30 @@ func (b *bench) writeReport() error {
 		p("| %s | **%s** | %s |\n", t.Name, t.Result, strings.ReplaceAll(t.Detail, "|", "\\|"))
 	}
 	p("\n")
-	b.writeRatios(p)
-	b.writeCases(p)
-	b.writeLatency(p)
-	b.writeRoutes(p)
-	b.writeSaved(p)
-	b.writeOne(p)
-	p("## Go benchmarks\n\n`%s`\n\n```\n%s\n```\n\n", strings.Join(goBenchCmd, " "), b.goBench)
+	if b.opt.runs(caseOne) || b.opt.runs(caseMatrix) {
+		b.writeRatios(p)
+	}
+	if b.opt.runs(caseMatrix) {
+		b.writeCases(p)
+		b.writeLatency(p)
+		b.writeRoutes(p)
+		b.writeSaved(p)
+	}
+	if b.opt.runs(caseRoundTrips) {
+		b.writeRoundTrips(p)
+	}
+	if b.opt.runs(caseOne) {
+		b.writeOne(p)
+	}
+	if b.opt.runs(caseGoBench) {
+		p("## Go benchmarks\n\n`%s`\n\n```\n%s\n```\n\n", strings.Join(goBenchCmd, " "), b.goBench)
+	}
 	b.writeMethod(p)
 	b.writeSamples(p)
+	if b.opt.report == "-" {
+		_, err := os.Stdout.WriteString(w.String())
+		return err
+	}
 	return os.WriteFile(b.inRoot(b.opt.report), []byte(w.String()), 0o644) //nolint:gosec // a document in the repository
 }
 
@@ -60,7 +89,12 @@ func (b *bench) writeMachine(p printer) {
 		p("| %s | %s (`%s`) |\n", c.Name, c.Version, c.Path)
 	}
 	p("| provider binary | %.1f MB (%d bytes), built like `make build` (`-trimpath -ldflags \"-s -w\"`) |\n", float64(b.binSize)/1e6, b.binSize)
-	p("| latency mode | %s per request, through the mock's `-latency` flag |\n", b.opt.latency)
+	if b.opt.runs(caseMatrix) {
+		p("| latency mode | %s per request, through the mock's `-latency` flag |\n", b.opt.latency)
+	}
+	if b.opt.runs(caseRoundTrips) {
+		p("| round-trip case | %s per request (the mock's `-latency`), %d rounds |\n", b.opt.rtLatency, b.opt.rtRounds)
+	}
 	p("\n")
 }
 
@@ -257,6 +291,101 @@ func (b *bench) writeSaved(p printer) {
 	p("\n")
 }
 
+// writeRoundTrips writes the round-trip case: the times, and the provider's
+// requests step by step.
+func (b *bench) writeRoundTrips(p printer) {
+	lat := b.opt.rtLatency
+	p("## Round trips: one revocation at %s per request\n\n", lat)
+	p("Real IAM and CCE answer in 50 to 150 ms, so on a real cloud what a small plan or apply waits for is the requests "+
+		"the provider sends one after another. Here the mock answers every request %s late (its `-latency` flag); the "+
+		"floor sends no request, so the provider's wall time over the floor's, divided by %s, is the number of round "+
+		"trips it waits for in sequence, plus the rest of its time over the floor's (the column \"rest\" below). Medians of %d rounds; each round runs `plan` then `apply -auto-approve` (which plans "+
+		"again) of one revocation (`other_id`, so no IAM look-up of the applicant) on the provider and on the floor, "+
+		"alternately first, each in a fresh directory with its own freshly started mock at the same latency.\n\n",
+		lat, lat, b.opt.rtRounds)
+	p("The steps are the round trips the mock's log shows the provider waiting for one after another (see below); the rest " +
+		"is the provider's time over the floor's spent otherwise (its own CPU time, TLS handshakes, which the latency does " +
+		"not slow down, and waiting for a core on a busy machine), in round trips: the median of each round's round trips less its steps.\n\n")
+	if busy := b.busyNote(); busy != "" {
+		p("%s\n\n", busy)
+	}
+	p("| CLI | command | provider | floor | round trips over the floor | target | steps | rest | per round |\n" +
+		"|---|---|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, cli := range b.clis {
+		pairs := b.rtPairs(cli.Name)
+		for _, cmd := range rtCommands {
+			if len(pairs) == 0 {
+				p("| %s | %s | failed | | | ≤ %+.1f | | | |\n", cli.Name, cmd.name, cmd.max)
+				continue
+			}
+			var ours, floor []*sample
+			for _, pr := range pairs {
+				ours, floor = append(ours, pr.ours), append(floor, pr.floor)
+			}
+			rts := b.roundTrips(cli.Name, cmd.wall)
+			steps := len(b.typicalOf(cli.Name, cmd.cmdOf).Steps)
+			p("| %s | %s | %s | %s | **%s** | ≤ %+.1f | %d | %s | %s |\n", cli.Name, cmd.name, secs(median(values(ours, cmd.wall))),
+				secs(median(values(floor, cmd.wall))), rtText(median(rts)), cmd.max, steps, rtText(median(rts)-float64(steps)), rtList(rts))
+		}
+	}
+	p("\n")
+	p("The provider's requests, as the mock's log shows them (`…` stands for `/api/v3/projects/{project_id}`), in the "+
+		"shape most rounds agree on: the same requests in the same number of steps (on a busy machine a late reading of "+
+		"the log can merge two steps of one round; the last column says how many rounds agree). "+
+		"A step is the requests that were in flight together; each step was sent after the answers of the one before "+
+		"(or after other work of the CLI), so every step is one round trip of wait. The time of a step is when it was "+
+		"sent, from the start of the command: when the mock's first answer of the step was written, less %s. `apply "+
+		"-auto-approve` plans again before it applies (Terraform starts a new provider process for each), so its "+
+		"steps are those of a plan and then those of the create. The floor sent none in every round unless the targets "+
+		"above say otherwise.\n\n", lat)
+	p("| CLI | command | requests per route | steps | in sequence | rounds of this shape |\n|---|---|---|---:|---|---|\n")
+	for _, cli := range b.clis {
+		pairs := b.rtPairs(cli.Name)
+		if len(pairs) == 0 {
+			continue
+		}
+		for _, cmd := range rtCommands {
+			ty := b.typicalOf(cli.Name, cmd.cmdOf)
+			p("| %s | %s | %s | %d | %s | %d of %d |\n", cli.Name, cmd.name, formatRoutes(ty.Phase.Routes), len(ty.Steps),
+				formatSteps(ty.Steps), ty.Agree, ty.Total)
+		}
+	}
+	p("\n")
+}
+
+// busyNote warns when the machine had more runnable work than CPUs at the
+// start or the end of the run: then the wall time of one command can move
+// by more than a round trip from round to round.
+func (b *bench) busyNote() string {
+	load := func(s string) float64 {
+		f := strings.Fields(s)
+		if len(f) == 0 {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(f[0], 64)
+		return v
+	}
+	if b.machine.CPUs < 1 || max(load(b.machine.LoadStart), load(b.machine.LoadEnd)) <= float64(b.machine.CPUs) {
+		return ""
+	}
+	return fmt.Sprintf("**The machine was busy** (1-minute load average %s at the start, %s at the end, on %d CPUs): "+
+		"the wall time of one command can move by more than a round trip from round to round, so the round trips over the "+
+		"floor are rough; the steps, from the mock's log, are the shape most rounds agree on. Re-run on a quiet machine before judging a target.",
+		strings.Fields(b.machine.LoadStart)[0], strings.Fields(b.machine.LoadEnd + " ?")[0], b.machine.CPUs)
+}
+
+// formatSteps renders steps as "+0.31 s `route`, `route` → +0.42 s ...".
+func formatSteps(steps []step) string {
+	if len(steps) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, st := range steps {
+		parts = append(parts, fmt.Sprintf("%+.2f s %s", st.Sent.Seconds(), formatRoutes(st.Routes)))
+	}
+	return strings.Join(parts, " → ")
+}
+
 // writeOne writes the one-resource timings.
 func (b *bench) writeOne(p printer) {
 	p("## One resource: validate and plan\n\n")
@@ -308,7 +437,15 @@ func (b *bench) writeMethod(p printer) {
 		"mark, it only needs one late reading per process, and the provider is not wrapped, so timings are unchanged.\n")
 	p("- The mock cannot tell provider processes apart, so the cluster-read target allows C reads per command for each " +
 		"provider process the command started (the processes counted by the memory sampler).\n")
-	p("- The latency mode adds %s to every request the mock serves (the mock's `-latency` flag).\n", b.opt.latency)
+	if b.opt.runs(caseMatrix) {
+		p("- The latency mode adds %s to every request the mock serves (the mock's `-latency` flag).\n", b.opt.latency)
+	}
+	if b.opt.runs(caseRoundTrips) {
+		p("- The round-trip case reads the mock's log through a pipe as it is written and notes when each line came "+
+			"(the log's own timestamps have whole seconds); the mock writes a request's line when its answer is ready, "+
+			"%s after the request came. After each command the harness sends one control API request, which the log "+
+			"marks `control` and which is not delayed, to split the log between plan and apply.\n", b.opt.rtLatency)
+	}
 	p("- Every sample (and every one-resource run) gets its own directory and `HOME`, shared by its plan and apply; " +
 		"nothing carries over between samples.\n")
 	p("- Other jobs may share the machine: see the load averages above before comparing runs. CONTRIBUTING.md says how " +
@@ -319,12 +456,16 @@ func (b *bench) writeMethod(p printer) {
 func (b *bench) writeSamples(p printer) {
 	p("<details><summary>Every sample</summary>\n\n| # | CLI | kind | N | C | latency | round | plan | apply | provider processes (plan/apply) | peak RSS |\n")
 	p("|---:|---|---|---:|---:|---|---:|---:|---:|---|---:|\n")
-	for _, s := range b.samples {
+	for _, s := range append(slices.Clone(b.samples), b.rt...) {
 		status := ""
 		if !s.ok() {
 			status = " (failed)"
 		}
-		p("| %d | %s | %s | %d | %d | %s | %d | %s | %s%s | %d/%d | %.0f MiB |\n", s.Seq, s.CLI, s.Kind, s.N, s.C,
+		kind := s.Kind
+		if s.RoundTrip {
+			kind += ", round trips"
+		}
+		p("| %d | %s | %s | %d | %d | %s | %d | %s | %s%s | %d/%d | %.0f MiB |\n", s.Seq, s.CLI, kind, s.N, s.C,
 			latencyLabel(s.Latency), s.Round, secs(s.Plan.Wall), secs(s.Apply.Wall), status, s.Plan.Procs, s.Apply.Procs,
 			float64(s.peakKB())/1024)
 	}

@@ -33,7 +33,27 @@ type phase struct {
 	PeakKB int64          // peak RSS (VmHWM) of the largest provider process; 0 when none ran
 	Procs  int            // provider processes seen
 	Routes map[string]int // mock requests per route (ours only)
+	Events []event        // the mock's requests in the order it answered them (samples with a mock only)
+	Start  time.Time      // when the command started
 	Err    string
+}
+
+// event is one request the mock answered during a command.
+type event struct {
+	At    time.Duration // from the command's start to the mock's log line (written when the answer was ready)
+	Route string
+}
+
+// eventsOf turns the mock's log lines into events of a command that started
+// at start.
+func eventsOf(lines []logLine, start time.Time) []event {
+	var out []event
+	for _, l := range lines {
+		if r, ok := routeOfLine(l.Text); ok {
+			out = append(out, event{At: l.At.Sub(start), Route: r})
+		}
+	}
+	return out
 }
 
 // sample is one plan and apply -auto-approve in a fresh directory.
@@ -44,8 +64,11 @@ type sample struct {
 	Latency time.Duration
 	Round   int
 	Seq     int
-	Plan    phase
-	Apply   phase
+	// RoundTrip marks the samples of the round-trip case (runRoundTrips):
+	// one revocation, the mock at -rt-latency for the provider and the floor.
+	RoundTrip bool
+	Plan      phase
+	Apply     phase
 }
 
 // ok reports whether both commands succeeded.
@@ -143,6 +166,7 @@ func (b *bench) runCLI(cli cliInfo, dir string, env []string, logName string, ar
 	cmd := exec.CommandContext(ctx, cli.Path, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, f, f
 	start := time.Now()
+	p.Start = start
 	if err := cmd.Start(); err != nil {
 		p.Err = err.Error()
 		return p
@@ -170,10 +194,14 @@ func tail(s string, n int) string {
 
 // runCase runs plan and apply -auto-approve in a fresh directory with fresh
 // state; ours gets its own freshly started mock, so the request counts belong
-// to this sample alone.
+// to this sample alone. A round-trip sample gets a mock whatever its kind, so
+// that the floor runs in the same environment (and is seen to send nothing).
 func (b *bench) runCase(cli cliInfo, s *sample) {
-	dir := filepath.Join(b.work, "cases", fmt.Sprintf("%03d-%s-%s-n%d-c%d-%s-r%d", s.Seq, cli.Name, s.Kind, s.N, s.C,
-		latencyLabel(s.Latency), s.Round))
+	name := fmt.Sprintf("%03d-%s-%s-n%d-c%d-%s-r%d", s.Seq, cli.Name, s.Kind, s.N, s.C, latencyLabel(s.Latency), s.Round)
+	if s.RoundTrip {
+		name = "rt-" + name
+	}
+	dir := filepath.Join(b.work, "cases", name)
 	if !b.opt.keep {
 		defer func() { _ = os.RemoveAll(dir) }()
 	}
@@ -187,7 +215,7 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		return
 	}
 	var m *mock
-	if onMock(s.Kind) {
+	if onMock(s.Kind) || s.RoundTrip {
 		if m, err = b.startMock(filepath.Join(dir, "mock"), s.Latency); err != nil {
 			s.Plan.Err = err.Error()
 			return
@@ -195,20 +223,30 @@ func (b *bench) runCase(cli cliInfo, s *sample) {
 		defer m.stop()
 		env = append(env, m.env...)
 	}
+	// collect splits the mock's log at a marker after a command.
+	collect := func(p *phase, from int) int {
+		to, err := m.mark()
+		if err != nil {
+			p.Err += err.Error()
+			return from
+		}
+		p.Routes = m.routesBetween(from, to)
+		p.Events = eventsOf(m.linesBetween(from, to), p.Start)
+		return to
+	}
 	s.Plan = b.runCLI(cli, dir, env, "plan", b.planArgs(s.Kind)...)
-	var off int64
+	var off int
 	if m != nil {
-		off = m.logOffset()
-		s.Plan.Routes, _ = m.routesBetween(0, off)
+		off = collect(&s.Plan, 0)
 	}
 	if s.Plan.Err == "" {
 		s.Apply = b.runCLI(cli, dir, env, "apply", b.applyArgs(s.Kind)...)
 		if m != nil {
-			s.Apply.Routes, _ = m.routesBetween(off, -1)
+			collect(&s.Apply, off)
 		}
 	}
 	what := fmt.Sprintf("%-14s %-8s N=%-4d", cli.Name, s.Kind, s.N)
-	if onMock(s.Kind) {
+	if onMock(s.Kind) || s.RoundTrip {
 		what += fmt.Sprintf(" C=%d %s", s.C, latencyLabel(s.Latency))
 	}
 	if !s.ok() {
@@ -266,6 +304,30 @@ func (b *bench) runMatrix() {
 		s := &sample{CLI: cli.Name, Kind: kindSaved, N: slices.Max(b.opt.ns), C: cmax, Round: 1, Seq: len(b.samples) + 1}
 		b.runCase(cli, s)
 		b.samples = append(b.samples, s)
+	}
+}
+
+// runRoundTrips runs the round-trip case: plan and apply -auto-approve of
+// one revocation on the provider and on the floor, each in a fresh directory
+// with a freshly started mock at -rt-latency per request, which goes first
+// alternating between rounds. The floor sends no request, so the difference
+// is the provider's round trips in sequence plus its own time over the
+// floor's (CPU, TLS handshakes).
+func (b *bench) runRoundTrips() {
+	for _, cli := range b.clis {
+		for r := 1; r <= b.opt.rtRounds; r++ {
+			ours := &sample{CLI: cli.Name, Kind: kindOurs, N: 1, C: 1, Latency: b.opt.rtLatency, Round: r, RoundTrip: true}
+			floor := &sample{CLI: cli.Name, Kind: kindFloor, N: 1, C: 1, Latency: b.opt.rtLatency, Round: r, RoundTrip: true}
+			order := []*sample{ours, floor}
+			if r%2 == 0 {
+				order = []*sample{floor, ours}
+			}
+			for _, s := range order {
+				s.Seq = len(b.samples) + len(b.rt) + 1
+				b.runCase(cli, s)
+				b.rt = append(b.rt, s)
+			}
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -157,7 +158,10 @@ func passIf(ok bool) string {
 
 // evalTargets evaluates the targets from the samples.
 func (b *bench) evalTargets() []target {
-	ts := b.apiTargets()
+	var ts []target
+	if b.opt.runs(caseMatrix) {
+		ts = b.apiTargets()
+	}
 	cmax, nmax := slices.Max(b.opt.cs), slices.Max(b.opt.ns)
 	for _, one := range b.one {
 		t := target{Name: fmt.Sprintf("%s: validate of one resource ≤ %.2f × the floor (CPU)", one.CLI, maxRatio)}
@@ -176,6 +180,9 @@ func (b *bench) evalTargets() []target {
 		ts = append(ts, t)
 	}
 	for _, cli := range b.clis {
+		if !b.opt.runs(caseMatrix) {
+			break
+		}
 		for _, cmd := range commands {
 			t := target{Name: fmt.Sprintf("%s: %s, N=%d C=%d ≤ %.2f × the floor (CPU)", cli.Name, cmd.name, nmax, cmax, maxRatio)}
 			ours, floor := b.filter(cli.Name, kindOurs, nmax, cmax, 0), b.filter(cli.Name, kindFloor, nmax, 0, 0)
@@ -195,6 +202,9 @@ func (b *bench) evalTargets() []target {
 			}
 			ts = append(ts, t)
 		}
+	}
+	if b.opt.runs(caseRoundTrips) {
+		ts = append(ts, b.rtTargets()...)
 	}
 	return ts
 }
@@ -348,4 +358,153 @@ func iamCalls(routes map[string]int) int {
 		}
 	}
 	return n
+}
+
+// step is the requests of a command that the mock answered together: one
+// round trip of the provider's chain of requests.
+type step struct {
+	Sent   time.Duration // about when they were sent: the first answer less the latency
+	Routes map[string]int
+}
+
+// stepsOf groups a command's requests, in the order the mock answered them,
+// into steps: a request answered more than half a latency after the first
+// answer of the current step was sent after that answer came, so it starts
+// the next step. Requests in flight together land in one step.
+func stepsOf(evs []event, lat time.Duration) []step {
+	evs = slices.Clone(evs)
+	slices.SortStableFunc(evs, func(a, b event) int { return cmp.Compare(a.At, b.At) })
+	var out []step
+	var first time.Duration
+	for _, e := range evs {
+		if len(out) == 0 || e.At-first > lat/2 {
+			first = e.At
+			out = append(out, step{Sent: e.At - lat, Routes: map[string]int{}})
+		}
+		out[len(out)-1].Routes[e.Route]++
+	}
+	return out
+}
+
+// typical is the most common shape of a command over the rounds of a CLI's
+// round-trip case: the same requests in the same number of steps. On a busy
+// machine a late reading of the log can merge two steps of one round; the
+// other rounds outvote it.
+type typical struct {
+	Phase        phase  // of the first round with this shape
+	Steps        []step // its steps
+	Agree, Total int    // rounds with this shape, of all
+}
+
+// typicalOf returns the typical shape of a command of a CLI's round-trip case.
+func (b *bench) typicalOf(cli string, cmdOf func(*sample) phase) typical {
+	var t typical
+	count := map[string]int{}
+	first := map[string]phase{}
+	var keys []string
+	for _, p := range b.rtPairs(cli) {
+		ph := cmdOf(p.ours)
+		k := fmt.Sprintf("%s / %d", formatRoutes(ph.Routes), len(stepsOf(ph.Events, b.opt.rtLatency)))
+		if count[k] == 0 {
+			keys, first[k] = append(keys, k), ph
+		}
+		count[k]++
+		t.Total++
+	}
+	for _, k := range keys { // in round order, so a tie goes to the earlier round
+		if count[k] > t.Agree {
+			t.Agree, t.Phase = count[k], first[k]
+		}
+	}
+	t.Steps = stepsOf(t.Phase.Events, b.opt.rtLatency)
+	return t
+}
+
+// rtPair is the provider's and the floor's round-trip samples of one round.
+type rtPair struct{ ours, floor *sample }
+
+// rtPairs returns the successful pairs of a CLI's round-trip case, by round.
+func (b *bench) rtPairs(cli string) []rtPair {
+	var out []rtPair
+	for _, o := range b.rt {
+		if o.CLI != cli || o.Kind != kindOurs || !o.ok() {
+			continue
+		}
+		for _, f := range b.rt {
+			if f.CLI == cli && f.Kind == kindFloor && f.Round == o.Round && f.ok() {
+				out = append(out, rtPair{o, f})
+			}
+		}
+	}
+	return out
+}
+
+// roundTrips are, per round, the provider's wall time over the floor's in
+// units of the round-trip latency.
+func (b *bench) roundTrips(cli string, m metric) []float64 {
+	var out []float64
+	for _, p := range b.rtPairs(cli) {
+		out = append(out, float64(m.in(p.ours)-m.in(p.floor))/float64(b.opt.rtLatency))
+	}
+	return out
+}
+
+// rtText formats a number of round trips such as +2.45.
+func rtText(x float64) string { return fmt.Sprintf("%+.2f", x) }
+
+// rtList formats per-round round trips in round order.
+func rtList(xs []float64) string {
+	var parts []string
+	for _, x := range xs {
+		parts = append(parts, rtText(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rtCommands are the commands of the round-trip case with their targets.
+var rtCommands = []struct {
+	name  string
+	wall  metric
+	max   float64
+	cmdOf func(*sample) phase
+}{
+	{"plan", planWall, rtPlanMax, func(s *sample) phase { return s.Plan }},
+	{"apply -auto-approve", applyWall, rtApplyMax, func(s *sample) phase { return s.Apply }},
+}
+
+// rtTargets judges the round-trip case: at most rtPlanMax round trips over
+// the floor for the plan and rtApplyMax for the apply, median over rounds.
+func (b *bench) rtTargets() []target {
+	var ts []target
+	for _, cli := range b.clis {
+		pairs := b.rtPairs(cli.Name)
+		for _, cmd := range rtCommands {
+			t := target{Name: fmt.Sprintf("%s: %s of one revocation at %s per request ≤ the floor + %.1f round trips (wall)",
+				cli.Name, cmd.name, b.opt.rtLatency, cmd.max)}
+			rts := b.roundTrips(cli.Name, cmd.wall)
+			if len(rts) == 0 {
+				t.Result, t.Detail = "n/a", "no successful pair of the provider and the floor"
+				ts = append(ts, t)
+				continue
+			}
+			var ours, floor []*sample
+			floorRequests := 0
+			for _, p := range pairs {
+				ours, floor = append(ours, p.ours), append(floor, p.floor)
+				for _, n := range cmd.cmdOf(p.floor).Routes {
+					floorRequests += n
+				}
+			}
+			ty := b.typicalOf(cli.Name, cmd.cmdOf)
+			t.Result = passIf(median(rts) <= cmd.max)
+			t.Detail = fmt.Sprintf("median %s round trips (%s; median %s vs %s); %d requests in %d steps one after another "+
+				"(%d of %d rounds)", rtText(median(rts)), rtList(rts), secs(median(values(ours, cmd.wall))),
+				secs(median(values(floor, cmd.wall))), len(ty.Phase.Events), len(ty.Steps), ty.Agree, ty.Total)
+			if floorRequests > 0 {
+				t.Detail += fmt.Sprintf("; the floor sent %d requests, and should send none", floorRequests)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
 }
