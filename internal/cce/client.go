@@ -39,6 +39,8 @@ type Client struct {
 	caller      memo[*Identity]
 	users       directory[User]
 	agencies    directory[Agency]
+
+	verdict verdict // refused credentials (verdict.go)
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -162,6 +164,9 @@ type reqInfo struct {
 	noAuth      bool
 	attempt     atomic.Int32
 	sent        atomic.Bool // the headers of a try reached the connection
+
+	// domainID is the X-Domain-Id a try carried (a string), for the verdict.
+	domainID atomic.Value
 }
 
 type reqInfoKey struct{}
@@ -267,7 +272,7 @@ func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) 
 			return &TokenScopeError{Err: ae}
 		}
 	}
-	return &CredentialsError{Method: c.cfg.method, Err: ae}
+	return c.verdict.refuse(&CredentialsError{Method: c.cfg.method, Err: ae, DomainID: sentDomainID(ctx)})
 }
 
 // secretValues returns the configured secrets and the current IAM token: a

@@ -4,6 +4,7 @@ package provider
 // the failure means when it is not about the call itself.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -47,7 +48,7 @@ func commonCause(err error) string {
 			"project. Request the token with a project scope (\"scope\": {\"project\": {\"id\": \"<project ID>\"}}), " +
 			"or sign in with an access key pair or a password, for which the provider asks the right scope itself."
 	case errors.As(err, &refused):
-		return credentialsRefused[refused.Method]
+		return refusalCause(refused)
 	case cce.IsUnknownAuthority(err):
 		return "The endpoint's TLS certificate is signed by a certificate authority this machine does not trust. " +
 			"If the endpoint uses a private or corporate authority (a private API gateway, a proxy that inspects " +
@@ -72,14 +73,62 @@ var credentialsRefused = map[cce.AuthMethod]string{
 		"new token, or sign in with an access key pair.",
 }
 
-// addRefusal adds the one error that says the credentials were refused,
-// when err is that, and reports whether it did: every other call of the run
-// would be refused too, so the caller reports nothing else.
+// refusalCause says which setting a refusal is about. A refusal of an IAM
+// request that carried domain_id is about domain_id when STS or CCE accepted
+// the same key pair.
+func refusalCause(refused *cce.CredentialsError) string {
+	switch refused.Fault() {
+	case cce.FaultDomainID:
+		return fmt.Sprintf("IAM refused the access key pair with domain_id = %q, although STS or CCE accepted the "+
+			"same key pair: domain_id is not the ID of the account the key belongs to. Set domain_id (or %s) to "+
+			"the account ID (My Credentials > API Credentials in the console), or leave it unset: the provider then "+
+			"looks it up.", refused.DomainID, envList(envDomainID))
+	case cce.FaultDomainIDOrKey:
+		return fmt.Sprintf("IAM refused the access key pair with domain_id = %q. Either domain_id is not the ID of "+
+			"the key's account (set it to the account ID, or leave it unset), or the key pair itself is wrong "+
+			"(check access_key and secret_key).", refused.DomainID)
+	}
+	return credentialsRefused[refused.Method]
+}
+
+// seeFirstRefusal is the detail of every report of a refusal after the first
+// in a provider process.
+const seeFirstRefusal = "The cloud refused the provider's credentials; the first error of this run says which " +
+	"setting and what to do. Nothing more was sent with these credentials in this run."
+
+// planningKey marks the context of a resource's plan (see planning).
+type planningKey struct{}
+
+// planning marks ctx as the planning of a resource, where a refusal already
+// reported in this provider process adds no diagnostic: the plan fails with
+// the first one anyway.
+func planning(ctx context.Context) context.Context {
+	return context.WithValue(ctx, planningKey{}, true)
+}
+
+// addRefusal adds the error that says the credentials were refused, when err
+// is that, and reports whether err was: every other call of the run would be
+// refused too, so the caller reports nothing else. The credentials are
+// checked once per provider process (cce.CredentialsError.Claim): the first
+// caller says in full which setting is at fault; later callers add one line
+// that points at it.
 func addRefusal(diags *diag.Diagnostics, err error) bool {
-	if !cce.IsCredentialsRefused(err) {
+	return addRefusalIn(context.Background(), diags, err)
+}
+
+// addRefusalIn is addRefusal in the context of a call: during a resource's
+// plan (planning) a later caller adds nothing.
+func addRefusalIn(ctx context.Context, diags *diag.Diagnostics, err error) bool {
+	var refused *cce.CredentialsError
+	if !errors.As(err, &refused) {
 		return false
 	}
-	diags.AddError("Credentials refused", apiErrorDetail(err, ""))
+	switch {
+	case refused.Claim():
+		diags.AddError("Credentials refused", apiErrorDetail(err, ""))
+	case ctx.Value(planningKey{}) == nil:
+		diags.AddError("Credentials refused: see the first error", seeFirstRefusal)
+	}
 	return true
 }
 
