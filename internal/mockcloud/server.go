@@ -45,6 +45,7 @@ type options struct {
 	faultSeed int64
 	faults    []Fault
 	clockSkew time.Duration
+	lockout   *lockoutPolicy // WithSignInLockout; nil: the default (lockout.go)
 }
 
 // Option configures Start.

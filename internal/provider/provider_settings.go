@@ -138,8 +138,8 @@ func (domainIDFormat) Description(context.Context) string {
 func (v domainIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (domainIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return // "" is LengthAtLeast's
 	}
 	if problem := domainIDProblem(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid domain_id",
