@@ -176,8 +176,24 @@ type authTransport struct {
 	client *Client
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. A host that DNS said does not
+// exist is remembered (verdict.go): no later request goes to it.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	host := req.URL.Hostname()
+	if err := t.client.verdict.unknownHost(host); err != nil {
+		return nil, &permanentError{err: err}
+	}
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		if uhe := t.client.unknownHostError(host, err); uhe != nil {
+			return nil, t.client.verdict.noSuchHost(uhe)
+		}
+	}
+	return resp, err
+}
+
+// roundTrip authenticates and sends one try.
+func (t *authTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	ri := infoFrom(req.Context())
 	body, err := drainRequestBody(req)
 	if err != nil {

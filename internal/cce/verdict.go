@@ -3,7 +3,9 @@ package cce
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 )
@@ -48,6 +50,7 @@ type verdict struct {
 	refused  *CredentialsError // every later call fails with it
 	domain   *CredentialsError // every later call with X-Domain-Id fails with it
 	accepted bool              // a request signed with the key pair was authenticated
+	noHost   map[string]*UnknownHostError
 	claimed  atomic.Bool
 }
 
@@ -165,4 +168,87 @@ func sentDomainID(ctx context.Context) string {
 		return d
 	}
 	return ""
+}
+
+// UnknownHostError is a DNS answer that an endpoint's host does not exist
+// (NXDOMAIN): a mistyped cloud, region or endpoint, which no retry mends. A
+// Client remembers it per host like refused credentials: every later
+// request to that host fails at once with the same error.
+type UnknownHostError struct {
+	// Host is the host name that does not exist.
+	Host string
+	// Setting names what the host came from: "endpoints.iam" (and cce,
+	// cts, sts) when that endpoint is configured, else "region and cloud".
+	Setting string
+	// Region and Cloud are the configured values the endpoint was built
+	// from (https://<service>.<region>.<cloud>), "" for a configured endpoint.
+	Region, Cloud string
+	Err           error
+
+	v *verdict
+}
+
+// Error implements error.
+func (e *UnknownHostError) Error() string {
+	return "no such host " + e.Host + " (from " + e.Setting + ")"
+}
+
+// Unwrap returns the DNS error.
+func (e *UnknownHostError) Unwrap() error { return e.Err }
+
+// Claim is CredentialsError.Claim for an unknown host: one report per Client.
+func (e *UnknownHostError) Claim() bool {
+	if e.v == nil {
+		return true
+	}
+	return e.v.claimed.CompareAndSwap(false, true)
+}
+
+// unknownHost returns the error a request to host must fail with before it
+// is sent, nil when it may go.
+func (v *verdict) unknownHost(host string) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e := v.noHost[host]; e != nil {
+		return e
+	}
+	return nil
+}
+
+// noSuchHost records e and returns the error recorded for its host.
+func (v *verdict) noSuchHost(e *UnknownHostError) *UnknownHostError {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.noHost == nil {
+		v.noHost = map[string]*UnknownHostError{}
+	}
+	if prev := v.noHost[e.Host]; prev != nil {
+		return prev
+	}
+	e.v = v
+	v.noHost[e.Host] = e
+	return e
+}
+
+// unknownHostError turns a transport error into an *UnknownHostError when
+// DNS said that the host of u does not exist, and returns nil otherwise.
+func (c *Client) unknownHostError(host string, err error) *UnknownHostError {
+	var (
+		dnsErr *net.DNSError
+		known  *UnknownHostError
+	)
+	if errors.As(err, &known) || !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		return nil // known: another request's (a sign-in's) host, already recorded
+	}
+	e := &UnknownHostError{Host: host, Setting: "region and cloud", Region: c.cfg.Region, Cloud: c.cfg.Cloud, Err: dnsErr}
+	for _, ep := range []struct{ name, configured, resolved string }{
+		{"iam", c.cfg.IAMEndpoint, c.cfg.iamURL}, {"cce", c.cfg.CCEEndpoint, c.cfg.cceURL},
+		{"cts", c.cfg.CTSEndpoint, c.cfg.ctsURL}, {"sts", c.cfg.STSEndpoint, c.cfg.stsURL},
+	} {
+		if u, perr := url.Parse(ep.resolved); perr == nil && u.Hostname() == host && ep.configured != "" {
+			e.Setting, e.Region, e.Cloud = "endpoints."+ep.name, "", ""
+			break
+		}
+	}
+	return e
 }

@@ -3,7 +3,10 @@ package cce
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -197,5 +200,78 @@ func TestKeepFailure_sharedLookUp(t *testing.T) {
 	}
 	if !keepFailure(&APIError{StatusCode: 503}) {
 		t.Error("a 503 is not kept")
+	}
+}
+
+// roundTripFunc is an http.RoundTripper of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A host DNS says does not exist (a mistyped cloud) is asked for once per
+// client: every later request to it fails at once with the same error,
+// which names the settings the host came from; other hosts still work.
+func TestVerdict_unknownHost(t *testing.T) {
+	f := newFakeCloud(t)
+	f.serveCluster()
+	c := newTestClient(t, f, akskCreds(), func(c *Config) {
+		c.IAMEndpoint, c.STSEndpoint, c.CTSEndpoint, c.Cloud = "", "", "", "myhuaweicloud.cmo"
+		c.DomainID = testDomainID
+	})
+	var mu sync.Mutex
+	lookups := map[string]int{}
+	log := c.http.HTTPClient.Transport.(*authTransport).next.(*rateTransport).next.(*logTransport)
+	real := log.next
+	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if h := r.URL.Hostname(); strings.HasSuffix(h, ".cmo") {
+			mu.Lock()
+			lookups[h]++
+			mu.Unlock()
+			return nil, &net.DNSError{Err: "no such host", Name: h, IsNotFound: true}
+		}
+		return real.RoundTrip(r)
+	})
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = c.User(t.Context(), fmt.Sprint(i), Fresh) })
+	}
+	wg.Wait()
+	var first *UnknownHostError
+	for _, err := range errs {
+		var e *UnknownHostError
+		if !errors.As(err, &e) {
+			t.Fatalf("want an UnknownHostError, got %v", err)
+		}
+		if first == nil {
+			first = e
+		}
+		if e != first {
+			t.Errorf("two errors for one host: %v and %v", first, e)
+		}
+	}
+	if first.Host != "iam.eu-de.myhuaweicloud.cmo" || first.Setting != "region and cloud" || first.Cloud != "myhuaweicloud.cmo" || first.Region != "eu-de" {
+		t.Errorf("error %+v", first)
+	}
+	if n := lookups["iam.eu-de.myhuaweicloud.cmo"]; n != 1 {
+		t.Errorf("%d requests to the unknown host, want 1 (not even a retry)", n)
+	}
+	if _, err := c.Cluster(t.Context(), testCluster, Fresh); err != nil {
+		t.Errorf("CCE's configured endpoint still works: %v", err)
+	}
+	if !first.Claim() || first.Claim() {
+		t.Error("claimed once per client")
+	}
+
+	// A configured endpoint is named as such.
+	c2 := newTestClient(t, f, akskCreds(), func(c *Config) { c.IAMEndpoint = "https://iam.example.cmo" })
+	log = c2.http.HTTPClient.Transport.(*authTransport).next.(*rateTransport).next.(*logTransport)
+	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
+	})
+	_, err := c2.User(t.Context(), "x", Fresh)
+	var e *UnknownHostError
+	if !errors.As(err, &e) || e.Setting != "endpoints.iam" || e.Host != "iam.example.cmo" {
+		t.Errorf("configured endpoint: %v (%+v)", err, e)
 	}
 }

@@ -37,8 +37,11 @@ func commonCause(err error) string {
 		refused *cce.CredentialsError
 		scope   *cce.TokenScopeError
 		skew    *cce.ClockSkewError
+		noHost  *cce.UnknownHostError
 	)
 	switch {
+	case errors.As(err, &noHost):
+		return unknownHostCause(noHost)
 	case errors.As(err, &skew):
 		return fmt.Sprintf("This machine's clock is %s off the cloud's, and an access key signature is valid only "+
 			"within 15 minutes of the cloud's time. Set the clock right (e.g. enable NTP), then run again.",
@@ -91,6 +94,18 @@ func refusalCause(refused *cce.CredentialsError) string {
 	return credentialsRefused[refused.Method]
 }
 
+// unknownHostCause says which setting an endpoint host that does not exist
+// comes from.
+func unknownHostCause(e *cce.UnknownHostError) string {
+	if e.Setting != "region and cloud" {
+		return fmt.Sprintf("DNS says host %q, of %s, does not exist. Check that endpoint's URL.", e.Host, e.Setting)
+	}
+	return fmt.Sprintf("DNS says host %q does not exist. The provider builds each endpoint as "+
+		"https://<service>.<region>.<cloud> from region = %q and cloud = %q: check cloud (or %s; %q for Huawei "+
+		"Cloud, %q for Open Telekom Cloud) and region (or %s), or set the endpoints.", e.Host, e.Region, e.Cloud,
+		envList(envCloud), cce.DefaultCloud, cce.CloudOTC, envList(envRegion))
+}
+
 // seeFirstRefusal is the detail of every report of a refusal after the first
 // in a provider process.
 const seeFirstRefusal = "The cloud refused the provider's credentials; the first error of this run says which " +
@@ -119,15 +134,28 @@ func addRefusal(diags *diag.Diagnostics, err error) bool {
 // addRefusalIn is addRefusal in the context of a call: during a resource's
 // plan (planning) a later caller adds nothing.
 func addRefusalIn(ctx context.Context, diags *diag.Diagnostics, err error) bool {
-	var refused *cce.CredentialsError
-	if !errors.As(err, &refused) {
+	var (
+		refused *cce.CredentialsError
+		noHost  *cce.UnknownHostError
+		claim   func() bool
+		summary string
+		later   = seeFirstRefusal
+	)
+	switch {
+	case errors.As(err, &refused):
+		claim, summary = refused.Claim, "Credentials refused"
+	case errors.As(err, &noHost):
+		// A host that does not exist fails every call to it the same way.
+		claim, summary = noHost.Claim, "Endpoint host not found"
+		later = "Host " + noHost.Host + " does not exist; the first error of this run says which setting to check."
+	default:
 		return false
 	}
 	switch {
-	case refused.Claim():
-		diags.AddError("Credentials refused", apiErrorDetail(err, ""))
+	case claim():
+		diags.AddError(summary, apiErrorDetail(err, ""))
 	case ctx.Value(planningKey{}) == nil:
-		diags.AddError("Credentials refused: see the first error", seeFirstRefusal)
+		diags.AddError(summary+": see the first error", later)
 	}
 	return true
 }
