@@ -143,8 +143,11 @@ func TestAccCredentialsOnce_wrongDomainID(t *testing.T) {
 	if strings.Contains(out, "Check access_key and secret_key") {
 		t.Errorf("the error blames the key pair:\n%s", out)
 	}
-	if got := refusedRequests(e); len(got) != 1 {
-		t.Errorf("refused requests %v, want one", got)
+	// IAM reads with X-Domain-Id that go out together (the user list, and
+	// the caller's groups once STS has answered) are refused together;
+	// nothing with the header is sent after the first refusal came back.
+	if got := refusedRequests(e); len(got) == 0 || len(got) > 2 {
+		t.Errorf("refused requests %v, want one, or two in flight together", got)
 	}
 	for _, r := range e.cloud.Requests() {
 		if r.Header["X-Domain-Id"] != "" && r.Status != 401 {
