@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,8 +74,10 @@ func TestVerdict_refusedKeyStopsEveryCall(t *testing.T) {
 	}
 	// A refusal no client recorded is every reporter's own.
 	loose := &CredentialsError{Method: AuthAKSK, Err: &APIError{StatusCode: 401}}
-	if !loose.Claim() || !loose.Claim() {
-		t.Error("a CredentialsError of no client must always be claimed")
+	for range 2 {
+		if !loose.Claim() {
+			t.Error("a CredentialsError of no client must always be claimed")
+		}
 	}
 }
 
@@ -91,8 +94,7 @@ func TestVerdict_passwordSignInOnce(t *testing.T) {
 	}
 	wg.Wait()
 	_, err := c.Caller(t.Context(), Fresh)
-	errs = append(errs, err)
-	for _, err := range errs {
+	for _, err := range append(slices.Clip(errs), err) {
 		if ce := refusal(t, err); ce.Method != AuthPassword || ce.Fault() != FaultPassword {
 			t.Errorf("%v: method %s fault %s", err, ce.Method, ce.Fault())
 		}
@@ -203,6 +205,24 @@ func TestKeepFailure_sharedLookUp(t *testing.T) {
 	}
 }
 
+// baseOf returns the innermost transport of c that tests may replace.
+func baseOf(t *testing.T, c *Client) *logTransport {
+	t.Helper()
+	at, ok1 := c.http.HTTPClient.Transport.(*authTransport)
+	if !ok1 {
+		t.Fatal("unexpected transport chain")
+	}
+	rt, ok2 := at.next.(*rateTransport)
+	if !ok2 {
+		t.Fatal("unexpected transport chain")
+	}
+	lt, ok3 := rt.next.(*logTransport)
+	if !ok3 {
+		t.Fatal("unexpected transport chain")
+	}
+	return lt
+}
+
 // roundTripFunc is an http.RoundTripper of a function.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
@@ -220,8 +240,8 @@ func TestVerdict_unknownHost(t *testing.T) {
 	})
 	var mu sync.Mutex
 	lookups := map[string]int{}
-	log := c.http.HTTPClient.Transport.(*authTransport).next.(*rateTransport).next.(*logTransport)
-	real := log.next
+	log := baseOf(t, c)
+	fromTest := log.next
 	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if h := r.URL.Hostname(); strings.HasSuffix(h, ".cmo") {
 			mu.Lock()
@@ -229,7 +249,7 @@ func TestVerdict_unknownHost(t *testing.T) {
 			mu.Unlock()
 			return nil, &net.DNSError{Err: "no such host", Name: h, IsNotFound: true}
 		}
-		return real.RoundTrip(r)
+		return fromTest.RoundTrip(r)
 	})
 	var wg sync.WaitGroup
 	errs := make([]error, 10)
@@ -265,7 +285,7 @@ func TestVerdict_unknownHost(t *testing.T) {
 
 	// A configured endpoint is named as such.
 	c2 := newTestClient(t, f, akskCreds(), func(c *Config) { c.IAMEndpoint = "https://iam.example.cmo" })
-	log = c2.http.HTTPClient.Transport.(*authTransport).next.(*rateTransport).next.(*logTransport)
+	log = baseOf(t, c2)
 	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
 	})
