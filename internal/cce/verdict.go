@@ -153,6 +153,9 @@ func (e *CredentialsError) Claim() bool {
 	return e.v.claimed.CompareAndSwap(false, true)
 }
 
+// Claimed reports whether a reporter has claimed the refusal (Claim).
+func (e *CredentialsError) Claimed() bool { return e.v != nil && e.v.claimed.Load() }
+
 // keepFailure is the keepErr of the Client's memos: a failure is kept for the
 // life of the Client like an answer, so that N resources do not repeat a
 // read that failed (after its retries), unless it is about a caller's
@@ -203,6 +206,9 @@ func (e *UnknownHostError) Claim() bool {
 	}
 	return e.v.claimed.CompareAndSwap(false, true)
 }
+
+// Claimed reports whether a reporter has claimed the error (Claim).
+func (e *UnknownHostError) Claimed() bool { return e.v != nil && e.v.claimed.Load() }
 
 // unknownHost returns the error a request to host must fail with before it
 // is sent, nil when it may go.

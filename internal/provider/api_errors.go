@@ -4,7 +4,6 @@ package provider
 // the failure means when it is not about the call itself.
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -40,8 +39,12 @@ func commonCause(err error) string {
 		noHost  *cce.UnknownHostError
 	)
 	switch {
+	case errors.As(err, &noHost) && noHost.Claimed():
+		return seeFirstHost(noHost)
 	case errors.As(err, &noHost):
 		return unknownHostCause(noHost)
+	case errors.As(err, &refused) && refused.Claimed():
+		return seeFirstRefusal // reported in full once per process (addRefusal)
 	case errors.As(err, &skew):
 		return fmt.Sprintf("This machine's clock is %s off the cloud's, and an access key signature is valid only "+
 			"within 15 minutes of the cloud's time. Set the clock right (e.g. enable NTP), then run again.",
@@ -106,34 +109,30 @@ func unknownHostCause(e *cce.UnknownHostError) string {
 		envList(envCloud), cce.DefaultCloud, cce.CloudOTC, envList(envRegion))
 }
 
+// seeFirstHost is the detail of every report of an unknown host after the
+// first in a provider process.
+func seeFirstHost(e *cce.UnknownHostError) string {
+	return "Host " + e.Host + " does not exist; the first error of this run says which setting to check."
+}
+
 // seeFirstRefusal is the detail of every report of a refusal after the first
 // in a provider process.
 const seeFirstRefusal = "The cloud refused the provider's credentials; the first error of this run says which " +
 	"setting and what to do. Nothing more was sent with these credentials in this run."
 
-// planningKey marks the context of a resource's plan (see planning).
-type planningKey struct{}
-
-// planning marks ctx as the planning of a resource, where a refusal already
-// reported in this provider process adds no diagnostic: the plan fails with
-// the first one anyway.
-func planning(ctx context.Context) context.Context {
-	return context.WithValue(ctx, planningKey{}, true)
-}
-
-// addRefusal adds the error that says the credentials were refused, when err
-// is that, and reports whether err was: every other call of the run would be
-// refused too, so the caller reports nothing else. The credentials are
-// checked once per provider process (cce.CredentialsError.Claim): the first
-// caller says in full which setting is at fault; later callers add one line
-// that points at it.
+// addRefusal adds the error that says the credentials were refused (or that
+// an endpoint's host does not exist), when err is that, and reports whether
+// err was: every other call of the run would fail the same way, so the
+// caller reports nothing else. The credentials are checked once per provider
+// process (cce.CredentialsError.Claim): the first caller says in full which
+// setting is at fault; later callers add one line that points at it.
+//
+// A later caller in a resource's plan adds that line too, although the plan
+// fails anyway: during apply Terraform plans each resource again, and a
+// resource whose plan has no error goes on to be checked against the saved
+// plan, where the facts it could not learn would come out as "inconsistent
+// final plan ... a bug in the provider".
 func addRefusal(diags *diag.Diagnostics, err error) bool {
-	return addRefusalIn(context.Background(), diags, err)
-}
-
-// addRefusalIn is addRefusal in the context of a call: during a resource's
-// plan (planning) a later caller adds nothing.
-func addRefusalIn(ctx context.Context, diags *diag.Diagnostics, err error) bool {
 	var (
 		refused *cce.CredentialsError
 		noHost  *cce.UnknownHostError
@@ -147,14 +146,14 @@ func addRefusalIn(ctx context.Context, diags *diag.Diagnostics, err error) bool 
 	case errors.As(err, &noHost):
 		// A host that does not exist fails every call to it the same way.
 		claim, summary = noHost.Claim, "Endpoint host not found"
-		later = "Host " + noHost.Host + " does not exist; the first error of this run says which setting to check."
+		later = seeFirstHost(noHost)
 	default:
 		return false
 	}
-	switch {
-	case claim():
-		diags.AddError(summary, apiErrorDetail(err, ""))
-	case ctx.Value(planningKey{}) == nil:
+	full := apiErrorDetail(err, "") // before the claim, which shortens it
+	if claim() {
+		diags.AddError(summary, full)
+	} else {
 		diags.AddError(summary+": see the first error", later)
 	}
 	return true

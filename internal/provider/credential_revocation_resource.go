@@ -212,7 +212,7 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 			planned["applicant_type"] = t.applicant.apiType
 		}
 		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-			f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(planning(ctx), t, cce.Cached)
+			f, diags := revocationChecks{client: r.client, by: resourceRevoker}.check(ctx, t, cce.Cached)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
 				return

@@ -13,9 +13,11 @@ import (
 
 // Credentials are checked once per provider process: a plan of 60
 // revocations (20 users on 3 clusters) with wrong credentials sends one
-// request that the cloud refuses and prints one error, which names the
-// setting at fault. These tests drive the real CLI (one provider process per
-// plan) and count what the mock saw.
+// request that the cloud refuses (or the few sent together with it) and says
+// once what is wrong, naming the setting at fault; every other revocation
+// only points at that error (it must fail too: see addRefusal). These tests
+// drive the real CLI (one provider process per plan) and count what the
+// mock saw.
 
 const onceUsers, onceClusters = 20, 3
 
@@ -56,16 +58,24 @@ func refusedRequests(e *accEnv) []string {
 	return out
 }
 
-// planRefused runs a plan that must fail with exactly one error matching
-// want, and returns its output.
+// laterRefusal is the summary of every report of a refusal after the first.
+const laterRefusal = "Error: Credentials refused: see the first error"
+
+// planRefused runs a plan that must fail with one error matching want, the
+// others only pointing at it, and returns its output.
 func planRefused(t *testing.T, c *cli, want string) string {
 	t.Helper()
 	out, code := c.run("plan", "-input=false", "-no-color")
 	if code == 0 {
 		t.Fatalf("the plan succeeded with wrong credentials:\n%s", out)
 	}
-	if n := strings.Count(out, "Error: "); n != 1 {
-		t.Errorf("the plan printed %d errors, want one:\n%s", n, out)
+	errs, later := strings.Count(out, "Error: "), strings.Count(out, laterRefusal)
+	if errs-later != 1 || errs > onceUsers*onceClusters {
+		t.Errorf("the plan printed %d errors of which %d point at the first, want one full error and at most one per revocation:\n%s",
+			errs, later, out)
+	}
+	if n := len(re("The API answered HTTP 401").FindAllStringIndex(out, -1)); n != 1 {
+		t.Errorf("the refusal is told %d times, want once", n)
 	}
 	if !re(want).MatchString(out) {
 		t.Errorf("the error does not match %q:\n%s", want, out)
@@ -188,4 +198,36 @@ func newOnceCLIEnv(t *testing.T, e *accEnv, c *cli) *cli {
 	}
 	c.env = append(env, cliLogEnv(t.Name())...)
 	return c
+}
+
+// A saved plan applied with a wrong secret key: the apply's provider
+// process says what is wrong once, sends no revocation, and every other
+// revocation only points at that first error.
+func TestAccCredentialsOnce_applyWithWrongKey(t *testing.T) {
+	e := newAccEnv(t)
+	c := newOnceCLI(t, e)
+	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	e.cloud.ResetRequests()
+	e.signIn(mockcloud.AdminAccessKey, "wrong-secret-key-0000")
+	c = newOnceCLIEnv(t, e, c)
+	out, code := c.run("apply", "-input=false", "-no-color", "tfplan")
+	if code == 0 {
+		t.Fatalf("the apply succeeded with a wrong key:\n%s", out)
+	}
+	if n := len(re("Check access_key and secret_key").FindAllStringIndex(out, -1)); n != 1 {
+		t.Errorf("the cause is told %d times, want once:\n%s", n, out)
+	}
+	if strings.Contains(out, "bug in the provider") {
+		t.Errorf("the apply blames the provider:\n%s", out)
+	}
+	if n := strings.Count(out, "Error: "); n-strings.Count(out, laterRefusal) != 1 {
+		t.Errorf("%d errors, and not every later one points at the first:\n%s", n, out)
+	}
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 0 {
+		t.Errorf("%d revocations sent with a refused key", n)
+	}
+	if refused := refusedRequests(e); len(refused) == 0 || len(refused) > 2+onceClusters || len(e.cloud.Requests()) != len(refused) {
+		t.Errorf("refused %v of %d requests", refused, len(e.cloud.Requests()))
+	}
+	t.Logf("%d errors, %d refused requests", strings.Count(out, "Error: "), len(refusedRequests(e)))
 }

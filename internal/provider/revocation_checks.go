@@ -37,8 +37,6 @@ type revocationFacts struct {
 	applicantName    string // "" for other IDs and when IAM may not be read
 
 	caller *cce.Identity // nil when not read
-
-	refused bool // the credentials were refused: nothing was checked, the plan fails
 }
 
 // revocationChecks runs the prerequisites through the client's per-process
@@ -104,8 +102,8 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 		return revocationFacts{}, e.interrupted(ctx, "checking this revocation")
 	}
 	var diags diag.Diagnostics
-	if addRefusalIn(ctx, &diags, callerErr) {
-		return revocationFacts{refused: true}, diags // the cluster and applicant reads were refused too: one error says it
+	if addRefusal(&diags, callerErr) {
+		return revocationFacts{}, diags // the cluster and applicant reads were refused too: one error says it
 	}
 	diags.Append(clusterDiags...)
 	if t.applicant == nil {
@@ -127,7 +125,7 @@ func (e revocationChecks) check(ctx context.Context, t revocationTarget, read cc
 // warnIrreversible warns that applying the plan cuts the applicant off for
 // good, naming whom and where; tail ends the detail's last sentence.
 func warnIrreversible(diags *diag.Diagnostics, t revocationTarget, f revocationFacts, tail string) {
-	if t.applicant == nil || f.refused {
+	if t.applicant == nil {
 		return
 	}
 	where := "the cluster known at apply"
