@@ -226,10 +226,10 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
-			var refused *CredentialsError
+			var refused verdictError
 			out := error(ae)
 			if errors.As(err, &refused) {
-				out = refused // the sign-in that had to come first was refused: say so
+				out = refused // the sign-in that had to come first, or an earlier request, was refused: say so
 			}
 			if !ri.sent.Load() {
 				return nil, notSent(out)
@@ -264,7 +264,7 @@ func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) 
 	}
 	if at, err := http.ParseTime(date); err == nil && c.cfg.method.signsRequests() {
 		if skew := c.now().Sub(at); skew > maxSignatureSkew || skew < -maxSignatureSkew {
-			return &ClockSkewError{Skew: skew.Round(time.Second), Err: ae}
+			return c.verdict.skewed(&ClockSkewError{Skew: skew.Round(time.Second), Err: ae})
 		}
 	}
 	if c.cfg.method == AuthToken && (ae.Service == ServiceCCE || ae.Service == ServiceCTS) {

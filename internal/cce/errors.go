@@ -135,6 +135,8 @@ func IsCredentialsRefused(err error) bool {
 type ClockSkewError struct {
 	Skew time.Duration
 	Err  *APIError
+
+	v *verdict // the Client that recorded it, nil when none did
 }
 
 // Error implements error.

@@ -44,6 +44,13 @@ const (
 	FaultDomainIDOrKey Fault = "domain_id_or_key"
 )
 
+// verdictError is an error the verdict records: CredentialsError,
+// ClockSkewError, UnknownHostError.
+type verdictError interface {
+	error
+	Claim() bool
+}
+
 // verdict is a Client's memory of refused credentials.
 type verdict struct {
 	mu       sync.Mutex
@@ -51,6 +58,7 @@ type verdict struct {
 	domain   *CredentialsError // every later call with X-Domain-Id fails with it
 	accepted bool              // a request signed with the key pair was authenticated
 	noHost   map[string]*UnknownHostError
+	skew     *ClockSkewError // every later signed call fails with it
 	claimed  atomic.Bool
 }
 
@@ -62,6 +70,8 @@ func (v *verdict) refusal(withDomain bool) error {
 	switch {
 	case v.refused != nil:
 		return v.refused
+	case v.skew != nil:
+		return v.skew // the clock does not mend itself within a run
 	case withDomain && v.domain != nil:
 		return v.domain
 	}
@@ -84,6 +94,29 @@ func (v *verdict) refuse(e *CredentialsError) *CredentialsError {
 	}
 	return *slot
 }
+
+// skewed records a refusal because of this machine's clock and returns the
+// one recorded.
+func (v *verdict) skewed(e *ClockSkewError) *ClockSkewError {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.skew == nil {
+		e.v = v
+		v.skew = e
+	}
+	return v.skew
+}
+
+// Claim is CredentialsError.Claim for a clock refusal: one report per Client.
+func (e *ClockSkewError) Claim() bool {
+	if e.v == nil {
+		return true
+	}
+	return e.v.claimed.CompareAndSwap(false, true)
+}
+
+// Claimed reports whether a reporter has claimed the error (Claim).
+func (e *ClockSkewError) Claimed() bool { return e.v != nil && e.v.claimed.Load() }
 
 // accept notes that the cloud authenticated a request signed with the key pair.
 func (v *verdict) accept() {

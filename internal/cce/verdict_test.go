@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // refusal asserts that err is a *CredentialsError and returns it.
@@ -293,5 +294,35 @@ func TestVerdict_unknownHost(t *testing.T) {
 	var e *UnknownHostError
 	if !errors.As(err, &e) || e.Setting != "endpoints.iam" || e.Host != "iam.example.cmo" {
 		t.Errorf("configured endpoint: %v (%+v)", err, e)
+	}
+}
+
+// A 401 whose answer's Date is far from this machine's clock is the clock's
+// fault, for every signed request of the run: it is asked once.
+func TestVerdict_clockSkew(t *testing.T) {
+	f := newFakeCloud(t)
+	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
+		writeJSON(w, 401, map[string]string{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"})
+	})
+	f.serveIAM(true, "alice")
+	c := newTestClient(t, f, akskCreds(), func(c *Config) { c.DomainID = testDomainID })
+	_, err := c.Cluster(t.Context(), testCluster, Fresh)
+	var first *ClockSkewError
+	if !errors.As(err, &first) {
+		t.Fatalf("want a ClockSkewError, got %v", err)
+	}
+	for range 3 {
+		_, err := c.User(t.Context(), testUserID, Fresh)
+		var e *ClockSkewError
+		if !errors.As(err, &e) || e != first || !NotSent(err) {
+			t.Errorf("a later call: %v", err)
+		}
+	}
+	if n := f.count(routeGetCluster) + f.count(routeListUsers); n != 1 {
+		t.Errorf("%d requests, want the one refused", n)
+	}
+	if !first.Claim() || first.Claim() || !first.Claimed() {
+		t.Error("claimed once per client")
 	}
 }

@@ -39,6 +39,8 @@ func commonCause(err error) string {
 		noHost  *cce.UnknownHostError
 	)
 	switch {
+	case errors.As(err, &skew) && skew.Claimed():
+		return seeFirstClock
 	case errors.As(err, &noHost) && noHost.Claimed():
 		return seeFirstHost(noHost)
 	case errors.As(err, &noHost):
@@ -109,6 +111,11 @@ func unknownHostCause(e *cce.UnknownHostError) string {
 		envList(envCloud), cce.DefaultCloud, cce.CloudOTC, envList(envRegion))
 }
 
+// seeFirstClock is the detail of every report of a clock refusal after the
+// first in a provider process.
+const seeFirstClock = "The cloud refused the request because of this machine's clock; the first error of this run " +
+	"says by how much. Nothing more was sent in this run."
+
 // seeFirstHost is the detail of every report of an unknown host after the
 // first in a provider process.
 func seeFirstHost(e *cce.UnknownHostError) string {
@@ -136,11 +143,14 @@ func addRefusal(diags *diag.Diagnostics, err error) bool {
 	var (
 		refused *cce.CredentialsError
 		noHost  *cce.UnknownHostError
+		skew    *cce.ClockSkewError
 		claim   func() bool
 		summary string
 		later   = seeFirstRefusal
 	)
 	switch {
+	case errors.As(err, &skew):
+		claim, summary, later = skew.Claim, "Clock out of step with the cloud", seeFirstClock
 	case errors.As(err, &refused):
 		claim, summary = refused.Claim, "Credentials refused"
 	case errors.As(err, &noHost):
