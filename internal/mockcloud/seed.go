@@ -114,12 +114,12 @@ func (s *state) seedIdentity() {
 	s.groups[AdminGroupName] = AdminGroupID
 	s.groups[DevelopersGroupName] = DevelopersGroupID
 	s.groups[IAMReadOnlyGroupName] = IAMReadOnlyGroupID
+	s.groups[ReadOnlyGroupName] = ReadOnlyGroupID
 }
 
 // seed fills the demo account described in the brief.
 func (s *state) seed(now time.Time) {
 	day := 24 * time.Hour
-	s.groups[ReadOnlyGroupName] = ReadOnlyGroupID
 	users := []User{
 		{ID: AdminUserID, Name: AdminUserName, Description: "Platform administrator", Enabled: true,
 			Groups: []string{AdminGroupName}, AccessKey: AdminAccessKey, SecretKey: AdminSecretKey, Password: AdminPassword},
