@@ -126,9 +126,11 @@ func (v *verdict) accept() {
 }
 
 // acceptedStatus reports whether a response status proves that the gateway
-// authenticated the request: the service itself answered.
+// authenticated the request: a success, or a service's refusal of a
+// permission (which comes after authentication). A 404 does not: the
+// gateway answers an unknown route (APIGW.0101) before it authenticates.
 func acceptedStatus(code int) bool {
-	return code >= 200 && code < 300 || code == http.StatusForbidden || code == http.StatusNotFound
+	return code >= 200 && code < 300 || code == http.StatusForbidden
 }
 
 // fault decides what e is about, with what the Client knows now.
