@@ -69,6 +69,9 @@ func (t *iamToken) valid(now time.Time) bool {
 
 // get returns a valid token, requesting a new one when needed.
 func (m *tokenManager) get(ctx context.Context) (*iamToken, error) {
+	if err := m.client.verdict.refusal(false); err != nil {
+		return nil, err // the password was refused once: never send it again
+	}
 	m.mu.Lock()
 	cur := m.cur
 	m.mu.Unlock()
@@ -81,6 +84,9 @@ func (m *tokenManager) get(ctx context.Context) (*iamToken, error) {
 		m.mu.Unlock()
 		if cur.valid(m.client.now()) {
 			return cur, nil
+		}
+		if err := m.client.verdict.refusal(false); err != nil {
+			return nil, err
 		}
 		t, err := m.client.passwordToken(sctx)
 		if err != nil {
@@ -170,8 +176,24 @@ type authTransport struct {
 	client *Client
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. A host that DNS said does not
+// exist is remembered (verdict.go): no later request goes to it.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	host := req.URL.Hostname()
+	if err := t.client.verdict.unknownHost(host); err != nil {
+		return nil, &permanentError{err: err}
+	}
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		if uhe := t.client.unknownHostError(host, err); uhe != nil {
+			return nil, t.client.verdict.noSuchHost(uhe)
+		}
+	}
+	return resp, err
+}
+
+// roundTrip authenticates and sends one try.
+func (t *authTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	ri := infoFrom(req.Context())
 	body, err := drainRequestBody(req)
 	if err != nil {
@@ -182,6 +204,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	c := t.client
 	cr := c.cfg.Credentials
+	domainID := req.Header.Get(headerDomainID)
+	if err := c.verdict.refusal(domainID != ""); err != nil {
+		return nil, &permanentError{err: err} // refused before: send nothing
+	}
+	if domainID != "" {
+		ri.domainID.Store(domainID)
+	}
 	switch c.cfg.method {
 	case AuthAKSK, AuthTemporaryAKSK:
 		r := withBody(req, body)
@@ -196,7 +225,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if _, err := signParts(r.Method, r.URL.String(), r.Header, host, body, cr.AccessKey, cr.SecretKey, c.now(), nil); err != nil {
 			return nil, &permanentError{err: err}
 		}
-		return t.next.RoundTrip(r)
+		resp, err := t.next.RoundTrip(r)
+		if err == nil && acceptedStatus(resp.StatusCode) {
+			c.verdict.accept() // the key pair is good: a later refusal with X-Domain-Id is about domain_id
+		}
+		return resp, err
 	case AuthToken:
 		r := withBody(req, body)
 		r.Header.Set(headerAuthToken, cr.AuthToken)

@@ -40,6 +40,8 @@ type Client struct {
 	users       directory[User]
 	agencies    directory[Agency]
 	revokes     revokeOnce // one revocation per cluster and applicant (revoke_once.go)
+
+	verdict verdict // refused credentials (verdict.go)
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -163,6 +165,9 @@ type reqInfo struct {
 	noAuth      bool
 	attempt     atomic.Int32
 	sent        atomic.Bool // the headers of a try reached the connection
+
+	// domainID is the X-Domain-Id a try carried (a string), for the verdict.
+	domainID atomic.Value
 }
 
 type reqInfoKey struct{}
@@ -222,10 +227,10 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
-			var refused *CredentialsError
+			var refused verdictError
 			out := error(ae)
 			if errors.As(err, &refused) {
-				out = refused // the sign-in that had to come first was refused: say so
+				out = refused // the sign-in that had to come first, or an earlier request, was refused: say so
 			}
 			if !ri.sent.Load() {
 				return nil, notSent(out)
@@ -260,7 +265,7 @@ func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) 
 	}
 	if at, err := http.ParseTime(date); err == nil && c.cfg.method.signsRequests() {
 		if skew := c.now().Sub(at); skew > maxSignatureSkew || skew < -maxSignatureSkew {
-			return &ClockSkewError{Skew: skew.Round(time.Second), Err: ae}
+			return c.verdict.skewed(&ClockSkewError{Skew: skew.Round(time.Second), Err: ae})
 		}
 	}
 	if c.cfg.method == AuthToken && (ae.Service == ServiceCCE || ae.Service == ServiceCTS) {
@@ -268,7 +273,7 @@ func (c *Client) explainRefusal(ctx context.Context, ae *APIError, date string) 
 			return &TokenScopeError{Err: ae}
 		}
 	}
-	return &CredentialsError{Method: c.cfg.method, Err: ae}
+	return c.verdict.refuse(&CredentialsError{Method: c.cfg.method, Err: ae, DomainID: sentDomainID(ctx)})
 }
 
 // secretValues returns the configured secrets and the current IAM token: a

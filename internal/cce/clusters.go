@@ -105,17 +105,18 @@ func decodeCluster(b []byte) (*Cluster, error) {
 	}, nil
 }
 
-// Cluster reads one cluster. With Cached, 404 answers are kept too (a
-// cluster does not come back under its ID); other errors are not.
+// Cluster reads one cluster. With Cached, failures are kept too (a cluster
+// does not come back under its ID, and N revocations on it must not repeat a
+// read that failed after its retries), except a caller's interrupt.
 func (c *Client) Cluster(ctx context.Context, clusterID string, read Read) (*Cluster, error) {
 	return copyOf(c.clusters.get(ctx, clusterID, read, func(ctx context.Context) (*Cluster, error) {
 		return c.getCluster(ctx, clusterID)
-	}, IsNotFound))
+	}, keepFailure))
 }
 
 // Clusters lists the clusters of the project (one GET, kept like Cluster).
 func (c *Client) Clusters(ctx context.Context, read Read) ([]Cluster, error) {
-	list, err := c.clusterList.get(ctx, "", read, c.listClusters, nil)
+	list, err := c.clusterList.get(ctx, "", read, c.listClusters, keepFailure)
 	return slices.Clone(list), err
 }
 
@@ -183,7 +184,7 @@ func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, stri
 	}
 	v, err := c.upgradeInfo.get(ctx, cl.ID, Cached, func(ctx context.Context) (Version, error) {
 		return c.upgradeInfoVersion(ctx, cl.ID)
-	}, nil)
+	}, keepFailure)
 	if err != nil {
 		return Version{}, "", err
 	}

@@ -35,7 +35,7 @@ func (c *Client) authDomain(ctx context.Context) (domainJSON, error) {
 			return domainJSON{}, err
 		}
 		return out.Domains[0], nil
-	}, nil)
+	}, keepFailure)
 }
 
 // errNoDomainID is returned when neither look-up names the account.

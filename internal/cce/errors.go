@@ -109,6 +109,11 @@ func IsUnauthorized(err error) bool {
 type CredentialsError struct {
 	Method AuthMethod
 	Err    *APIError
+	// DomainID is the X-Domain-Id the refused request carried (an IAM
+	// request signed with an access key), "" when it carried none.
+	DomainID string
+
+	v *verdict // the Client that recorded it, nil when none did
 }
 
 // Error implements error.
@@ -130,6 +135,8 @@ func IsCredentialsRefused(err error) bool {
 type ClockSkewError struct {
 	Skew time.Duration
 	Err  *APIError
+
+	v *verdict // the Client that recorded it, nil when none did
 }
 
 // Error implements error.

@@ -491,9 +491,10 @@ func TestNoSecretsInAKSKFailure(t *testing.T) {
 	}
 	f.handle(routeGetCluster, fail)
 	f.handle(routeRevoke, fail)
-	c := newTestClient(t, f, Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testSecToken})
-	_, err1 := c.Cluster(t.Context(), testCluster, Fresh)
-	err2 := c.RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: testUserID})
+	// One client per call: a client that was refused once sends nothing more (verdict.go).
+	creds := Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testSecToken}
+	_, err1 := newTestClient(t, f, creds).Cluster(t.Context(), testCluster, Fresh)
+	err2 := newTestClient(t, f, creds).RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: testUserID})
 	mu.Lock()
 	captured := len(sigs)
 	mu.Unlock()

@@ -256,14 +256,15 @@ func (c *Client) Agency(ctx context.Context, id string, read Read) (*Agency, err
 	return c.agencies.find(ctx, id, read)
 }
 
-// userByID reads one user by ID, kept per ID (not-found answers too).
+// userByID reads one user by ID, kept per ID (failures too).
 func (c *Client) userByID(ctx context.Context, id string, read Read) (*User, error) {
 	return c.users.one(ctx, id, read)
 }
 
 // directory finds users or agencies by ID: in one listing of the account,
 // kept per Client, or, when listing is forbidden, by one read per ID, kept
-// too.
+// too. A listing or read that failed (after its retries) is kept like an
+// answer, so N revocations do not repeat it (keepFailure).
 type directory[T any] struct {
 	what string // "user" or "agency", for the not-found error
 	list func(context.Context) ([]T, error)
@@ -285,7 +286,7 @@ func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, erro
 			m[d.idOf(it)] = it
 		}
 		return m, nil
-	}, IsForbidden)
+	}, keepFailure)
 	switch {
 	case err == nil:
 		if v, ok := all[id]; ok {
@@ -299,5 +300,5 @@ func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, erro
 }
 
 func (d *directory[T]) one(ctx context.Context, id string, read Read) (*T, error) {
-	return copyOf(d.byID.get(ctx, id, read, func(ctx context.Context) (*T, error) { return d.get(ctx, id) }, IsNotFound))
+	return copyOf(d.byID.get(ctx, id, read, func(ctx context.Context) (*T, error) { return d.get(ctx, id) }, keepFailure))
 }

@@ -215,8 +215,8 @@ func TestUserFallbackWhenListForbidden(t *testing.T) {
 	if f.count(routeListUsers) != 1 {
 		t.Errorf("list calls %d, want 1", f.count(routeListUsers))
 	}
-	if got := f.count(routeGetUser); got != 1+3 {
-		t.Errorf("get calls %d, want 4 (own cached, 403 not cached)", got)
+	if got := f.count(routeGetUser); got != 1+1 {
+		t.Errorf("get calls %d, want 2 (own and the 403, both kept)", got)
 	}
 	// Agency fallback: list forbidden -> GetAgency, not found cached.
 	for i := 0; i < 2; i++ {

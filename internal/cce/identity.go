@@ -70,7 +70,7 @@ const (
 // permanent access key. The admin answer comes from the caller's groups,
 // read again with Fresh.
 func (c *Client) Caller(ctx context.Context, read Read) (*Identity, error) {
-	id, err := copyOf(c.caller.get(ctx, "", read, c.whoAmI, nil))
+	id, err := copyOf(c.caller.get(ctx, "", read, c.whoAmI, keepFailure))
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (c *Client) stsCaller(ctx context.Context) (*stsIdentity, error) {
 			return nil, err
 		}
 		return &out, nil
-	}, nil))
+	}, keepFailure))
 }
 
 // tokenBody returns the body of the token the client signs in with: the
@@ -305,5 +305,5 @@ func (c *Client) tokenBody(ctx context.Context) (*tokenInfo, error) {
 			return nil, err
 		}
 		return &tb.Token, nil
-	}, nil))
+	}, keepFailure))
 }

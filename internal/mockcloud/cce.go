@@ -177,6 +177,10 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 		writeCCE(rc, http.StatusNotFound, CodeNotFound, "cluster "+id+" not found")
 		return
 	}
+	if c.st.isReadOnly(rc.caller.userID) {
+		writeReadOnly(rc, "revoke credentials")
+		return
+	}
 	self := req.UserID == rc.caller.userID ||
 		rc.caller.session != nil && rc.caller.session.kind == sessionAgency && req.AgencyID == rc.caller.userID
 	if !c.st.isAdmin(rc.caller.userID) && !self {
@@ -206,4 +210,11 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 	c.st.revocations = append(c.st.revocations, Revocation{ClusterID: id, UserID: req.UserID,
 		AgencyID: req.AgencyID, RevokedBy: rc.caller.userID, At: now})
 	rc.w.WriteHeader(http.StatusOK)
+}
+
+// writeReadOnly is CCE's refusal of a change by a read-only principal: the
+// documented 403 CCE.01403001 (§7); the detail's wording is UNCONFIRMED.
+func writeReadOnly(rc *reqCtx, what string) {
+	writeCCE(rc, http.StatusForbidden, CodeForbidden,
+		"the caller's policies allow only read operations (cce:*:get, cce:*:list) and may not "+what)
 }

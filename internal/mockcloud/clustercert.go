@@ -113,6 +113,11 @@ func (c *Cloud) handleClusterCert(rc *reqCtx) {
 		return
 	}
 	c.st.mu.Lock()
+	if c.st.isReadOnly(rc.caller.userID) {
+		c.st.mu.Unlock()
+		writeReadOnly(rc, "download credentials")
+		return
+	}
 	var groups []string
 	if u, found := c.st.users[rc.caller.userID]; found {
 		for _, g := range u.Groups {

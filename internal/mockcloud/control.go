@@ -49,6 +49,7 @@ func (c *Cloud) EnableControl(token, actorUserID string) {
 		{"DELETE /mockcloud/v1/groups/{group}/users/{user}", c.ctlLeaveGroup},
 		{"POST /mockcloud/v1/agencies", c.ctlAddAgency},
 		{"DELETE /mockcloud/v1/agencies/{agency}", c.ctlDeleteAgency},
+		{"POST /mockcloud/v1/agencies/{agency}/sessions", c.ctlAssumeAgency},
 		{"POST /mockcloud/v1/clusters", c.ctlAddCluster},
 		{"PATCH /mockcloud/v1/clusters/{cluster}", c.ctlPatchCluster},
 		{"DELETE /mockcloud/v1/clusters/{cluster}", c.ctlDeleteCluster},

@@ -135,7 +135,7 @@ func (c *Cloud) handleListTraces(rc *reqCtx) {
 	tq, bad := parseTraceQuery(rc.r, now)
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) {
+	if !c.st.isAdmin(rc.caller.userID) && !c.st.isReadOnly(rc.caller.userID) {
 		writeCTS(rc, http.StatusForbidden, CodeCTSForbidden, "The user does not have the permission to query traces.")
 		return
 	}

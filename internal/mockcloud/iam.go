@@ -98,11 +98,20 @@ func (c *Cloud) handleCreateToken(rc *reqCtx) {
 	} else {
 		u = c.st.userByName(pu.Name)
 	}
+	if u != nil && c.lockedOut(u.ID, now) {
+		c.st.mu.Unlock()
+		writeLocked(rc)
+		return
+	}
 	if u == nil || !u.Enabled || u.Password == "" || u.Password != pu.Password {
+		if u != nil {
+			c.signInFailed(u.ID, now)
+		}
 		c.st.mu.Unlock()
 		writeKeystone(rc, http.StatusUnauthorized, "The username or password is wrong.")
 		return
 	}
+	c.signInSucceeded(u.ID)
 	catalog := rc.r.URL.Query().Get("nocatalog") != "true"
 	tok := c.st.issueToken(u.ID, now, []string{"password"}, projectScoped, catalog)
 	body := c.st.tokenBody(c.st.tokens[tok], baseURL(rc.r))

@@ -171,7 +171,7 @@ func TestIAMPermissions(t *testing.T) {
 	// Admin reads everything.
 	r = call(t, c, adminCred, "GET", "/v3/users", nil)
 	expectStatus(t, r, http.StatusOK)
-	if us := arr(r.json(t)["users"]); len(us) != 6 {
+	if us := arr(r.json(t)["users"]); len(us) != 7 {
 		t.Errorf("users %s", r.body)
 	}
 	r = call(t, c, adminCred, "GET", "/v3/users?name=frank", nil)
@@ -190,7 +190,7 @@ func TestIAMPermissions(t *testing.T) {
 		t.Errorf("groups by name %s", r.body)
 	}
 	r = call(t, c, adminCred, "GET", "/v3/groups", nil)
-	if gs := arr(r.json(t)["groups"]); len(gs) != 4 { // admin, contractors, developers, iam-readonly
+	if gs := arr(r.json(t)["groups"]); len(gs) != 5 { // admin, contractors, developers, iam-readonly, readonly
 		t.Errorf("groups %s", r.body)
 	}
 
@@ -232,7 +232,7 @@ func TestIAMReadOnlyGroup(t *testing.T) {
 	// Reads and lists of users, groups and agencies.
 	r := call(t, c, ivy, "GET", "/v3/users", nil)
 	expectStatus(t, r, http.StatusOK)
-	if us := arr(r.json(t)["users"]); len(us) != 6 {
+	if us := arr(r.json(t)["users"]); len(us) != 7 {
 		t.Errorf("users %s", r.body)
 	}
 	r = call(t, c, ivy, "GET", "/v3/users?name="+IvyUserName, nil)
@@ -255,7 +255,7 @@ func TestIAMReadOnlyGroup(t *testing.T) {
 	}
 	r = call(t, c, ivy, "GET", "/v3/groups", nil)
 	expectStatus(t, r, http.StatusOK)
-	if gs := arr(r.json(t)["groups"]); len(gs) != 3 {
+	if gs := arr(r.json(t)["groups"]); len(gs) != 4 {
 		t.Errorf("groups %s", r.body)
 	}
 	r = call(t, c, ivy, "GET", "/v3.0/OS-AGENCY/agencies?domain_id="+DomainID, nil)

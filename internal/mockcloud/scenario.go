@@ -176,7 +176,7 @@ func (s *Scenario) check(d *decoder) {
 	if s.flavour != string(FlavourHWC) && s.flavour != string(FlavourOTC) {
 		d.fail("flavour", "%q is not a flavour; write hwc (Huawei Cloud, the default) or otc (Open Telekom Cloud)", s.flavour)
 	}
-	declared := map[string]bool{AdminGroupName: true, DevelopersGroupName: true, IAMReadOnlyGroupName: true}
+	declared := map[string]bool{AdminGroupName: true, DevelopersGroupName: true, IAMReadOnlyGroupName: true, ReadOnlyGroupName: true}
 	for i, g := range s.groups {
 		path := fmt.Sprintf("groups[%d]", i)
 		if d.checkName(path, g, "group") && slices.Contains(s.groups[:i], g) {
@@ -252,8 +252,8 @@ func (d *decoder) checkUser(path string, u *User, groupExists func(string) bool)
 		gp := fmt.Sprintf("%s.groups[%d]", path, i)
 		switch {
 		case !groupExists(g):
-			d.fail(gp, "group %q does not exist: declare it under groups, or use %s, %s or %s",
-				g, AdminGroupName, DevelopersGroupName, IAMReadOnlyGroupName)
+			d.fail(gp, "group %q does not exist: declare it under groups, or use %s, %s, %s or %s",
+				g, AdminGroupName, DevelopersGroupName, IAMReadOnlyGroupName, ReadOnlyGroupName)
 		case slices.Contains(u.Groups[:i], g):
 			d.fail(gp, "group %q is listed twice; keep one", g)
 		}

@@ -93,7 +93,7 @@ func TestParseScenario_problems(t *testing.T) {
 		{name: "nameless user", doc: "users:\n  - description: x\n", want: []string{`2:5: users\[0\].name: a user needs a name`}},
 		{name: "bad user name", doc: "users:\n  - name: ' a'\n", want: []string{`users\[0\].name: " a" is not a valid user name: use 1 to 64 letters`}},
 		{name: "bad ID", doc: "users:\n  - name: a\n    id: ABC\n", want: []string{`3:9: users\[0\].id: "ABC" is not an IAM ID: write 32 lowercase hexadecimal characters, or leave id out`}},
-		{name: "undeclared group", doc: "users:\n  - name: a\n    groups: [admin, admn]\n", want: []string{`3:21: users\[0\].groups\[1\]: group "admn" does not exist: declare it under groups, or use admin, developers or iam-readonly`}},
+		{name: "undeclared group", doc: "users:\n  - name: a\n    groups: [admin, admn]\n", want: []string{`3:21: users\[0\].groups\[1\]: group "admn" does not exist: declare it under groups, or use admin, developers, iam-readonly or readonly`}},
 		{name: "group twice", doc: "groups: [x, x]\n", want: []string{`1:13: groups\[1\]: group "x" is declared twice`}},
 		{name: "user twice", doc: "users:\n  - name: a\n  - name: a\n", want: []string{`3:11: users\[1\].name: the name "a" is also used by users\[0\].name; each must be unique`}},
 		{name: "half a key pair", doc: "users:\n  - name: a\n    accessKey: ABCDEFGH\n", want: []string{`2:5: users\[0\]: give both accessKey and secretKey, or neither`}},

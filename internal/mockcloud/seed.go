@@ -24,6 +24,12 @@ const (
 	// traces nor revoke other applicants' credentials.
 	IAMReadOnlyGroupName = "iam-readonly"
 	IAMReadOnlyGroupID   = "90000000000000000000000000000003"
+	// ReadOnlyGroupName is the group whose members may read everything an
+	// admin may read (IAM, CCE, CTS) and change nothing: CCE refuses their
+	// clustercertrevoke and clustercert with 403, their own included. It
+	// stands for read-only policies, as a pipeline's plan job has them.
+	ReadOnlyGroupName = "readonly"
+	ReadOnlyGroupID   = "90000000000000000000000000000004"
 )
 
 // Seeded IAM users and their demo credentials (all fake).
@@ -58,6 +64,14 @@ const (
 	IvyAccessKey = "IVYAKEXAMPLE00000009"
 	IvySecretKey = "ivySecretKey0009DoNotLog"
 	IvyPassword  = "Ivy-Passw0rd!"
+
+	// Ro is a read-only principal (group "readonly"), as a pipeline plans
+	// with: it reads IAM, CCE and CTS, and may neither revoke nor download.
+	RoUserID    = "7ead0000000000000000000000000010"
+	RoUserName  = "viewer.ci"
+	RoAccessKey = "ROAKEXAMPLE000000010"
+	RoSecretKey = "roSecretKey0010DoNotLog"
+	RoPassword  = "Ro-Passw0rd!"
 )
 
 // Seeded agencies.
@@ -100,6 +114,7 @@ func (s *state) seedIdentity() {
 	s.groups[AdminGroupName] = AdminGroupID
 	s.groups[DevelopersGroupName] = DevelopersGroupID
 	s.groups[IAMReadOnlyGroupName] = IAMReadOnlyGroupID
+	s.groups[ReadOnlyGroupName] = ReadOnlyGroupID
 }
 
 // seed fills the demo account described in the brief.
@@ -118,6 +133,8 @@ func (s *state) seed(now time.Time) {
 			Groups: []string{DevelopersGroupName}},
 		{ID: IvyUserID, Name: IvyUserName, Description: "IAM auditor (read-only)", Enabled: true,
 			Groups: []string{IAMReadOnlyGroupName}, AccessKey: IvyAccessKey, SecretKey: IvySecretKey, Password: IvyPassword},
+		{ID: RoUserID, Name: RoUserName, Description: "Read-only (pipeline plans)", Enabled: true,
+			Groups: []string{ReadOnlyGroupName}, AccessKey: RoAccessKey, SecretKey: RoSecretKey, Password: RoPassword},
 	}
 	for _, u := range users {
 		s.addUser(u, now.Add(-30*day))
@@ -168,4 +185,16 @@ func (c *Cloud) AddExtraClusters(n int) {
 			Version: "v1.28", PlatformVersion: "cce.3.0", LegacyVersion: "v1.28.3-r0",
 			InternalEndpoint: SeedInternalEndpoint, ExternalEndpoint: SeedExternalEndpoint})
 	}
+}
+
+// DemoSecrets returns the secret key and the password of a user (either ""
+// when the user has none), for the standalone mock's start-up summary: all
+// of them are fake, and a user trying a pipeline by hand needs them.
+func (c *Cloud) DemoSecrets(userID string) (secretKey, password string) {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	if u := c.st.users[userID]; u != nil {
+		return u.SecretKey, u.Password
+	}
+	return "", ""
 }

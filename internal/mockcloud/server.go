@@ -45,6 +45,7 @@ type options struct {
 	faultSeed int64
 	faults    []Fault
 	clockSkew time.Duration
+	lockout   *lockoutPolicy // WithSignInLockout; nil: the default (lockout.go)
 }
 
 // Option configures Start.
@@ -60,7 +61,7 @@ func WithFlavour(f Flavour) Option { return func(o *options) { o.flavour = f } }
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // WithoutSeed starts with an empty account apart from the domain, project and
-// the "admin", "developers" and "iam-readonly" groups.
+// the "admin", "developers", "iam-readonly" and "readonly" groups.
 func WithoutSeed() Option { return func(o *options) { o.seed = false } }
 
 // WithLogWriter writes one line per request (time, method, path, status,

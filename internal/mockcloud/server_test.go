@@ -59,7 +59,7 @@ func TestUnknownRoutes(t *testing.T) {
 		t.Errorf("clusters without seed: %s", r.body)
 	}
 	r = call(t, c, tok, "GET", "/v3/groups", nil)
-	if gs := arr(r.json(t)["groups"]); len(gs) != 3 || obj(gs[2])["id"] != IAMReadOnlyGroupID {
+	if gs := arr(r.json(t)["groups"]); len(gs) != 4 || obj(gs[2])["id"] != IAMReadOnlyGroupID || obj(gs[3])["id"] != ReadOnlyGroupID {
 		t.Errorf("groups without seed: %s", r.body)
 	}
 }

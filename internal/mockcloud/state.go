@@ -115,6 +115,8 @@ type state struct {
 	revocations []Revocation
 	issuances   []issuanceRec
 	issuedKeys  [][]byte // private keys of issued client certificates, for IssuedSecrets
+
+	signIns map[string]*signIns // password sign-ins by user ID (lockout.go)
 }
 
 // newState returns an empty state.
@@ -216,14 +218,22 @@ func (s *state) isAdmin(subject string) bool {
 }
 
 // canReadIAM reports whether the user may read and list IAM users, groups
-// and agencies: an admin, or a member of group "iam-readonly". Readers get
-// no other admin right (no CTS traces, no revoking others' credentials).
+// and agencies: an admin, or a member of group "iam-readonly" or
+// "readonly". IAM readers get no other admin right (no CTS traces, no
+// revoking others' credentials).
 func (s *state) canReadIAM(userID string) bool {
-	if s.isAdmin(userID) {
+	if s.isAdmin(userID) || s.isReadOnly(userID) {
 		return true
 	}
 	u, ok := s.users[userID]
 	return ok && slices.Contains(u.Groups, IAMReadOnlyGroupName)
+}
+
+// isReadOnly reports whether the user is a member of group "readonly": it
+// reads what an admin reads and may change nothing.
+func (s *state) isReadOnly(userID string) bool {
+	u, ok := s.users[userID]
+	return ok && slices.Contains(u.Groups, ReadOnlyGroupName)
 }
 
 // sortedUsers returns the users ordered by name.

@@ -49,7 +49,7 @@ func TestAccCertificateApplicants_active(t *testing.T) {
 		Steps: []resource.TestStep{applicantsStep(t, config.Variables{},
 			// Sorted by type, then name: agencies before users.
 			wantIDs(mockcloud.OpsAgencyID, mockcloud.VendorAgencyID, mockcloud.AliceUserID, mockcloud.BobUserID,
-				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
+				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID, mockcloud.RoUserID),
 			applicantIs(0, mockcloud.OpsAgencyID, "ops-automation", "agency", "active", knownvalue.Bool(true), false),
 			applicantIs(2, mockcloud.AliceUserID, "alice", "user", "active", knownvalue.Bool(true), false),
 			statecheck.ExpectKnownValue(applicants, tfjsonpath.New("cluster_version"), knownvalue.Null()),
@@ -83,7 +83,7 @@ func TestAccCertificateApplicants_includeDeleted(t *testing.T) {
 			// user deleted 10 days ago is outside CTS's 7-day window.
 			wantIDs(mockcloud.OldVendorAgencyID, mockcloud.OpsAgencyID, mockcloud.VendorAgencyID,
 				mockcloud.AliceUserID, mockcloud.BobUserID, mockcloud.LeaverUserID, mockcloud.ErinUserID,
-				mockcloud.FrankOldUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
+				mockcloud.FrankOldUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID, mockcloud.RoUserID),
 			applicantIs(0, mockcloud.OldVendorAgencyID, "old-vendor", "agency", "deleted", knownvalue.Null(), true),
 			applicantIs(6, mockcloud.ErinUserID, "erin.former", "user", "deleted", knownvalue.Null(), true),
 			applicantIs(7, mockcloud.FrankOldUserID, "frank", "user", "deleted", knownvalue.Null(), true),
@@ -179,7 +179,7 @@ func TestAccCertificateApplicants_failedDeletions(t *testing.T) {
 		Steps: []resource.TestStep{applicantsStep(t, config.Variables{"include_deleted": config.BoolVariable(true),
 			"deleted_within": config.StringVariable("1h")},
 			wantIDs(mockcloud.OpsAgencyID, mockcloud.VendorAgencyID, mockcloud.AliceUserID, mockcloud.BobUserID,
-				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID),
+				mockcloud.LeaverUserID, mockcloud.FrankUserID, mockcloud.IvyUserID, mockcloud.AdminUserID, mockcloud.RoUserID),
 			applicantIs(3, mockcloud.BobUserID, "bob", "user", "active", knownvalue.Bool(true), false),
 		)},
 	})

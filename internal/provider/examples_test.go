@@ -156,7 +156,7 @@ func TestAccExamples_quickstart(t *testing.T) {
 	}
 	var applicants, revoked []string
 	c.output("applicants", &applicants)
-	if len(applicants) != 11 || applicants[0] != "DELETED agency old-vendor "+mockcloud.OldVendorAgencyID {
+	if len(applicants) != 12 || applicants[0] != "DELETED agency old-vendor "+mockcloud.OldVendorAgencyID {
 		t.Errorf("applicants output %q", applicants)
 	}
 	c.output("revoked", &revoked)

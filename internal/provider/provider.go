@@ -153,8 +153,8 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "ID of the account (domain). IAM is a global service: requests to it signed with " +
 					"an access key pair carry this ID (`X-Domain-Id`), as the official SDKs send it. When unset, the " +
 					"provider looks it up once per run (`GET /v3/auth/domains`, then STS); set it to skip that " +
-					"request. " + envDoc(envDomainID),
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					"request. It is 32 hexadecimal characters; another value is refused at plan. " + envDoc(envDomainID),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), domainIDFormat{}},
 			},
 			"auth_token": schema.StringAttribute{
 				Optional:  true,
@@ -334,6 +334,7 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 		cfg.Cloud = cce.DefaultCloud
 	}
 	checkEndpoints(cfg, &diags)
+	checkDomainID(cfg.DomainID, &diags)
 	if cfg.Region == "" && (cfg.IAMEndpoint == "" || cfg.CCEEndpoint == "" || cfg.CTSEndpoint == "") {
 		diags.AddAttributeError(path.Root("region"), "Missing region",
 			"The provider needs a region to build the service endpoints (https://{service}.{region}.{cloud}). "+

@@ -86,15 +86,15 @@ func TestProviderConfig_domainNameBesideOtherMethods(t *testing.T) {
 // environment; a plain-HTTP endpoint on this machine (a local test cloud)
 // is accepted.
 func TestProviderConfig_domainAndSTS(t *testing.T) {
-	env := map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "x", "OS_DOMAIN_ID": "os-domain",
+	env := map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "x", "OS_DOMAIN_ID": "0500d0000000000000000000000000a1",
 		"HW_STS_ENDPOINT": "http://127.0.0.1:8443", "HW_IAM_ENDPOINT": "http://localhost:8443"}
 	cfg, diags := configure(t, nullModel(), env)
-	if diags.HasError() || cfg.DomainID != "os-domain" || cfg.STSEndpoint != "http://127.0.0.1:8443" {
+	if diags.HasError() || cfg.DomainID != "0500d0000000000000000000000000a1" || cfg.STSEndpoint != "http://127.0.0.1:8443" {
 		t.Errorf("domain %q sts %q: %v", cfg.DomainID, cfg.STSEndpoint, diags)
 	}
 	m := nullModel()
-	m.DomainID = types.StringValue("config-domain")
-	if cfg, _ := configure(t, m, env); cfg.DomainID != "config-domain" {
+	m.DomainID = types.StringValue("c0ff1900000000000000000000000000")
+	if cfg, _ := configure(t, m, env); cfg.DomainID != "c0ff1900000000000000000000000000" {
 		t.Errorf("configuration must beat the environment: domain %q", cfg.DomainID)
 	}
 }
@@ -137,6 +137,10 @@ func TestProviderConfig_errors(t *testing.T) {
 			"Plain-HTTP endpoint refused"},
 		{"STS endpoint not a URL", with("HW_AUTH_TOKEN", "x", "HW_STS_ENDPOINT", "sts.example.com"), "endpoints.sts",
 			"is not an absolute URL"},
+		{"domain name as domain ID", with("HW_AUTH_TOKEN", "x", "HW_DOMAIN_ID", "acme-corp"), "domain_id",
+			"domain_id = \"acme-corp\" is not an account ID: an account (domain) ID is 32 hexadecimal characters (9 given)"},
+		{"short domain ID", with("HW_AUTH_TOKEN", "x", "OS_DOMAIN_ID", "d0d0a1b2c3d4e5f6"), "domain_id",
+			"Invalid domain_id"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

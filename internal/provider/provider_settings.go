@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -102,4 +106,55 @@ func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {
 		return 0
 	}
 	return f
+}
+
+// domainIDPattern is the form of an account (domain) ID: 32 hexadecimal
+// characters, as IAM shows it (My Credentials > API Credentials).
+var domainIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+
+// domainIDProblem completes "domain_id = "<value>" " with what is wrong, ""
+// when the value has the form of an account ID. Every IAM request the key
+// pair signs carries it, so a malformed one is refused before any request.
+func domainIDProblem(id string) string {
+	if domainIDPattern.MatchString(id) {
+		return ""
+	}
+	hint := ""
+	if !strings.ContainsAny(id, "0123456789") {
+		hint = " It looks like a name: domain_id is the account's ID, and the account's name goes in domain_name."
+	}
+	return fmt.Sprintf("is not an account ID: an account (domain) ID is 32 hexadecimal characters (%d given). Copy it "+
+		"from My Credentials > API Credentials in the console, or leave domain_id unset: the provider then looks "+
+		"it up with the access key.%s", len(id), hint)
+}
+
+// domainIDFormat is the schema validator of domain_id.
+type domainIDFormat struct{}
+
+func (domainIDFormat) Description(context.Context) string {
+	return "value must be an account ID: 32 hexadecimal characters"
+}
+
+func (v domainIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (domainIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return // "" is LengthAtLeast's
+	}
+	if problem := domainIDProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid domain_id",
+			fmt.Sprintf("domain_id = %q %s", req.ConfigValue.ValueString(), problem))
+	}
+}
+
+// checkDomainID applies the schema's rule to domain_id from the
+// environment too.
+func checkDomainID(id string, diags *diag.Diagnostics) {
+	if id == "" {
+		return
+	}
+	if problem := domainIDProblem(id); problem != "" {
+		diags.AddAttributeError(path.Root("domain_id"), "Invalid domain_id",
+			fmt.Sprintf("domain_id = %q %s (The value comes from the provider block or %s.)", id, problem, envList(envDomainID)))
+	}
 }

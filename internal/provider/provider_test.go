@@ -111,6 +111,7 @@ func secrets() []string {
 		mockcloud.AliceSecretKey, mockcloud.AlicePassword,
 		mockcloud.BobSecretKey, mockcloud.BobPassword,
 		mockcloud.IvySecretKey, mockcloud.IvyPassword,
+		mockcloud.RoSecretKey, mockcloud.RoPassword,
 	}
 }
 

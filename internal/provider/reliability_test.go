@@ -281,7 +281,7 @@ func TestAccReliability_clockSkew(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: testConfig(t, "caller_identity.tf"),
-			ExpectError: re(`Cannot tell who the provider is signed in as.*This machine's clock is 20m0s off the cloud's.*` +
+			ExpectError: re(`Clock out of step with the cloud.*This machine's clock is 20m0s off the cloud's.*` +
 				`Set the clock right.*HTTP 401, code APIGW.0301: .*15 minutes`),
 		}},
 	})

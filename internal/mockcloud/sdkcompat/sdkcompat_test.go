@@ -140,7 +140,7 @@ func TestOfficialSDK(t *testing.T) {
 	if err != nil {
 		t.Fatalf("KeystoneListUsers: %v", err)
 	}
-	if users.Users == nil || len(*users.Users) != 6 {
+	if users.Users == nil || len(*users.Users) != 7 {
 		t.Errorf("KeystoneListUsers: %s", users)
 	}
 	agencies, err := iamClient.ListAgencies(&iammodel.ListAgenciesRequest{DomainId: mockcloud.DomainID})
@@ -353,7 +353,7 @@ func checkIAMReads(t *testing.T, iamClient *iam.IamClient) {
 			names = append(names, g.Name)
 		}
 	}
-	if want := []string{mockcloud.AdminGroupName, mockcloud.DevelopersGroupName, mockcloud.IAMReadOnlyGroupName}; !slices.Equal(names, want) {
+	if want := []string{mockcloud.AdminGroupName, mockcloud.DevelopersGroupName, mockcloud.IAMReadOnlyGroupName, mockcloud.ReadOnlyGroupName}; !slices.Equal(names, want) {
 		t.Errorf("KeystoneListGroups: %v, want %v", names, want)
 	}
 	domain, name := mockcloud.DomainID, mockcloud.AdminGroupName
@@ -483,7 +483,7 @@ func checkReader(t *testing.T, c *mockcloud.Cloud, hc *config.HttpConfig, reg *r
 	reader := clientsAs(t, c, hc, reg, mockcloud.IvyAccessKey, mockcloud.IvySecretKey)
 	iamClient := reader.iam
 	users, err := iamClient.KeystoneListUsers(&iammodel.KeystoneListUsersRequest{})
-	if err != nil || users.Users == nil || len(*users.Users) != 6 {
+	if err != nil || users.Users == nil || len(*users.Users) != 7 {
 		t.Errorf("reader KeystoneListUsers: %v %v", users, err)
 	}
 	groups, err := iamClient.KeystoneListGroupsForUser(&iammodel.KeystoneListGroupsForUserRequest{UserId: mockcloud.IvyUserID})

@@ -199,7 +199,12 @@ func TestCommand(t *testing.T) {
 	for _, want := range []string{
 		"\n#   prod     " + mockcloud.ProdClusterID + "  v1.28.3-r0    Available  yes\n",
 		"\n#   old      " + mockcloud.OldClusterID + "  v1.23.9-r0    Available  no: version v1.23.9-r0 does not support revocation",
-		"\n#   platform-admin  " + mockcloud.AdminUserID + "  admin         " + mockcloud.AdminAccessKey + "  <- env.sh signs in as this user\n",
+		"\n#   platform-admin  " + mockcloud.AdminUserID + "  admin         " + mockcloud.AdminAccessKey + "  " +
+			mockcloud.AdminSecretKey + "  " + mockcloud.AdminPassword + "  <- env.sh signs in as this user\n",
+		// Every demo user's secrets, for trying a pipeline's read-only plan by hand.
+		"\n#   viewer.ci       " + mockcloud.RoUserID + "  readonly      " + mockcloud.RoAccessKey + "  " +
+			mockcloud.RoSecretKey + "     " + mockcloud.RoPassword + "\n",
+		"agencies/<agency>/sessions\n",
 		"\n#   ops-automation  " + mockcloud.OpsAgencyID + "  acme-ops\n",
 		"\n#   user    erin.former  " + mockcloud.ErinUserID + "  2d ago   platform-admin\n",
 	} {
@@ -330,7 +335,7 @@ func TestCommandScenario(t *testing.T) {
 	for _, want := range []string{
 		"serving scenario ../../../../examples/mockcloud/trial.yaml.\n",
 		"# Clusters (3):\n", "v1.27.1-r10  Available  yes\n", "# Users (23):\n", "#   contractor-20   ",
-		"TRIALADMINAK00000001  <- env.sh signs in as this user\n", "#   agency  old-vendor   ", "3d12h ago",
+		"TRIALADMINAK00000001  trial-admin-secret-key-0001-DoNotLog", "<- env.sh signs in as this user\n", "#   agency  old-vendor   ", "3d12h ago",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)

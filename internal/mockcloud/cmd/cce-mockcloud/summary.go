@@ -24,9 +24,10 @@ func summary(cloud *mockcloud.Cloud, served, callerName string) string {
 		}
 		return strings.Join([]string{cl.Name, cl.ID, cl.Version, cl.Phase, revocation}, "\t")
 	})
-	table(&b, fmt.Sprintf("Users (%d)", len(w.Users)), "NAME\tID\tGROUPS\tACCESS KEY", len(w.Users), func(i int) string {
+	table(&b, fmt.Sprintf("Users (%d)", len(w.Users)), "NAME\tID\tGROUPS\tACCESS KEY\tSECRET KEY\tPASSWORD", len(w.Users), func(i int) string {
 		u := w.Users[i]
-		line := strings.Join([]string{u.Name, u.ID, strings.Join(u.Groups, ","), u.AccessKey}, "\t")
+		sk, pw := cloud.DemoSecrets(u.ID)
+		line := strings.Join([]string{u.Name, u.ID, strings.Join(u.Groups, ","), orDash(u.AccessKey), orDash(sk), orDash(pw)}, "\t")
 		if !u.Enabled {
 			line += "\t(disabled)"
 		}
@@ -46,7 +47,18 @@ func summary(cloud *mockcloud.Cloud, served, callerName string) string {
 		})
 	fmt.Fprintf(&b, "#\n# Control API (loopback only): %s with Authorization: Bearer $CCE_MOCKCLOUD_CONTROL_TOKEN\n"+
 		"#   see internal/mockcloud/README.md\n", strings.TrimSuffix(cloud.URL()+mockcloud.ControlPrefix, "/"))
+	fmt.Fprintf(&b, "#   An agency session's temporary keys (a pipeline job's): POST %sagencies/<agency>/sessions\n"+
+		"#   with {\"session_name\": \"plan-job-1\"} answers access_key, secret_key and security_token.\n",
+		cloud.URL()+mockcloud.ControlPrefix)
 	return b.String()
+}
+
+// orDash shows "-" for an empty cell.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // table writes a titled, aligned table of n rows as comments.
