@@ -151,6 +151,15 @@ func issueCredential(ctx context.Context, client *cce.Client, r credentialReques
 		if cce.IsNotFound(err) {
 			summary = "Cluster not found"
 		}
+		if cce.MayHaveActed(err) {
+			diags.AddAttributeError(at, "Credential outcome unknown", apiErrorDetail(err, fmt.Sprintf(
+				"The request for a kubeconfig for cluster %s was sent, but its answer was lost or was a server "+
+					"error, so CCE may have issued a certificate that nobody received; it stays valid until it "+
+					"expires. The provider does not send this request twice, because each one issues a new "+
+					"certificate. Run again to get a credential; to void a certificate that may exist, revoke "+
+					"the caller's certificates on the cluster (cce_credential_revocation).", clusterID)))
+			return nil
+		}
 		diags.AddAttributeError(at, summary, apiErrorDetail(err, fmt.Sprintf(
 			"CCE did not issue a kubeconfig for cluster %s.", clusterID)+ifForbidden(err,
 			"The caller needs the cce:cluster:generateClientCredential permission, and the cluster must be Available.")))

@@ -323,13 +323,15 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 }
 
 // detached returns a context that an interrupt does not cancel but that ends
-// at ctx's deadline: a request already decided on is seen through.
+// at ctx's deadline: a request already decided on is seen through. The client
+// still hears the interrupt (cce.WithInterrupt): it starts no new try and
+// stops waiting for an answer shortly after it.
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 	d, ok := ctx.Deadline()
 	if !ok {
-		return context.WithCancel(context.WithoutCancel(ctx))
+		return context.WithCancel(cce.WithInterrupt(context.WithoutCancel(ctx), ctx))
 	}
-	return context.WithDeadline(context.WithoutCancel(ctx), d)
+	return context.WithDeadline(cce.WithInterrupt(context.WithoutCancel(ctx), ctx), d)
 }
 
 // failed explains a revocation request that did not succeed.
