@@ -46,7 +46,9 @@ func interruptible(t *testing.T) (context.Context, context.CancelFunc) {
 }
 
 // slowRetries makes backoff waits long enough that a retry could not hide.
-func slowRetries(c *Config) { c.RetryWaitMin, c.RetryWaitMax, c.MaxRetries = 10*time.Second, 10*time.Second, 5 }
+func slowRetries(c *Config) {
+	c.RetryWaitMin, c.RetryWaitMax, c.MaxRetries = 10*time.Second, 10*time.Second, 5
+}
 
 // After an interrupt no new try starts: neither while the client waits to
 // retry a 503, nor after a try in flight comes back with a 503.
