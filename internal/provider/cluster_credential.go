@@ -142,9 +142,9 @@ type issuedCredential struct {
 
 // issueOnceNote says how the request that issues a certificate is retried.
 const issueOnceNote = "Every request for a credential makes CCE issue a new certificate, so the provider sends it " +
-	"again only when it cannot have reached CCE (the connection or the TLS handshake failed). After a lost " +
-	"answer, HTTP 429 or a 5xx it stops with *Credential outcome unknown*: a certificate may have been issued " +
-	"that nobody received, valid until it expires. Run again to get a credential."
+	"again only when it cannot have reached CCE (the connection or the TLS handshake failed), never after an " +
+	"answer or a lost one. After a lost answer or a 5xx it stops with *Credential outcome unknown*: a " +
+	"certificate may have been issued that nobody received, valid until it expires. Run again to get a credential."
 
 // issueCredential asks CCE for a credential and decodes it. Error details
 // never include the credential.
