@@ -15,10 +15,21 @@ import (
 // baseOf returns the client's innermost transport, to fake dial failures.
 func baseOf(t *testing.T, c *Client) *http.Transport {
 	t.Helper()
-	rt := c.http.HTTPClient.Transport.(*authTransport).next.(*rateTransport).next.(*logTransport).next
-	base, ok := rt.(*http.Transport)
+	auth, ok1 := c.http.HTTPClient.Transport.(*authTransport)
+	if !ok1 {
+		t.Fatalf("outer transport is %T", c.http.HTTPClient.Transport)
+	}
+	limit, ok2 := auth.next.(*rateTransport)
+	if !ok2 {
+		t.Fatalf("transport under auth is %T", auth.next)
+	}
+	logt, ok3 := limit.next.(*logTransport)
+	if !ok3 {
+		t.Fatalf("transport under rate limit is %T", limit.next)
+	}
+	base, ok := logt.next.(*http.Transport)
 	if !ok {
-		t.Fatalf("base transport is %T", rt)
+		t.Fatalf("base transport is %T", logt.next)
 	}
 	return base
 }

@@ -52,7 +52,7 @@ func interruptApply(t *testing.T, c *cli, ready func(out string) bool) (string, 
 	for !ready(out.String()) {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			<-done
+			t.Logf("killed: %v", <-done)
 			t.Fatalf("the apply never reached the point to interrupt:\n%s", out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -68,7 +68,7 @@ func interruptApply(t *testing.T, c *cli, ready func(out string) bool) (string, 
 		}
 	case <-time.After(90 * time.Second):
 		_ = cmd.Process.Kill()
-		<-done
+		t.Logf("killed: %v", <-done)
 		t.Fatalf("the CLI was still running 90 s after the interrupt:\n%s", out.String())
 	}
 	return out.String(), sent, time.Since(sent)
