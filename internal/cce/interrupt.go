@@ -38,7 +38,7 @@ func interruptFrom(ctx context.Context) context.Context {
 
 // ErrInterrupted is the cause of a call the client did not start, or did
 // not try again, because of an interrupt (see WithInterrupt).
-var ErrInterrupted = errors.New("interrupted: no new try was started")
+var ErrInterrupted = errors.New("interrupted: no new request was started")
 
 // errGaveUp is the cause of a try in flight abandoned after an interrupt.
 var errGaveUp = fmt.Errorf("interrupted: no answer within %s of the interrupt; stopped waiting", interruptGrace)
