@@ -31,7 +31,8 @@ func newTestServer(p func() provider.Provider) tfprotov6.ProviderServer {
 // fullServer is what the framework's server implements and this provider
 // uses: resources, data sources, functions, ephemeral resources, actions.
 type fullServer interface {
-	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
 }
 
 // stopAwareServer passes every call on, notes StopProvider, and puts the
