@@ -3,11 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/cceops/terraform-provider-cce/internal/provider"
 )
@@ -26,10 +25,13 @@ func main() {
 		quietUnlessAsked()
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: address,
-		Debug:   debug,
-	})
+	// As providerserver.Serve does, with a server that remembers a stop
+	// (internal/provider/stop_signal.go).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(address, provider.NewServer(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

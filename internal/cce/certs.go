@@ -61,7 +61,11 @@ type ClusterCert struct {
 }
 
 // CreateClusterCert issues a client certificate (POST clustercert). The
-// response body is never logged.
+// response body is never logged. Every call issues a new certificate, so the
+// request is retried only when a try failed before it was written (no
+// connection, a failed TLS handshake); after a lost answer, a 429 or a 5xx
+// the error is returned: a certificate may have been issued. MayHaveActed
+// tells that case.
 func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r ClusterCertRequest) (*ClusterCert, error) {
 	const op = "create cluster certificate"
 	var body map[string]any
@@ -77,6 +81,7 @@ func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r Clus
 	if err != nil {
 		return nil, err
 	}
+	cc.once = true // a second try after a lost answer would issue a second certificate
 	resp, err := c.do(ctx, cc)
 	if err != nil {
 		return nil, err
@@ -87,4 +92,18 @@ func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r Clus
 		return nil, opError(ServiceCCE, op, err)
 	}
 	return &ClusterCert{Kubeconfig: b, PortID: portID}, nil
+}
+
+// MayHaveActed reports whether the call that failed with err may still have
+// been carried out by the server: a request was sent and no answer refused it
+// (the answer was lost, or was a 5xx). A 4xx refusal and a request never
+// sent are not.
+func MayHaveActed(err error) bool {
+	if err == nil || NotSent(err) {
+		return false
+	}
+	if ae, ok := AsAPIError(err); ok {
+		return ae.StatusCode >= 500
+	}
+	return true
 }

@@ -157,6 +157,10 @@ type call struct {
 	noAuth              bool
 	// global marks an IAM call that carries X-Domain-Id when signed with AK/SK.
 	global bool
+	// once marks a call that must not be repeated once it may have reached
+	// the server (it creates something): it is retried only after a try
+	// that failed before its request was written.
+	once bool
 }
 
 // reqInfo travels in the request context to the transports.
@@ -165,6 +169,12 @@ type reqInfo struct {
 	noAuth      bool
 	attempt     atomic.Int32
 	sent        atomic.Bool // the headers of a try reached the connection
+	trySent     atomic.Bool // the headers of the latest try reached the connection
+	once        bool        // call.once
+	// interrupt is the caller's interrupt (WithInterrupt), nil without one;
+	// waiting is set while the client waits between tries.
+	interrupt context.Context
+	waiting   atomic.Bool
 
 	// domainID is the X-Domain-Id a try carried (a string), for the verdict.
 	domainID atomic.Value
@@ -193,8 +203,40 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	ri := &reqInfo{service: cl.service, op: cl.op, noAuth: cl.noAuth, once: cl.once, interrupt: interruptFrom(ctx)}
+	if ri.interrupted() {
+		return nil, notSent(opError(cl.service, cl.op, ErrInterrupted))
+	}
+	ctx, stop := watchInterrupt(ctx, ri)
+	resp, err := c.send(ctx, cl, ri)
+	if err != nil {
+		stop()
+		if ri.interrupted() && !Interrupted(err) && retryableError(err) {
+			err = &interruptedError{err: err} // the retries an interrupt stopped: say so
+		}
+		return nil, err
+	}
+	resp.Body = &stopOnClose{ReadCloser: resp.Body, stop: stop}
+	return resp, nil
+}
+
+// stopOnClose releases the interrupt watch of a call when its answer has
+// been read.
+type stopOnClose struct {
+	io.ReadCloser
+	stop func()
+}
+
+// Close implements io.Closer.
+func (b *stopOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.stop()
+	return err
+}
+
+// send makes the tries of one call.
+func (c *Client) send(ctx context.Context, cl call, ri *reqInfo) (*http.Response, error) {
 	ctx = c.logContext(ctx)
-	ri := &reqInfo{service: cl.service, op: cl.op, noAuth: cl.noAuth}
 	ctx = context.WithValue(ctx, reqInfoKey{}, ri)
 
 	u := cl.base + cl.path
@@ -238,7 +280,7 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 			return nil, out
 		}
 		if ctx.Err() != nil {
-			err = ctx.Err()
+			err = context.Cause(ctx)
 		}
 		err = opError(cl.service, cl.op, unwrapPermanent(err))
 		if !ri.sent.Load() {

@@ -157,27 +157,65 @@ func (c Credentials) secrets() []string {
 // parse.
 func normalizeEndpoint(name, raw string) (string, error) {
 	raw = strings.TrimRight(strings.TrimSpace(raw), "/")
+	if e := CheckEndpoint(raw); e != nil {
+		if e.Shown == "" {
+			return "", fmt.Errorf("invalid %s endpoint: %s", name, e.Problem)
+		}
+		return "", fmt.Errorf("invalid %s endpoint %q: %s", name, e.Shown, e.Problem)
+	}
+	return raw, nil
+}
+
+// EndpointError says what is wrong with an endpoint URL.
+type EndpointError struct {
+	// Shown is the URL as it may be shown: without user info, query and
+	// fragment; "" when no part of it may be shown (it does not parse).
+	Shown string
+	// Problem says what is wrong and what to do: the end of a sentence that
+	// begins with the URL.
+	Problem string
+	// PlainHTTP marks an http:// URL of a host that is not this machine.
+	PlainHTTP bool
+}
+
+// exampleEndpoint is the form every endpoint error suggests.
+const exampleEndpoint = "an absolute https:// URL such as https://cce.eu-de.otc.t-systems.com"
+
+// CheckEndpoint checks an endpoint URL: https (http only for a loopback
+// host), a host, no user info, query or fragment. It returns nil when the URL
+// is fine.
+func CheckEndpoint(raw string) *EndpointError {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error repeats the whole URL.
 		}
-		return "", fmt.Errorf("invalid %s endpoint: not a valid URL (%w)", name, err)
+		var esc url.EscapeError
+		if errors.As(err, &esc) {
+			err = errors.New("invalid %-escape") // the escape's text may be part of a password
+		}
+		return &EndpointError{Problem: fmt.Sprintf("is not a valid URL (%s); use %s", err, exampleEndpoint)}
 	}
 	shown := safeURL(u)
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("invalid %s endpoint %q: scheme must be https", name, shown)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("invalid %s endpoint %q: no host", name, shown)
-	}
-	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("invalid %s endpoint %q: %s", name, shown, PlainHTTPRule)
+	switch {
+	case u.Scheme == "":
+		return &EndpointError{Shown: shown, Problem: "has no scheme; write it with https://, e.g. https://" +
+			strings.TrimPrefix(shown, "//")}
+	case u.Opaque != "":
+		// "name:secret@host" parses as scheme "name": show none of it.
+		return &EndpointError{Problem: "is not an absolute URL (no // after the scheme; the value is not shown, " +
+			"it may hold a password); use " + exampleEndpoint}
+	case u.Scheme != "https" && u.Scheme != "http":
+		return &EndpointError{Shown: shown, Problem: fmt.Sprintf("has scheme %q; the endpoints speak HTTPS only: use https://", u.Scheme)}
+	case u.Host == "":
+		return &EndpointError{Shown: shown, Problem: "has no host; use " + exampleEndpoint}
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+		return &EndpointError{Shown: shown, Problem: PlainHTTPRule, PlainHTTP: true}
 	}
 	var extra []string
 	if u.User != nil {
-		extra = append(extra, "credentials (user info)")
+		extra = append(extra, "user info")
 	}
 	if u.RawQuery != "" || u.ForceQuery {
 		extra = append(extra, "a query")
@@ -186,10 +224,11 @@ func normalizeEndpoint(name, raw string) (string, error) {
 		extra = append(extra, "a fragment")
 	}
 	if len(extra) > 0 {
-		return "", fmt.Errorf("invalid %s endpoint %q: must not contain credentials, query or fragment (it has %s)",
-			name, shown, strings.Join(extra, " and "))
+		return &EndpointError{Shown: shown, Problem: fmt.Sprintf("(shown without %s) must not contain credentials, "+
+			"a query or a fragment; remove them from the URL and sign in with the provider's credential "+
+			"arguments", strings.Join(extra, " and "))}
 	}
-	return raw, nil
+	return nil
 }
 
 // PlainHTTPRule says why an http:// endpoint is refused.

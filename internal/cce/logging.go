@@ -55,9 +55,14 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	ri := infoFrom(ctx)
 	if ri != nil {
+		ri.waiting.Store(false)
+		if ri.interrupted() {
+			return nil, &permanentError{err: ErrInterrupted} // no new try after an interrupt
+		}
 		ri.attempt.Add(1)
+		ri.trySent.Store(false)
 		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteHeaders: func() { ri.sent.Store(true) },
+			WroteHeaders: func() { ri.sent.Store(true); ri.trySent.Store(true) },
 		}))
 	}
 	if !tflog.SubsystemIsDebug(ctx, LogSubsystem) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,23 +16,53 @@ import (
 )
 
 // checkRetry is the retryablehttp.CheckRetry policy: retry transport errors
-// (except TLS verification and version mismatch, invalid URL/scheme and our
-// permanent errors),
-// 429 and 5xx except 501. Never other 4xx.
+// (except TLS verification and version mismatch, invalid URL/scheme, a host
+// that does not exist and our permanent errors),
+// 429 and 5xx except 501. Never other 4xx. A call that creates something
+// (call.once) is retried only after a try that cannot have reached the
+// server; no call is retried after an interrupt (WithInterrupt).
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if err != nil {
-		if retryableTransportError(err) {
-			return true, nil
+	ri := infoFrom(ctx)
+	retry := false
+	switch {
+	case ri.interrupted():
+	case ri != nil && ri.once && (resp != nil || ri.trySent.Load()):
+		// The server may have acted on it: another try could do it twice.
+	case err != nil:
+		if !retryableTransportError(err) {
+			return false, err
 		}
-		return false, err
+		retry = !dnsGiveUp(err, ri)
+	case resp != nil:
+		retry = retryableStatus(resp.StatusCode)
 	}
-	if resp == nil {
-		return false, nil
+	if ri != nil {
+		ri.waiting.Store(retry)
 	}
-	return retryableStatus(resp.StatusCode), nil
+	return retry, nil
+}
+
+// dnsGiveUp reports a failed name lookup that another try will not heal: a
+// name that does not exist (NXDOMAIN), or a temporary failure that a retry
+// already met.
+func dnsGiveUp(err error, ri *reqInfo) bool {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) {
+		return false
+	}
+	return dnsErr.IsNotFound || ri == nil || ri.attempt.Load() > 1
+}
+
+// retryableError reports whether the error of a whole call is of a kind the
+// client retries.
+func retryableError(err error) bool {
+	if ae, ok := AsAPIError(err); ok {
+		return retryableStatus(ae.StatusCode)
+	}
+	return retryableTransportError(err)
 }
 
 // retryableStatus reports whether a status is worth another try.

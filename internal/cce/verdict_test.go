@@ -206,8 +206,8 @@ func TestKeepFailure_sharedLookUp(t *testing.T) {
 	}
 }
 
-// baseOf returns the innermost transport of c that tests may replace.
-func baseOf(t *testing.T, c *Client) *logTransport {
+// logTransportOf returns the innermost transport of c that tests may replace.
+func logTransportOf(t *testing.T, c *Client) *logTransport {
 	t.Helper()
 	at, ok1 := c.http.HTTPClient.Transport.(*authTransport)
 	if !ok1 {
@@ -241,7 +241,7 @@ func TestVerdict_unknownHost(t *testing.T) {
 	})
 	var mu sync.Mutex
 	lookups := map[string]int{}
-	log := baseOf(t, c)
+	log := logTransportOf(t, c)
 	fromTest := log.next
 	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if h := r.URL.Hostname(); strings.HasSuffix(h, ".cmo") {
@@ -286,7 +286,7 @@ func TestVerdict_unknownHost(t *testing.T) {
 
 	// A configured endpoint is named as such.
 	c2 := newTestClient(t, f, akskCreds(), func(c *Config) { c.IAMEndpoint = "https://iam.example.cmo" })
-	log = baseOf(t, c2)
+	log = logTransportOf(t, c2)
 	log.next = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
 	})

@@ -33,7 +33,8 @@ const (
 	// unavailable." elsewhere.
 	FaultStatus502 FaultKind = "502"
 	// FaultStatus503 answers 503 like FaultStatus502 (no 503 gateway code is
-	// documented; APIGW.0202 is reused, UNCONFIRMED).
+	// documented; APIGW.0202 is reused, UNCONFIRMED), with a Retry-After
+	// header only when Fault.RetryAfter is set.
 	FaultStatus503 FaultKind = "503"
 	// FaultThrottle answers the API gateway's 429 APIGW.0308, with a
 	// Retry-After header only when Fault.RetryAfter is set.
@@ -96,8 +97,9 @@ type Fault struct {
 	Times int
 	// Latency is the delay of a FaultLatency rule, added before handling.
 	Latency time.Duration
-	// RetryAfter is the Retry-After header value of a FaultThrottle rule;
-	// "" sends no header (as APIG is believed to do, cce-api.md section 7).
+	// RetryAfter is the Retry-After header value of a FaultThrottle or
+	// FaultStatus503 rule; "" sends no header (as APIG is believed to do,
+	// cce-api.md section 7).
 	RetryAfter string
 }
 
@@ -116,8 +118,8 @@ func (f Fault) validate() error {
 		return errors.New("a latency fault needs a positive latency")
 	case f.Kind != FaultLatency && f.Latency != 0:
 		return fmt.Errorf("a latency is only for kind %q", FaultLatency)
-	case f.Kind != FaultThrottle && f.RetryAfter != "":
-		return fmt.Errorf("a retry-after is only for kind %q", FaultThrottle)
+	case f.Kind != FaultThrottle && f.Kind != FaultStatus503 && f.RetryAfter != "":
+		return fmt.Errorf("a retry-after is only for kind %q or %q", FaultThrottle, FaultStatus503)
 	}
 	return nil
 }
@@ -324,6 +326,9 @@ func writeFault(rc *reqCtx, label string, f Fault) {
 		}
 		writeAPIGW(rc, http.StatusTooManyRequests, CodeThrottled, throttleMessage)
 		return
+	}
+	if f.RetryAfter != "" {
+		rc.w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	status, _ := strconv.Atoi(string(f.Kind)) // Only called for the numeric kinds.
 	path := rc.r.URL.Path

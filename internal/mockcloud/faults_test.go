@@ -62,6 +62,7 @@ func TestFaultStatuses(t *testing.T) {
 		{FaultStatus503, RouteListTraces, "/v3/" + ProjectID + "/traces", 503, CodeBackendUnavailable, ""},
 		{FaultThrottle, RouteGetCluster, getCluster, 429, CodeThrottled, ""},
 		{FaultThrottle, RouteListUsers, "/v3/users", 429, CodeThrottled, "2"},
+		{FaultStatus503, RouteGetCluster, getCluster, 503, CodeInternal, "30"},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.kind)+" "+tc.route+" "+tc.retryAfter, func(t *testing.T) {

@@ -44,6 +44,10 @@ var Checks = []Check{
 		Why: "the probe cannot make the cloud fail; a 5xx the provider meets shows its body in the error"},
 	{ID: "gw-throttling", Section: "API gateway", Title: "Throttling",
 		Why: "needs more requests than the quota allows, which would throttle the account for everyone"},
+	{ID: "gw-retry-after-503", Section: "API gateway", Title: "`Retry-After` on 503",
+		Why: "needs the gateway to answer 503, which no read can ask for"},
+	{ID: "gw-throttled-not-passed", Section: "API gateway", Title: "A throttled request is not passed on",
+		Why: "needs a throttled certificate request, a write"},
 
 	{ID: "iam-error-bodies", Section: "IAM", Title: "Error bodies", Run: checkIAMErrorBody},
 	{ID: "iam-temporary-key-lookup", Section: "IAM", Title: "Credential look-up of a temporary key", Run: checkTempKeyLookup},

@@ -140,6 +140,12 @@ type issuedCredential struct {
 	serialNumber      string
 }
 
+// issueOnceNote says how the request that issues a certificate is retried.
+const issueOnceNote = "Every request for a credential makes CCE issue a new certificate, so the provider sends it " +
+	"again only when it cannot have reached CCE (the connection or the TLS handshake failed), never after an " +
+	"answer or a lost one. After a lost answer or a 5xx it stops with *Credential outcome unknown*: a " +
+	"certificate may have been issued that nobody received, valid until it expires. Run again to get a credential."
+
 // issueCredential asks CCE for a credential and decodes it. Error details
 // never include the credential.
 func issueCredential(ctx context.Context, client *cce.Client, r credentialRequest, diags *diag.Diagnostics) *issuedCredential {
@@ -150,6 +156,15 @@ func issueCredential(ctx context.Context, client *cce.Client, r credentialReques
 		summary := "Cannot issue a credential"
 		if cce.IsNotFound(err) {
 			summary = "Cluster not found"
+		}
+		if cce.MayHaveActed(err) {
+			diags.AddAttributeError(at, "Credential outcome unknown", apiErrorDetail(err, fmt.Sprintf(
+				"The request for a kubeconfig for cluster %s was sent, but its answer was lost or was a server "+
+					"error, so CCE may have issued a certificate that nobody received; it stays valid until it "+
+					"expires. The provider does not send this request twice, because each one issues a new "+
+					"certificate. Run again to get a credential; to void a certificate that may exist, revoke "+
+					"the caller's certificates on the cluster (cce_credential_revocation).", clusterID)))
+			return nil
 		}
 		diags.AddAttributeError(at, summary, apiErrorDetail(err, fmt.Sprintf(
 			"CCE did not issue a kubeconfig for cluster %s.", clusterID)+ifForbidden(err,

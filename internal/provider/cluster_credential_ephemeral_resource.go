@@ -54,7 +54,8 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			"reaches the plan or the state. Use it to hand a credential to another provider (e.g. `kubernetes`) " +
 			"or a pipeline step.\n\n" +
 			"Every time Terraform opens it (during plan and again during apply) CCE issues a new certificate, " +
-			"so prefer a short `duration_days`. Needs Terraform 1.10 or later, or OpenTofu 1.11 or later.",
+			"so prefer a short `duration_days`. Needs Terraform 1.10 or later, or OpenTofu 1.11 or later.\n\n" +
+			issueOnceNote,
 		Attributes: attrs,
 	}
 }

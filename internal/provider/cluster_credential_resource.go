@@ -81,7 +81,7 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			"private key is stored in the state, marked sensitive; use the `cce_cluster_credential` ephemeral " +
 			"resource to keep it out of the state. Destroying the resource does not invalidate the certificate: " +
 			"revoke it with `cce_credential_revocation`. It cannot be imported: CCE never hands out an issued " +
-			"private key again.",
+			"private key again.\n\n" + issueOnceNote,
 		Attributes: attrs,
 	}
 }

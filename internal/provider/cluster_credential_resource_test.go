@@ -209,3 +209,33 @@ func TestAccClusterCredential_refreshWithWrongProjectKeepsState(t *testing.T) {
 		t.Errorf("the mock issued %d credentials, want 1", n)
 	}
 }
+
+// Each request issues a certificate: when CCE issued one and the answer was
+// lost, the provider does not ask again (that would issue a second), and says
+// the outcome is unknown. Applying again issues the credential.
+func TestAccClusterCredential_lostAnswerNotRetried(t *testing.T) {
+	e := newAccEnv(t)
+	e.set("HW_MAX_RETRIES", "5")
+	e.cloud.SetFaults(1, mockcloud.Fault{Route: mockcloud.RouteClusterCert, Kind: mockcloud.FaultCommitDrop, Probability: 1, Times: 1})
+	v := config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID), "duration_days": config.IntegerVariable(1)}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,
+				ExpectError: re(`Credential outcome unknown.*may have issued a certificate that nobody received`),
+			},
+			{
+				PreConfig: func() {
+					if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 1 {
+						t.Errorf("after a lost answer the request was sent %d times, want 1", n)
+					}
+				},
+				Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,
+			},
+		},
+	})
+	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 2 {
+		t.Errorf("the mock issued %d credentials, want 2 (the lost one and the applied one)", n)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cceops/terraform-provider-cce/internal/loopbackonly"
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
@@ -36,7 +37,7 @@ func providerBinary(t *testing.T) string {
 			return
 		}
 		providerBin = filepath.Join(dir, "terraform-provider-cce")
-		out, err := exec.Command("go", "build", "-o", providerBin, "../..").CombinedOutput()
+		out, err := exec.Command("go", "build", "-tags", "cce_loopback_only", "-o", providerBin, "../..").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
@@ -176,6 +177,7 @@ func TestAccExamples_quickstart(t *testing.T) {
 // removes the provider binary built for the example tests and, when
 // CCE_SECRETS_SCAN_DIR is set, fails the run if any log holds a secret.
 func TestMain(m *testing.M) {
+	loopbackonly.Install() // tests never leave the machine (loopback_test.go)
 	if os.Getenv(envServeKubernetesStub) != "" {
 		if err := serveKubernetesStub(); err != nil {
 			fmt.Fprintln(os.Stderr, "kubernetes stand-in:", err)

@@ -381,9 +381,9 @@ func checkEndpoints(cfg cce.Config, diags *diag.Diagnostics) {
 		if e.value == "" {
 			continue
 		}
-		if summary, problem := endpointProblem(e.value); problem != "" {
-			at := path.Root("endpoints").AtName(e.name)
-			diags.AddAttributeError(at, summary, fmt.Sprintf("%s (or %s) = %q %s.", at, envList(e.env), e.value, problem))
+		at := path.Root("endpoints").AtName(e.name)
+		if summary, problem := endpointProblem(fmt.Sprintf("%s (or %s)", at, envList(e.env)), e.value); problem != "" {
+			diags.AddAttributeError(at, summary, problem)
 		}
 	}
 }

@@ -136,11 +136,13 @@ func TestProviderConfig_errors(t *testing.T) {
 		{"plain-HTTP STS endpoint", with("HW_AUTH_TOKEN", "x", "HW_STS_ENDPOINT", "http://10.0.0.7:8443"), "endpoints.sts",
 			"Plain-HTTP endpoint refused"},
 		{"STS endpoint not a URL", with("HW_AUTH_TOKEN", "x", "HW_STS_ENDPOINT", "sts.example.com"), "endpoints.sts",
-			"is not an absolute URL"},
+			"has no scheme; write it with https://, e.g. https://sts.example.com"},
 		{"domain name as domain ID", with("HW_AUTH_TOKEN", "x", "HW_DOMAIN_ID", "acme-corp"), "domain_id",
 			"domain_id = \"acme-corp\" is not an account ID: an account (domain) ID is 32 hexadecimal characters (9 given)"},
 		{"short domain ID", with("HW_AUTH_TOKEN", "x", "OS_DOMAIN_ID", "d0d0a1b2c3d4e5f6"), "domain_id",
 			"Invalid domain_id"},
+		{"ftp endpoint", with("HW_AUTH_TOKEN", "x", "HW_CCE_ENDPOINT", "ftp://cce.example.com"), "endpoints.cce",
+			"endpoints.cce (or `HW_CCE_ENDPOINT`) = \"ftp://cce.example.com\" has scheme \"ftp\"; the endpoints speak HTTPS only: use https://"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,6 +239,50 @@ func TestProvider_schemaDescriptions(t *testing.T) {
 			if p.Description == "" {
 				t.Errorf("function %s: parameter %s has no description", name, p.Name)
 			}
+		}
+	}
+}
+
+// No endpoint error repeats what could be a secret in the URL: user info, a
+// query or a fragment, or any of a URL that does not parse. Each URL holds
+// SECRET; the error must name the endpoint and say what to do.
+func TestProviderConfig_endpointErrorsHideSecrets(t *testing.T) {
+	for _, raw := range []string{
+		"https://admin:SECRET@iam.example.com",
+		"https://iam.example.com/?token=SECRET",
+		"https://iam.example.com/#SECRET",
+		"ftp://admin:SECRET@iam.example.com/?SECRET",
+		"http://admin:SECRET@iam.example.com",
+		"http://admin:SECRET@127.0.0.1:8443/?x=SECRET",
+		"admin:SECRET@iam.example.com",
+		"iam.example.com/?SECRET",
+		"https://admin:SE CRET@iam.example.com",
+		"https://admin:SE%zzCRET@iam.example.com",
+		"https://admin:SECRET@",
+	} {
+		// From the environment (checked at configure) and from the
+		// configuration (the schema's validator).
+		_, diags := configure(t, nullModel(), map[string]string{"HW_REGION_NAME": "r", "HW_AUTH_TOKEN": "x", "HW_IAM_ENDPOINT": raw})
+		if !diags.HasError() {
+			t.Errorf("%q: accepted", raw)
+			continue
+		}
+		summary, detail := endpointProblem("endpoints.iam", raw)
+		for _, text := range []string{diags.Errors()[0].Detail(), detail} {
+			if strings.Contains(text, "SECRET") || strings.Contains(text, "SE%zz") || strings.Contains(text, "%zzC") {
+				t.Errorf("%q: the error repeats a secret: %s", raw, text)
+			}
+			if !strings.Contains(text, "endpoints.iam") || !strings.Contains(text, "https://") && !strings.Contains(text, "remove") {
+				t.Errorf("%q: the error does not name the endpoint or the fix: %s", raw, text)
+			}
+		}
+		if summary == "" {
+			t.Errorf("%q: no summary", raw)
+		}
+		// The client refuses it the same way, without the secret.
+		_, err := cce.NewClient(cce.Config{Region: "r", IAMEndpoint: raw, Credentials: cce.Credentials{AuthToken: "x"}})
+		if err == nil || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("%q: NewClient: %v", raw, err)
 		}
 	}
 }

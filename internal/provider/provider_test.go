@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -98,7 +97,7 @@ func (e *accEnv) factories() map[string]func() (tfprotov6.ProviderServer, error)
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"cce": func() (tfprotov6.ProviderServer, error) {
 			version := fmt.Sprintf("test-%d", instances.Add(1))
-			return providerserver.NewProtocol6WithError(newWithEnv(version, getenv)())()
+			return newTestServer(newWithEnv(version, getenv)), nil // as main serves it (stop_signal.go)
 		},
 	}
 }

@@ -331,13 +331,22 @@ func (e revocationChecks) revoke(ctx context.Context, t revocationTarget, timeou
 }
 
 // detached returns a context that an interrupt does not cancel but that ends
-// at ctx's deadline: a request already decided on is seen through.
+// at ctx's deadline: a request already decided on is seen through. The client
+// still hears the interrupt (cce.WithInterrupt; stop_signal.go): it starts no
+// new try and stops waiting for an answer shortly after it.
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(context.WithoutCancel(ctx))
+	interrupt, release := interruptOf(ctx)
+	base := cce.WithInterrupt(context.WithoutCancel(ctx), interrupt)
+	var (
+		send   context.Context
+		cancel context.CancelFunc
+	)
+	if d, ok := ctx.Deadline(); ok {
+		send, cancel = context.WithDeadline(base, d)
+	} else {
+		send, cancel = context.WithCancel(base)
 	}
-	return context.WithDeadline(context.WithoutCancel(ctx), d)
+	return send, func() { cancel(); release() }
 }
 
 // failed explains a revocation request that did not succeed.

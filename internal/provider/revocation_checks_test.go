@@ -23,7 +23,7 @@ func engineFor(t *testing.T, cloud *mockcloud.Cloud, cceURL string) revocationCh
 	t.Helper()
 	client, err := cce.NewClient(cce.Config{
 		Region: mockcloud.Region, ProjectID: mockcloud.ProjectID,
-		IAMEndpoint: cloud.URL(), CCEEndpoint: cceURL, CTSEndpoint: cloud.URL(),
+		IAMEndpoint: cloud.URL(), CCEEndpoint: cceURL, CTSEndpoint: cloud.URL(), STSEndpoint: cloud.URL(),
 		CACertPEM:   cloud.CACertPEM(),
 		Credentials: cce.Credentials{AccessKey: mockcloud.AdminAccessKey, SecretKey: mockcloud.AdminSecretKey},
 		MaxRetries:  1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -28,23 +27,25 @@ func (v absoluteURL) ValidateString(_ context.Context, req validator.StringReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	raw := req.ConfigValue.ValueString()
-	if summary, problem := endpointProblem(raw); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%s = %q %s.", req.Path, raw, problem))
+	if summary, problem := endpointProblem(req.Path.String(), req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, problem)
 	}
 }
 
-// endpointProblem says what is wrong with an endpoint URL, as a summary and
-// the rest of a sentence that starts with the value; "" when nothing.
-func endpointProblem(raw string) (string, string) {
-	u, err := url.Parse(raw)
+// endpointProblem says what is wrong with the endpoint URL raw of the
+// argument named at, as a summary and a detail that names the argument and
+// shows the URL without user info, query and fragment; "" when nothing.
+func endpointProblem(at, raw string) (string, string) {
+	e := cce.CheckEndpoint(raw)
 	switch {
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "":
-		return "Invalid endpoint URL", "is not an absolute URL with scheme and host: " + absoluteURL{}.Description(context.Background())
-	case u.Scheme == "http" && !cce.IsLoopbackHost(u.Hostname()):
-		return "Plain-HTTP endpoint refused", "is refused: " + cce.PlainHTTPRule
+	case e == nil:
+		return "", ""
+	case e.PlainHTTP:
+		return "Plain-HTTP endpoint refused", fmt.Sprintf("%s = %q is refused: %s.", at, e.Shown, e.Problem)
+	case e.Shown == "":
+		return "Invalid endpoint URL", fmt.Sprintf("%s %s.", at, e.Problem)
 	}
-	return "", ""
+	return "Invalid endpoint URL", fmt.Sprintf("%s = %q %s.", at, e.Shown, e.Problem)
 }
 
 // hostnameSuffix accepts a DNS domain suffix such as myhuaweicloud.com.

@@ -170,14 +170,27 @@ func queryOf(r mockcloud.Request) string {
 
 // headersOf renders the headers that carry identity and scope: the account
 // (X-Domain-Id) on IAM, the project (X-Project-Id) on CCE and CTS, how the
-// request is authenticated, and the body's media type.
+// request is authenticated (with, for AK/SK, whether the signature covers each
+// scope header), and the body's media type.
 func headersOf(r mockcloud.Request) string {
 	h := r.Header
 	var out []string
+	// A scope header of an AK/SK-signed request says whether the signature
+	// covers it (its SignedHeaders list): the gateway may refuse one it does
+	// not, and nothing else here would notice.
+	signed := signedHeaders(h["Authorization"])
 	add := func(name, v string) {
-		if v != "" {
-			out = append(out, name+": "+v)
+		if v == "" {
+			return
 		}
+		if signed != "" && name != "Authorization" && name != "Content-Type" {
+			if slices.Contains(strings.Split(signed, ";"), strings.ToLower(name)) {
+				v += " (signed)"
+			} else {
+				v += " (not signed)"
+			}
+		}
+		out = append(out, name+": "+v)
 	}
 	switch {
 	case strings.HasPrefix(r.Path, "/api/v3/"), strings.HasSuffix(r.Path, "/traces"):
@@ -197,6 +210,19 @@ func headersOf(r mockcloud.Request) string {
 		add("Content-Type", mt)
 	}
 	return strings.Join(out, ", ")
+}
+
+// signedHeaders returns the SignedHeaders list of an SDK-HMAC-SHA256
+// Authorization header, "" for none: the headers the signature covers. A
+// header sent but not signed (x-domain-id, say) could be changed on the way
+// without the gateway noticing, and the gateway may refuse it.
+func signedHeaders(authz string) string {
+	for _, part := range strings.Split(authz, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "SignedHeaders="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // bodyShape renders a JSON body as its sorted member paths and value types.
