@@ -355,6 +355,14 @@ func (e revocationChecks) failed(ctx context.Context, t revocationTarget, err er
 	var diags diag.Diagnostics
 	at := path.Root(a.attr)
 	switch {
+	case cce.NotSent(err) && cce.Interrupted(err):
+		diags.AddAttributeError(at, "Revocation not sent", fmt.Sprintf("Terraform was interrupted before the "+
+			"revocation of %s on cluster %s was sent (or tried again): nothing was revoked%s. %s to revoke.",
+			a.describe(), t.clusterID, e.by.unrecorded(), e.by.Again()))
+	case cce.Interrupted(err):
+		diags.AddAttributeError(at, "Revocation outcome unknown", fmt.Sprintf("Terraform was interrupted while "+
+			"the revocation of %s on cluster %s was waiting for CCE's answer, so it may or may not have been "+
+			"made%s. %s: revoking twice is harmless.", a.describe(), t.clusterID, e.by.unrecorded(), e.by.Again()))
 	case cce.NotSent(err):
 		diags.AddAttributeError(at, "Revocation not sent", apiErrorDetail(err, fmt.Sprintf(
 			"The revocation of %s on cluster %s could not be sent, so nothing was revoked%s. Fix the cause below "+
