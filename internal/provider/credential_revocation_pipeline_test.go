@@ -39,12 +39,13 @@ func (c *cli) signIn(kv ...string) {
 	c.env = env
 }
 
-// noProviderBug fails the test when Terraform blamed the provider.
-func noProviderBug(t *testing.T, what, out string) {
+// noProviderBug fails the test when Terraform blamed the provider in the
+// output of an apply.
+func noProviderBug(t *testing.T, out string) {
 	t.Helper()
 	for _, bad := range []string{"bug in the provider", "inconsistent final plan", "inconsistent result after apply"} {
 		if strings.Contains(out, bad) {
-			t.Errorf("%s says %q:\n%s", what, bad, out)
+			t.Errorf("the apply says %q:\n%s", bad, out)
 		}
 	}
 }
@@ -74,7 +75,7 @@ func TestAccPipeline_applyInAnotherSession(t *testing.T) {
 	ak, sk, token = e.cloud.AssumeAgency(agencyID, "apply-job-2")
 	c.signIn("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token)
 	out = c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, "the apply", out)
+	noProviderBug(t, out)
 	e.wantRevokeRequests(savedPlanOthers + 2)
 	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"),
 		`revoked_by\s+= "`+agencyID+`:apply-job-2"`, `cluster_version\s+= "v1.28.3-r0"`)
@@ -111,7 +112,7 @@ func TestAccPipeline_readOnlyPlanAdminApply(t *testing.T) {
 	c.signIn("HW_ACCESS_KEY", mockcloud.AdminAccessKey, "HW_SECRET_KEY", mockcloud.AdminSecretKey,
 		"HW_CCE_SEPARATE_APPLY_PRINCIPAL", "true")
 	out = c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, "the apply", out)
+	noProviderBug(t, out)
 	e.wantRevokeRequests(savedPlanOthers + 2)
 	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"),
 		`revoked_by\s+= "`+mockcloud.AdminUserID+`"`, `applicant_name\s+= "dana.leaver"`)
@@ -128,7 +129,7 @@ func TestAccPipeline_readOnlyApplyRefusedBeforeSending(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("a read-only apply revoked others' credentials:\n%s", out)
 	}
-	noProviderBug(t, "the apply", out)
+	noProviderBug(t, out)
 	mustMatch(t, "the apply", out, `Error: Not allowed to revoke this credential`, `signed in as ivy.reader`)
 	e.wantRevokeRequests(0)
 	if got := stateAddresses(t, c); len(got) != 0 {
@@ -148,7 +149,7 @@ func TestAccPipeline_clusterUpgradedBetweenPlanAndApply(t *testing.T) {
 	e.cloud.PutCluster(prod)
 
 	out := c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, "the apply", out)
+	noProviderBug(t, out)
 	e.wantRevokeRequests(savedPlanOthers + 2)
 	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"), `cluster_version\s+= "v1.28.5-r0"`)
 }
@@ -171,7 +172,7 @@ func TestAccPipeline_callerLosesAdminBeforeApply(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("the apply revoked after the caller left the admin group:\n%s", out)
 	}
-	noProviderBug(t, "the apply", out)
+	noProviderBug(t, out)
 	mustMatch(t, "the apply", out, `Error: Not allowed to revoke this credential`, `signed in as ops-lead`,
 		`While applying a saved plan, this means the apply signs in as someone else than the plan did, or the caller left the admin group since: nothing was sent`)
 	e.wantRevokeRequests(0)
