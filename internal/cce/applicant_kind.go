@@ -2,6 +2,7 @@ package cce
 
 import (
 	"context"
+	"sync"
 )
 
 // ApplicantKind says what IAM knows an ID as: "user", "agency", or "" when
@@ -18,31 +19,29 @@ type ApplicantKind struct {
 // IsForbidden (or is the listing's other error), and a match in the other
 // listing still wins.
 func (c *Client) KindOf(ctx context.Context, id string, read Read) (ApplicantKind, error) {
-	users, userErr := c.users.listing(ctx, read)
-	if u, ok := users[id]; ok {
+	l := c.listings(ctx, read)
+	if u, ok := l.users[id]; ok {
 		return ApplicantKind{Kind: "user", Name: u.Name}, nil
 	}
-	agencies, agencyErr := c.agencies.listing(ctx, read)
-	if a, ok := agencies[id]; ok {
+	if a, ok := l.agencies[id]; ok {
 		return ApplicantKind{Kind: "agency", Name: a.Name}, nil
 	}
-	if userErr != nil {
-		return ApplicantKind{}, userErr
+	if l.userErr != nil {
+		return ApplicantKind{}, l.userErr
 	}
-	return ApplicantKind{}, agencyErr
+	return ApplicantKind{}, l.agencyErr
 }
 
 // NamedAs finds a user or agency whose name (not ID) is name, in the same
 // listings as KindOf; ok is false when none is, or a listing may not be read.
 func (c *Client) NamedAs(ctx context.Context, name string, read Read) (id string, kind string, ok bool) {
-	users, _ := c.users.listing(ctx, read)
-	for _, u := range users {
+	l := c.listings(ctx, read)
+	for _, u := range l.users {
 		if u.Name == name {
 			return u.ID, "user", true
 		}
 	}
-	agencies, _ := c.agencies.listing(ctx, read)
-	for _, a := range agencies {
+	for _, a := range l.agencies {
 		if a.Name == name {
 			return a.ID, "agency", true
 		}
@@ -50,8 +49,28 @@ func (c *Client) NamedAs(ctx context.Context, name string, read Read) (id string
 	return "", "", false
 }
 
+// iamListings are the account's user and agency listings, by ID.
+type iamListings struct {
+	users              map[string]User
+	agencies           map[string]Agency
+	userErr, agencyErr error
+}
+
+// listings reads both listings at the same time: one round trip, not two, on
+// the way of every plan that names an other_id.
+func (c *Client) listings(ctx context.Context, read Read) iamListings {
+	var (
+		l  iamListings
+		wg sync.WaitGroup
+	)
+	wg.Go(func() { l.users, l.userErr = c.users.listing(ctx, read) })
+	wg.Go(func() { l.agencies, l.agencyErr = c.agencies.listing(ctx, read) })
+	wg.Wait()
+	return l
+}
+
 // listing is the directory's one listing of the account, by ID, from the memo
-// find uses too (a forbidden listing is kept: it is asked once).
+// find uses too (a failed listing is kept like an answer: it is asked once).
 func (d *directory[T]) listing(ctx context.Context, read Read) (map[string]T, error) {
 	return d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
 		items, err := d.list(ctx)
@@ -63,5 +82,5 @@ func (d *directory[T]) listing(ctx context.Context, read Read) (map[string]T, er
 			m[d.idOf(it)] = it
 		}
 		return m, nil
-	}, IsForbidden)
+	}, keepFailure)
 }
