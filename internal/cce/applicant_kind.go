@@ -68,19 +68,3 @@ func (c *Client) listings(ctx context.Context, read Read) iamListings {
 	wg.Wait()
 	return l
 }
-
-// listing is the directory's one listing of the account, by ID, from the memo
-// find uses too (a failed listing is kept like an answer: it is asked once).
-func (d *directory[T]) listing(ctx context.Context, read Read) (map[string]T, error) {
-	return d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
-		items, err := d.list(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]T, len(items))
-		for _, it := range items {
-			m[d.idOf(it)] = it
-		}
-		return m, nil
-	}, keepFailure)
-}

@@ -294,17 +294,7 @@ type directory[T any] struct {
 }
 
 func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, error) {
-	all, err := d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
-		items, err := d.list(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]T, len(items))
-		for _, it := range items {
-			m[d.idOf(it)] = it
-		}
-		return m, nil
-	}, keepFailure)
+	all, err := d.listing(ctx, read)
 	switch {
 	case err == nil:
 		if v, ok := all[id]; ok {
@@ -315,6 +305,22 @@ func (d *directory[T]) find(ctx context.Context, id string, read Read) (*T, erro
 		return nil, err
 	}
 	return d.one(ctx, id, read)
+}
+
+// listing is the directory's one listing of the account, by ID, from the memo
+// find uses too (a failed listing is kept like an answer: it is asked once).
+func (d *directory[T]) listing(ctx context.Context, read Read) (map[string]T, error) {
+	return d.listed.get(ctx, "", read, func(ctx context.Context) (map[string]T, error) {
+		items, err := d.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]T, len(items))
+		for _, it := range items {
+			m[d.idOf(it)] = it
+		}
+		return m, nil
+	}, keepFailure)
 }
 
 func (d *directory[T]) one(ctx context.Context, id string, read Read) (*T, error) {
