@@ -23,19 +23,12 @@ trap cleanup EXIT
 
 go build -o "$work/cce-mockcloud" ./internal/mockcloud/cmd/cce-mockcloud
 go build -o "$work/cce-probe" ./cmd/cce-probe
-"$work/cce-mockcloud" -dir "$work/mock" >"$work/mock.out" 2>"$work/mock.log" &
-mock=$!
-for _ in $(seq 1 100); do
-  [ -f "$work/mock/ready" ] && break
-  kill -0 "$mock" 2>/dev/null || { cat "$work/mock.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -f "$work/mock/ready" ] || { echo "the mock cloud did not start" >&2; exit 1; }
+# shellcheck source=scripts/mock.sh
+source scripts/mock.sh
+start_mock "$work/cce-mockcloud" "$work/mock" "$work/mock.log"
 
 # The account, as a maintainer would export it for a real one: env.sh holds region, project, endpoints,
 # CA and the administrator's keys. The demo account's values below open nothing but the mock.
-# shellcheck disable=SC1091
-source "$work/mock/env.sh"
 unset CCE_MOCKCLOUD_CONTROL_URL CCE_MOCKCLOUD_CONTROL_TOKEN # a real account has no control API
 export CCE_TEST_CLUSTER_ID=c0000000-0000-4000-8000-000000000001 # the demo account's "prod"
 export CCE_TEST_WRITE=1 CCE_TEST_USER_ACCESS_KEY=ALICEAKEXAMPLE000002 CCE_TEST_USER_SECRET_KEY=aliceSecretKey0002DoNotLog

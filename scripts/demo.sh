@@ -21,17 +21,12 @@ go build -o "$demo/bin/terraform-provider-cce" .
 go build -o "$demo/cce-mockcloud" ./internal/mockcloud/cmd/cce-mockcloud
 
 say "Starting the mock cloud (IAM + CCE + CTS on one HTTPS port)"
-"$demo/cce-mockcloud" -dir "$demo/mock" 2>"$demo/mock.log" &
-mock=$!
-trap 'kill $mock 2>/dev/null || true; wait $mock 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  [ -f "$demo/mock/ready" ] && break
-  kill -0 $mock 2>/dev/null || { cat "$demo/mock.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -f "$demo/mock/ready" ] || { echo "the mock cloud did not start" >&2; exit 1; }
-# shellcheck disable=SC1091
-source "$demo/mock/env.sh"
+mock=
+trap '[ -z "$mock" ] || { kill $mock 2>/dev/null || true; wait $mock 2>/dev/null || true; }' EXIT
+# shellcheck source=scripts/mock.sh
+source scripts/mock.sh
+start_mock "$demo/cce-mockcloud" "$demo/mock" "$demo/mock.log"
+cat "$demo/mock.out" # who is who in the fake account, with the demo users' keys
 
 cat > "$demo/dev.tfrc" <<RC
 provider_installation {

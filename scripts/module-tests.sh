@@ -23,16 +23,9 @@ trap cleanup EXIT
 go build -o "$work/bin/terraform-provider-cce" .
 go build -o "$work/cce-mockcloud" ./internal/mockcloud/cmd/cce-mockcloud
 
-"$work/cce-mockcloud" -scenario examples/mockcloud/modules.yaml -dir "$work/mock" >"$work/mock.out" 2>"$work/mock.log" &
-mock=$!
-for _ in $(seq 1 100); do
-  [ -f "$work/mock/ready" ] && break
-  kill -0 "$mock" 2>/dev/null || { cat "$work/mock.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -f "$work/mock/ready" ] || { echo "the mock cloud did not start" >&2; exit 1; }
-# shellcheck disable=SC1091
-source "$work/mock/env.sh"
+# shellcheck source=scripts/mock.sh
+source scripts/mock.sh
+start_mock "$work/cce-mockcloud" "$work/mock" "$work/mock.log" -scenario examples/mockcloud/modules.yaml
 
 cat >"$work/dev.tfrc" <<RC
 provider_installation {
