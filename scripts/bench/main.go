@@ -108,24 +108,25 @@ type cliInfo struct {
 
 // bench holds the state of one harness run.
 type bench struct {
-	opt      options
-	work     string
-	provider string // provider binary
-	floorBin string // the do-nothing provider's binary
-	mockBin  string
-	rc       string // dev.tfrc: the provider
-	rcFloor  string // dev.tfrc: the do-nothing provider, under the same address
-	baseEnv  []string
-	clis     []cliInfo
-	machine  machineInfo
-	goBench  string
-	binSize  int64
-	one      []oneResult
-	samples  []*sample
-	rt       []*sample // the round-trip case
-	started  time.Time
-	finished time.Time
-	command  string
+	opt       options
+	work      string
+	provider  string // provider binary
+	floorBin  string // the do-nothing provider's binary
+	mockBin   string
+	rc        string // dev.tfrc: the provider
+	rcFloor   string // dev.tfrc: the do-nothing provider, under the same address
+	baseEnv   []string
+	clis      []cliInfo
+	machine   machineInfo
+	goBench   string
+	binSize   int64
+	one       []oneResult
+	samples   []*sample
+	rt        []*sample // the round-trip case
+	rtMachine caseLoad  // how busy the machine was during the round-trip case
+	started   time.Time
+	finished  time.Time
+	command   string
 }
 
 func main() {
