@@ -481,9 +481,12 @@ func (r *credentialRevocationsResource) revokeNew(ctx context.Context, clusterID
 ) (map[string]map[string]tftypes.Value, diag.Diagnostics) {
 	checks := r.checks(false) // the apply enforces every rule
 	made := map[string]map[string]tftypes.Value{}
+	if len(fresh) == 0 {
+		return made, nil // only forgetting, or confirmation: nothing is sent, whatever the cluster's state
+	}
 	cf, diags := checks.check(ctx, revocationTarget{clusterID: clusterID}, cce.Cached)
 	diags = diags.Errors() // warnings were shown at plan
-	if diags.HasError() || len(fresh) == 0 {
+	if diags.HasError() {
 		return made, diags
 	}
 	var (
@@ -580,15 +583,15 @@ func (r *credentialRevocationsResource) apply(ctx context.Context, src tfsdk.Pla
 		return plan, false // nothing was revoked: no state
 	}
 	computed := map[string]string{"id": ps.clusterID}
-	if cl, err := r.client().Cluster(ctx, ps.clusterID, cce.Cached); err == nil {
-		computed["cluster_name"] = cl.Name
+	var name types.String
+	diags.Append(src.GetAttribute(ctx, path.Root("cluster_name"), &name)...)
+	if name.IsUnknown() { // the plan could not read the cluster (provider configured late)
+		computed["cluster_name"] = ""
+		if cl, err := r.client().Cluster(ctx, ps.clusterID, cce.Cached); err == nil {
+			computed["cluster_name"] = cl.Name
+		}
 	}
-	out := withUnknownStrings(plan, computed, diags)
-	var attrs map[string]tftypes.Value
-	if err := out.As(&attrs); err == nil && !attrs["cluster_name"].IsKnown() {
-		out = withStrings(out, map[string]string{"cluster_name": ""}, diags)
-	}
-	return withRevocations(out, entries, diags), true
+	return withRevocations(withUnknownStrings(plan, computed, diags), entries, diags), true
 }
 
 // Create revokes every applicant. A failure part-way records the ones that

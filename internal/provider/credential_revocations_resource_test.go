@@ -198,7 +198,8 @@ func stateKeys(t *testing.T, c *cli, clusterID string) []string {
 }
 
 // Adding an applicant revokes only that one; removing one forgets it with a
-// warning and sends nothing.
+// warning and sends nothing, even on a cluster that could not take a
+// revocation now.
 func TestAccCredentialRevocations_addAndRemove(t *testing.T) {
 	e := newAccEnv(t)
 	prod := mockcloud.ProdClusterID
@@ -217,6 +218,8 @@ func TestAccCredentialRevocations_addAndRemove(t *testing.T) {
 		t.Errorf("revocation bodies %v, want Alice's then Bob's alone", b)
 	}
 
+	// Forgetting sends nothing, so it works on a cluster that could not take a revocation now.
+	e.cloud.SetClusterPhase(prod, "Hibernation")
 	c.batches(map[string]any{prod: map[string]any{"users": []string{mockcloud.BobUserID}}})
 	out = c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	mustMatch(t, "the plan", out, `Warning: The credential stays revoked`, `Removing user/`+mockcloud.AliceUserID+
@@ -294,5 +297,43 @@ func TestAccCredentialRevocations_partialFailure(t *testing.T) {
 	mustMatch(t, "the state", show, `revoked_by\s+= "`+agencyID+`:job-1"`, `revoked_by\s+= "`+mockcloud.AdminUserID+`"`)
 	if strings.Contains(show, "tainted") {
 		t.Errorf("the state is still tainted:\n%s", show)
+	}
+}
+
+// The same refusal while adding applicants to a recorded batch: the update
+// keeps what was recorded and made, the resource is not tainted, and the next
+// apply sends only the refused one.
+func TestAccCredentialRevocations_partialUpdate(t *testing.T) {
+	e := newAccEnv(t)
+	const agencyID = "a9e000000000000000000000000000ad"
+	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
+	ak, sk, token := e.cloud.AssumeAgency(agencyID, "job-1")
+	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	prod := mockcloud.ProdClusterID
+	c := newBatchCLI(t, e, map[string]any{prod: map[string]any{"others": map[string]string{mockcloud.ErinUserID: "user"}}})
+	c.signIn("HW_ACCESS_KEY", mockcloud.AdminAccessKey, "HW_SECRET_KEY", mockcloud.AdminSecretKey)
+	c.must("apply", "-input=false", "-no-color", "-auto-approve")
+
+	c.signIn("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token)
+	c.batches(map[string]any{prod: map[string]any{"others": map[string]string{mockcloud.ErinUserID: "user"},
+		"agencies": []string{agencyID, mockcloud.OpsAgencyID}}})
+	out, code := c.run("apply", "-input=false", "-no-color", "-auto-approve")
+	if code == 0 {
+		t.Fatalf("the apply passed although CCE refused one revocation:\n%s", out)
+	}
+	noProviderBug(t, out)
+	mustMatch(t, "the apply", out, `Error: Revocation refused`, `1 of 2 new revocations`)
+	want := []string{"agency/" + agencyID, "other/" + mockcloud.ErinUserID}
+	if got := stateKeys(t, c, prod); !slices.Equal(got, want) {
+		t.Errorf("state keys %v after the partial update, want %v", got, want)
+	}
+
+	c.signIn("HW_ACCESS_KEY", mockcloud.AdminAccessKey, "HW_SECRET_KEY", mockcloud.AdminSecretKey)
+	before := e.cloud.Count(mockcloud.RouteRevoke)
+	out = c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	noProviderBug(t, out)
+	mustMatch(t, "the apply", out, `will be updated in-place`)
+	if n := e.cloud.Count(mockcloud.RouteRevoke) - before; n != 1 {
+		t.Errorf("the second apply sent %d revocations, want only the refused one", n)
 	}
 }
