@@ -103,13 +103,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		return config.Variables{"phases": config.ListVariable(vals...)}
 	}
 	const revTimeouts, revs = "revocation_timeouts.tf", "revocations.tf"
-	batchVars := func(kv ...any) config.Variables {
-		v := config.Variables{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v[kv[i].(string)] = kv[i+1].(config.Variable)
-		}
-		return v
-	}
+	batchVars := func(name string, val config.Variable) config.Variables { return config.Variables{name: val} }
 	bobOnProd := func(*accEnv) config.Variables {
 		return vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
 	}
@@ -254,9 +248,9 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			summary: "Invalid Attribute Value Match", detail: `value must be one of: \["user" "agency"\], got: "group"`, attr: "others", local: true},
 		{name: "batch without applicants", config: revs, vars: batchVars("users", setVar()), setup: prod,
 			summary: "Whose credentials\\?", detail: `users, agencies and others name nobody`, attr: "users", local: true},
-		{name: "batch applicant twice", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID), "others", mapVar(mockcloud.BobUserID, "user")), setup: prod,
+		{name: "batch applicant twice", config: revs, vars: config.Variables{"users": setVar(mockcloud.BobUserID), "others": mapVar(mockcloud.BobUserID, "user")}, setup: prod,
 			summary: "Applicant listed twice", detail: `others\["` + mockcloud.BobUserID + `"\] = "user" sends the ID to CCE as userId, as users\[Value`, attr: "others", local: true},
-		{name: "batch wrong confirmation", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID), "confirmation", config.StringVariable("yes")), setup: prod,
+		{name: "batch wrong confirmation", config: revs, vars: config.Variables{"users": setVar(mockcloud.BobUserID), "confirmation": config.StringVariable("yes")}, setup: prod,
 			summary: "Revocation not confirmed", detail: `confirmation = "yes"`, attr: "confirmation", local: true},
 		{name: "batch unknown user", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID, "00000000000000000000000000000bad")), setup: prod,
 			summary: "No such user", detail: `users entry "00000000000000000000000000000bad": IAM has no user with this ID.*others key "00000000000000000000000000000bad" \(and others value "user"\)`, attr: "users"},

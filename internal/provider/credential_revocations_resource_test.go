@@ -40,6 +40,12 @@ func mapVar(kv ...string) config.Variable {
 	return config.MapVariable(m)
 }
 
+// asMap is a JSON object of a plan, or nil.
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
 // entry is the path of an attribute of one element of revocations.
 func entry(key, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("revocations").AtMapKey(key).AtMapKey(attr)

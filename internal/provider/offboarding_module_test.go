@@ -189,8 +189,8 @@ func TestAccExamples_offboarding(t *testing.T) {
 	if changes := c.plannedChanges(); !slices.Equal(changes, []string{batch(newCluster) + ": create"}) {
 		t.Errorf("a new cluster plans %v, want one create", changes)
 	}
-	if after, _ := plannedValues(t, c, batch(newCluster), "check.tfplan"); len(after["others"].(map[string]any)) != 23 {
-		t.Errorf("the new cluster's batch has %d applicants, want 23: %v", len(after["others"].(map[string]any)), after["others"])
+	if after, _ := plannedValues(t, c, batch(newCluster), "check.tfplan"); len(asMap(after["others"])) != 23 {
+		t.Errorf("the new cluster's batch has %d applicants, want 23: %v", len(asMap(after["others"])), after["others"])
 	}
 
 	c.must("destroy", "-auto-approve", "-input=false", "-no-color")

@@ -212,7 +212,7 @@ func TestAccExamples_offboardingTrial(t *testing.T) {
 		if !strings.HasPrefix(ch, "module.offboarding.cce_credential_revocations.this[") || !strings.HasSuffix(ch, ": update") {
 			t.Errorf("after a deletion the plan has %s", ch)
 		}
-		if after, _ := plannedValues(t, c, strings.TrimSuffix(ch, ": update"), "check.tfplan"); after["others"].(map[string]any)[mallory.ID] != "user" {
+		if after, _ := plannedValues(t, c, strings.TrimSuffix(ch, ": update"), "check.tfplan"); asMap(after["others"])[mallory.ID] != "user" {
 			t.Errorf("%s does not add %s: %v", ch, mallory.ID, after["others"])
 		}
 	}
