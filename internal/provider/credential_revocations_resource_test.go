@@ -265,16 +265,23 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 		`revoked_by\s+= "`+agencyID+`:apply-job-2"`, `cluster_version\s+= "v1.28.3-r0"`)
 }
 
+// selfService signs e in as session job-1 of a new agency that is no admin:
+// it may revoke its own agency's credentials only. It returns the agency's ID.
+func (e *accEnv) selfService() string {
+	const agencyID = "a9e000000000000000000000000000ac"
+	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
+	ak, sk, token := e.cloud.AssumeAgency(agencyID, "job-1")
+	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	return agencyID
+}
+
 // One applicant's POST is refused: the state records the one that was made,
 // and the next apply sends only the refused one. The caller is an agency
 // session that may revoke only its own agency's credentials, which the plan
 // cannot tell (CCE decides), so CCE refuses the other.
 func TestAccCredentialRevocations_partialFailure(t *testing.T) {
 	e := newAccEnv(t)
-	const agencyID = "a9e000000000000000000000000000ac"
-	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "job-1")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	agencyID := e.selfService()
 	prod := mockcloud.ProdClusterID
 	c := newBatchCLI(t, e, map[string]any{prod: map[string]any{"agencies": []string{agencyID, mockcloud.OpsAgencyID}}})
 	out, code := c.run("apply", "-input=false", "-no-color", "-auto-approve")
@@ -311,10 +318,8 @@ func TestAccCredentialRevocations_partialFailure(t *testing.T) {
 // apply sends only the refused one.
 func TestAccCredentialRevocations_partialUpdate(t *testing.T) {
 	e := newAccEnv(t)
-	const agencyID = "a9e000000000000000000000000000ad"
-	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "job-1")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	agencyID := e.selfService()
+	ak, sk, token := e.env["HW_ACCESS_KEY"], e.env["HW_SECRET_KEY"], e.env["HW_SECURITY_TOKEN"]
 	prod := mockcloud.ProdClusterID
 	c := newBatchCLI(t, e, map[string]any{prod: map[string]any{"others": map[string]string{mockcloud.ErinUserID: "user"}}})
 	c.signIn("HW_ACCESS_KEY", mockcloud.AdminAccessKey, "HW_SECRET_KEY", mockcloud.AdminSecretKey)
