@@ -158,11 +158,8 @@ func (b *bench) runFleetCase(cli cliInfo, s *fleetSample) {
 		return
 	}
 	logf("%s: plan %.2fs, apply %.2fs, provider peak %.0f MiB, %d POSTs", name, s.Plan.Wall.Seconds(),
-		s.Apply.Wall.Seconds(), float64(max(s.Plan.PeakKB, s.Apply.PeakKB))/1024, s.Apply.Routes[revokeRoute])
+		s.Apply.Wall.Seconds(), float64(max(s.Plan.PeakKB, s.Apply.PeakKB))/1024, s.Apply.Routes[routeRevoke])
 }
-
-// revokeRoute is the mock's route of a revocation.
-const revokeRoute = "POST /api/v3/projects/{project_id}/clusters/{cluster_id}/clustercertrevoke"
 
 // control sends a control API request and fails unless it succeeds.
 func (m *mock) control(method, path, body string) error {
@@ -209,7 +206,49 @@ func (b *bench) fleetTargets() []target {
 		out = append(out, target{Name: name, Result: passIf(r <= fleetTarget),
 			Detail: fmt.Sprintf("%s / %s = %s", secs(mod.Plan.Wall), secs(single.Plan.Wall), ratioText(r))})
 	}
-	return out
+	return append(out, b.fleetRequestTarget())
+}
+
+// fleetRequestTarget checks the fleet's requests on every CLI: P x C POSTs
+// per apply and none per plan, at most C cluster reads per provider process,
+// and as many IAM requests for the module at fleetMore people as at
+// fleetPeople.
+func (b *bench) fleetRequestTarget() target {
+	t := target{Name: "fleet: one POST per revocation, each cluster read at most once per provider process, IAM requests independent of the people"}
+	var bad, seen []string
+	for _, s := range b.fleet {
+		if !s.ok() {
+			continue
+		}
+		if got := s.Apply.Routes[routeRevoke]; got != s.People*s.Clusters || s.Plan.Routes[routeRevoke] != 0 {
+			bad = append(bad, fmt.Sprintf("%s %s %dx%d: %d POSTs", s.CLI, s.Shape, s.People, s.Clusters, got))
+		}
+		for _, ph := range []phase{s.Plan, s.Apply} {
+			if n := ph.Routes[routeGetCluster]; n > s.Clusters*max(ph.Procs, 1) {
+				bad = append(bad, fmt.Sprintf("%s %s: %d cluster reads by %d provider processes", s.CLI, s.Shape, n, ph.Procs))
+			}
+		}
+		if s.Shape == fleetModule {
+			seen = append(seen, fmt.Sprintf("%s %d people: %d/%d", s.CLI, s.People, iamCalls(s.Plan.Routes), iamCalls(s.Apply.Routes)))
+		}
+	}
+	for _, cli := range b.clis {
+		few, many := b.fleetOf(cli.Name, fleetModule, b.opt.fleetPeople), b.fleetOf(cli.Name, fleetModule, b.opt.fleetMore)
+		if few != nil && many != nil && (iamCalls(few.Plan.Routes) != iamCalls(many.Plan.Routes) ||
+			iamCalls(few.Apply.Routes) != iamCalls(many.Apply.Routes)) {
+			bad = append(bad, cli.Name+": IAM requests grow with the people")
+		}
+	}
+	switch {
+	case len(b.fleet) == 0:
+		t.Result, t.Detail = "n/a", "no sample"
+	case len(bad) > 0:
+		t.Result, t.Detail = "MISS", strings.Join(bad, "; ")
+	default:
+		t.Result = "PASS"
+		t.Detail = "IAM requests of the module's plan/apply: " + strings.Join(seen, ", ")
+	}
+	return t
 }
 
 // writeFleet writes the fleet case's section.
