@@ -300,6 +300,9 @@ func TestAccCredentialRevocations_partialFailure(t *testing.T) {
 	before := e.cloud.Count(mockcloud.RouteRevoke)
 	out = c.must("apply", "-input=false", "-no-color", "-auto-approve")
 	noProviderBug(t, out)
+	if strings.Contains(out, "planned twice") {
+		t.Errorf("replacing the tainted batch warns of a duplicate:\n%s", out)
+	}
 	if n := e.cloud.Count(mockcloud.RouteRevoke) - before; n != 1 {
 		t.Errorf("the second apply sent %d revocations, want only the refused one", n)
 	}

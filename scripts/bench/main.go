@@ -17,6 +17,12 @@
 // difference in wall time over 100 ms is the provider's round trips in
 // sequence, and the mock's log, read as it is written, shows which they are.
 //
+// And the fleet case (issue 25): an offboarding of -fleet-people people on
+// -fleet-clusters clusters through examples/modules/offboarding (one
+// cce_credential_revocations per cluster) and as one for_each block of single
+// revocations, once per CLI, with the module at -fleet-more people too; the
+// target is the module's plan at most 0.1x the single block's.
+//
 // Usage (from the repository root):
 //
 //	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds; round trips: 9 rounds
