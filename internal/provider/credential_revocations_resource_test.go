@@ -351,3 +351,17 @@ func TestAccCredentialRevocations_partialUpdate(t *testing.T) {
 		t.Errorf("the second apply sent %d revocations, want only the refused one", n)
 	}
 }
+
+// A batch and a single resource revoking the same ID on the same cluster: the
+// plan warns, naming both, and the apply sends one request for both.
+func TestAccCredentialRevocations_duplicateOfSingle(t *testing.T) {
+	e := newAccEnv(t)
+	prod := mockcloud.ProdClusterID
+	c := newBatchCLI(t, e, map[string]any{prod: map[string]any{"users": []string{mockcloud.AliceUserID, mockcloud.BobUserID}}})
+	c.writeFile("single.tf", fmt.Sprintf("resource \"cce_credential_revocation\" \"alice\" {\n  cluster_id   = %q\n"+
+		"  user_id      = %q\n  confirmation = \"REVOKE\"\n}\n", prod, mockcloud.AliceUserID))
+	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	mustMatch(t, "the plan", out, `Warning: Same revocation planned twice`, `user `+mockcloud.AliceUserID+` on cluster `+prod)
+	c.must("apply", "-input=false", "-no-color", "tfplan")
+	e.wantRevokeRequests(2)
+}
