@@ -365,3 +365,29 @@ func TestAccCredentialRevocations_duplicateOfSingle(t *testing.T) {
 	c.must("apply", "-input=false", "-no-color", "tfplan")
 	e.wantRevokeRequests(2)
 }
+
+// An import ID without applicants, or with a malformed one, fails naming the
+// forms the ID takes; nothing enters the state.
+func TestAccCredentialRevocations_importErrors(t *testing.T) {
+	e := newAccEnv(t)
+	prod := mockcloud.ProdClusterID
+	c := newBatchCLI(t, e, map[string]any{prod: map[string]any{"users": []string{mockcloud.AliceUserID}}})
+	addr := `cce_credential_revocations.this["` + prod + `"]`
+	for id, want := range map[string]string{
+		prod:                                     `Error: Invalid import ID.*names no applicant.*<cluster_id>/<applicant>,<applicant>`,
+		prod + "/user/alice":                     `Error: Invalid import ID.*Applicant "user/alice".*is not valid: an IAM ID.*user/<user ID>, agency/<agency ID>, other/<ID>`,
+		prod + "/group/" + mockcloud.AliceUserID: `Error: Invalid import ID.*kind "group" is none of user, agency, other`,
+	} {
+		out, code := c.run("import", "-input=false", "-no-color", addr, id)
+		if code == 0 {
+			t.Errorf("import %s passed:\n%s", id, out)
+		}
+		mustMatch(t, "the import of "+id, out, want)
+	}
+	if _, err := os.Stat(filepath.Join(c.dir, "terraform.tfstate")); err == nil {
+		if got := stateAddresses(t, c); len(got) != 0 {
+			t.Errorf("state holds %v after failed imports", got)
+		}
+	}
+	e.assertNoWrites()
+}
