@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -128,6 +129,16 @@ func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.S
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
 				Validators:          []validator.String{exactConfirmation{}},
 			},
+			"triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary values; changing any of them revokes every applicant of the cluster " +
+					"again, e.g. after leaked credentials were reissued and leaked again. Adding them to an imported " +
+					"resource only records them.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(batchTriggersChanged,
+					"Changing triggers revokes every applicant again, except when they are first written for an imported resource.",
+					"Changing `triggers` revokes every applicant again, except when they are first written for an imported resource.")},
+			},
 			"cluster_name": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Name of the cluster when the first revocations were planned.",
@@ -166,6 +177,39 @@ func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.S
 func (r *credentialRevocationsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.cl = clientFrom(req.ProviderData, &resp.Diagnostics)
 	r.separateApply = separateApplyFrom(req.ProviderData)
+}
+
+// batchTriggersChanged is triggersChanged for a batch: triggers first written
+// for an imported batch (no triggers, no revocation with a time) only record.
+func batchTriggersChanged(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = triggersReplace(req.StateValue, stateOf(req.State.Raw, &resp.Diagnostics))
+}
+
+// triggersReplace reports whether triggers that changed from before revoke
+// again: always, except when they are first written for an imported batch.
+func triggersReplace(before types.Map, prior batchState) bool {
+	if !before.IsNull() {
+		return true
+	}
+	for _, e := range prior.entries {
+		if !e["revoked_at"].IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+// replaced reports whether a plan with a prior state replaces the resource
+// (a new cluster, or new triggers): Terraform then plans it again with a
+// null prior state, where the checks run.
+func replaced(ctx context.Context, req resource.ModifyPlanRequest, prior batchState, clusterID string, diags *diag.Diagnostics) bool {
+	if prior.clusterID != clusterID {
+		return true
+	}
+	var before, after types.Map
+	getAttr(ctx, req.State, "triggers", &before, diags)
+	getAttr(ctx, req.Plan, "triggers", &after, diags)
+	return !before.Equal(after) && triggersReplace(before, prior)
 }
 
 // batchApplicant is one applicant of the batch and where the configuration names it.
@@ -369,15 +413,17 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sameCluster := !req.State.Raw.IsNull() && prior.clusterID == plan.clusterID
-	if !sameCluster {
-		prior.entries = nil // a new cluster (or a replacement): every applicant is new there
+	// A replacement is planned again with a null prior state: the checks run there.
+	replacing := !req.State.Raw.IsNull() && replaced(ctx, req, prior, plan.clusterID, &resp.Diagnostics)
+	updating := !req.State.Raw.IsNull() && !replacing
+	if !updating {
+		prior.entries = nil // a new resource or a replacement: every applicant is new
 	}
 	planned := map[string]string{}
 	if plan.clusterID != "" {
 		planned["id"] = plan.clusterID
 	}
-	if known && sameCluster {
+	if known && updating {
 		warnForgotten(prior.entries, apps, plan.clusterID, &resp.Diagnostics)
 	}
 	var fresh []batchApplicant
@@ -392,8 +438,6 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 			entries[b.key] = e
 		}
 	}
-	// A replacement is planned again with a null prior state: the checks run there.
-	replacing := !req.State.Raw.IsNull() && !sameCluster
 	if r.client() != nil && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
 		checks := r.checks(r.separateApply)
 		cf, diags := checks.check(ctx, revocationTarget{clusterID: plan.clusterID}, cce.Cached)

@@ -391,3 +391,37 @@ func TestAccCredentialRevocations_importErrors(t *testing.T) {
 	}
 	e.assertNoWrites()
 }
+
+// New triggers revoke every applicant of the cluster again (a replacement,
+// with no warning of a duplicate); triggers first written for an imported
+// batch only record them.
+func TestAccCredentialRevocations_triggers(t *testing.T) {
+	e := newAccEnv(t)
+	prod := mockcloud.ProdClusterID
+	with := func(leak string, users ...string) map[string]any {
+		b := map[string]any{"users": users}
+		if leak != "" {
+			b["triggers"] = map[string]string{"leak": leak}
+		}
+		return map[string]any{prod: b}
+	}
+	c := newBatchCLI(t, e, with("1", mockcloud.AliceUserID))
+	c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	c.batches(with("2", mockcloud.AliceUserID, mockcloud.BobUserID))
+	out := c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	noProviderBug(t, out)
+	mustMatch(t, "the apply", out, `must be replaced`)
+	if strings.Contains(out, "planned twice") {
+		t.Errorf("a replacement warns of a duplicate:\n%s", out)
+	}
+	e.wantRevokeRequests(3) // Alice, then Alice and Bob again
+
+	addr := `cce_credential_revocations.this["` + prod + `"]`
+	c.must("state", "rm", addr)
+	c.batches(with("", mockcloud.AliceUserID))
+	c.must("import", "-input=false", "-no-color", addr, prod+"/user/"+mockcloud.AliceUserID)
+	c.batches(with("3", mockcloud.AliceUserID))
+	out = c.must("apply", "-input=false", "-no-color", "-auto-approve")
+	mustMatch(t, "the apply", out, `will be updated in-place`)
+	e.wantRevokeRequests(3)
+}

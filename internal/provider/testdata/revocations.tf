@@ -20,6 +20,11 @@ variable "others" {
   default = null
 }
 
+variable "triggers" {
+  type    = map(string)
+  default = null
+}
+
 variable "confirmation" {
   type    = string
   default = "REVOKE"
@@ -31,4 +36,5 @@ resource "cce_credential_revocations" "this" {
   agencies     = var.agencies
   others       = var.others
   confirmation = var.confirmation
+  triggers     = var.triggers
 }

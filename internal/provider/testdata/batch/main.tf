@@ -14,6 +14,7 @@ variable "batches" {
     users    = optional(set(string))
     agencies = optional(set(string))
     others   = optional(map(string))
+    triggers = optional(map(string))
   }))
 }
 
@@ -24,5 +25,6 @@ resource "cce_credential_revocations" "this" {
   users        = each.value.users
   agencies     = each.value.agencies
   others       = each.value.others
+  triggers     = each.value.triggers
   confirmation = "REVOKE"
 }
