@@ -268,7 +268,10 @@ func TestNoSecretsInNewClientErrors(t *testing.T) {
 		{"sk only", func(c *Config) { c.Credentials = Credentials{SecretKey: testSK, SecurityToken: testSecToken} }, "access_key not set"},
 		{"password no domain", func(c *Config) { c.Credentials = Credentials{UserName: "u", Password: testPassword} }, "domain_name not set"},
 		{"password no user", func(c *Config) { c.Credentials = Credentials{Password: testPassword, DomainName: "d"} }, "user_name not set"},
-		{"token and password", func(c *Config) { c.Credentials = Credentials{Password: testPassword, AuthToken: testToken} }, "more than one"},
+		{"token and half a password", func(c *Config) { c.Credentials = Credentials{Password: testPassword, AuthToken: testToken} }, "user_name not set"},
+		{"token and password", func(c *Config) {
+			c.Credentials = Credentials{UserName: "u", Password: testPassword, DomainName: "d", AuthToken: testToken}
+		}, "more than one"},
 		{"no region", func(c *Config) { c.Region = "" }, "region is required"},
 		{"no project", func(c *Config) {
 			c.Region, c.IAMEndpoint, c.CCEEndpoint, c.CTSEndpoint = "", "https://x", "https://x", "https://x"
