@@ -57,6 +57,9 @@ func (b *bench) writeReport() error {
 	if b.opt.runs(caseRoundTrips) {
 		b.writeRoundTrips(p)
 	}
+	if b.opt.runs(caseQuota) {
+		b.writeQuota(p)
+	}
 	if b.opt.runs(caseOne) {
 		b.writeOne(p)
 	}
