@@ -95,9 +95,10 @@ func TestAdaptiveLimiter_halvesOn429(t *testing.T) {
 	wantRate(t, l2, 1, "2 sent at a ceiling of 40, then a 429")
 }
 
-// After a cut the rate grows by adaptRaise after every run of successes as
-// long as half the rate (at least adaptMinRun); a 429 restarts the run; with
-// a ceiling it comes back to the ceiling and never exceeds it.
+// After a cut the rate grows by adaptStep after every run of successes as
+// long as half the rate (at least adaptMinRun), and by adaptRaise once no
+// 429 came for adaptProbeAfter; a 429 restarts the run; with a ceiling it
+// comes back to the ceiling and never exceeds it.
 func TestAdaptiveLimiter_recovers(t *testing.T) {
 	clk := &fakeClock{at: time.Unix(1_700_000_000, 0)}
 	l := newAdaptiveLimiter(0, clk.now)
@@ -114,11 +115,16 @@ func TestAdaptiveLimiter_recovers(t *testing.T) {
 	}
 	wantRate(t, l, 16, "7 successes after a 429")
 	l.observe(http.StatusOK)
-	wantRate(t, l, 24, "a run of 8 successes")
-	for range 12 {
+	wantRate(t, l, 16+adaptStep, "a run of 8 successes")
+	for range 9 {
 		l.observe(http.StatusOK)
 	}
-	wantRate(t, l, 36, "a run of 12 more")
+	wantRate(t, l, 16+2*adaptStep, "a run of 9 more")
+	clk.advance(adaptProbeAfter)
+	for range 10 {
+		l.observe(http.StatusOK)
+	}
+	wantRate(t, l, (16+2*adaptStep)*adaptRaise, "a run of 10 more, long after the last 429")
 
 	c := newAdaptiveLimiter(10, clk.now)
 	wantRate(t, c, 10, "the ceiling before any 429")
@@ -215,5 +221,32 @@ func TestAdaptiveLimiter_accountQuota(t *testing.T) {
 	}
 	if r := c.limiter.rate(); r <= 0 || r > 2*quota {
 		t.Errorf("rate %v after the run, want a rate near the quota of %d", r, quota)
+	}
+}
+
+// Requests waiting at a low rate go faster as soon as the rate rises: a
+// waiter holds no slot reserved at the old rate.
+func TestAdaptiveLimiter_waitersFollowTheRate(t *testing.T) {
+	l := newAdaptiveLimiter(0, time.Now)
+	l.mu.Lock()
+	l.setRate(adaptFloor) // one a second
+	l.mu.Unlock()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if err := l.Wait(t.Context()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	time.Sleep(200 * time.Millisecond)
+	l.mu.Lock()
+	l.setRate(100)
+	l.mu.Unlock()
+	wg.Wait()
+	// At one a second the tenth would wait 9 s.
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("10 waiters took %s after the rate went from 1 to 100 per second", took)
 	}
 }
