@@ -29,7 +29,9 @@ func TestAccReliability_sharedQuota(t *testing.T) {
 	outs, codes := make([]string, pipelines), make([]int, pipelines)
 	var wg sync.WaitGroup
 	for i, c := range clis {
-		wg.Go(func() { outs[i], codes[i] = c.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=40") })
+		wg.Go(func() {
+			outs[i], codes[i] = c.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=40")
+		})
 	}
 	wg.Wait()
 	for i := range clis {
