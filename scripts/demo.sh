@@ -39,6 +39,8 @@ RC
 export TF_CLI_CONFIG_FILE=$demo/dev.tfrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 cp -r examples "$demo/examples"
+# Each example calls its module from ./modules, where the README says to copy it.
+mkdir -p "$demo/examples/rotation/modules" && cp -r examples/modules/rotation "$demo/examples/rotation/modules/"
 tf() { "$cli" -chdir="$demo/examples/$1" "${@:2}"; }
 k() { # kubectl against one kubeconfig, on the context that verifies the cluster CA
   HOME=$demo kubectl --kubeconfig "$1" --context internal --request-timeout 20s "${@:2}"

@@ -1,6 +1,7 @@
-# Offboard leavers from every cluster of the project with the module in
-# ../modules/offboarding: named leavers, and every identity deleted in the last
-# week. Clusters that cannot take a revocation are reported, not fatal.
+# Offboard leavers from every cluster of the project with the offboarding
+# module, copied to ./modules/offboarding: named leavers, and every identity
+# deleted in the last week. Clusters that cannot take a revocation are
+# reported, not fatal.
 #
 # After each apply, save what was revoked so later plans keep it:
 #   echo "keep = $(terraform output -json keep)" > keep.auto.tfvars
@@ -26,7 +27,7 @@ variable "keep" {
 }
 
 module "offboarding" {
-  source       = "../modules/offboarding"
+  source       = "./modules/offboarding"
   all_clusters = true
   leaver_names = var.leaver_names
   keep         = var.keep

@@ -23,7 +23,7 @@ variable "incident" {
 }
 
 module "rotation" {
-  source      = "../modules/rotation"
+  source      = "./modules/rotation"
   cluster_ids = [var.cluster_id]
   incident    = var.incident
 }

@@ -56,8 +56,6 @@ type ClusterCertRequest struct {
 type ClusterCert struct {
 	// Kubeconfig is the JSON kubeconfig exactly as returned.
 	Kubeconfig []byte
-	// PortID is the Port-ID response header.
-	PortID string
 }
 
 // CreateClusterCert issues a client certificate (POST clustercert). The
@@ -87,12 +85,11 @@ func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r Clus
 	if err != nil {
 		return nil, err
 	}
-	portID := resp.Header.Get(headerPortID)
 	b, err := readAll(resp)
 	if err != nil {
 		return nil, opError(ServiceCCE, op, err)
 	}
-	return &ClusterCert{Kubeconfig: b, PortID: portID}, nil
+	return &ClusterCert{Kubeconfig: b}, nil
 }
 
 // MayHaveActed reports whether the call that failed with err may still have

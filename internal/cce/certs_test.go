@@ -68,7 +68,6 @@ func TestCreateClusterCert(t *testing.T) {
 		mu.Lock()
 		bodies = append(bodies, string(b))
 		mu.Unlock()
-		w.Header().Set("Port-ID", "port-1")
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, kubeconfig)
 	})
@@ -79,7 +78,6 @@ func TestCreateClusterCert(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, "kubeconfig", string(cert.Kubeconfig), kubeconfig)
-	check(t, "port", cert.PortID, "port-1")
 	exp := time.Date(2027, 1, 2, 16, 0, 0, 0, time.FixedZone("x", 2*3600))
 	if _, err := c.CreateClusterCert(ctx, testCluster, ClusterCertRequest{Duration: 5, ExpireAt: exp}); err != nil {
 		t.Fatal(err)

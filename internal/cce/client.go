@@ -87,14 +87,13 @@ func baseTransport(rc *resolvedConfig) (*http.Transport, error) {
 	t := dt.Clone()
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: rc.Insecure} //nolint:gosec // opt-in via Config.Insecure.
 	if len(rc.CACertPEM) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
+		verifying, err := extraRootsTLS(rc.CACertPEM, x509.SystemCertPool)
+		if err != nil {
+			return nil, err
 		}
-		if !pool.AppendCertsFromPEM(rc.CACertPEM) {
-			return nil, errors.New("ca certificate: no PEM certificate found")
+		if !rc.Insecure {
+			tc = verifying
 		}
-		tc.RootCAs = pool
 	}
 	t.TLSClientConfig = tc
 	t.ResponseHeaderTimeout = responseHeaderTimeout

@@ -142,7 +142,7 @@ func (c *Client) listClusters(ctx context.Context) ([]Cluster, error) {
 			return nil, opError(ServiceCCE, op, fmt.Errorf("decoding cluster %d of the list: %w", i, err))
 		}
 		if item.ID == "" {
-			return nil, opError(ServiceCCE, op, fmt.Errorf("cluster %d of the list (name %q) has no metadata.uid", i, truncate(item.Name)))
+			return nil, opError(ServiceCCE, op, fmt.Errorf("cluster %d of the list (name %s) has no metadata.uid", i, Quote(item.Name)))
 		}
 		clusters = append(clusters, *item)
 	}

@@ -85,61 +85,6 @@ const (
 	AuthToken         AuthMethod = "token"
 )
 
-// Method returns the single complete authentication method configured. The
-// error names the attributes that are missing or conflicting, never values.
-// DomainName alone does not select the password method (it qualifies it), so
-// it may be present together with another method.
-func (c Credentials) Method() (AuthMethod, error) {
-	akskUsed := c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != ""
-	pwUsed := c.UserName != "" || c.Password != ""
-	tokUsed := c.AuthToken != ""
-	var selected []string
-	if akskUsed {
-		selected = append(selected, "access_key/secret_key")
-	}
-	if pwUsed {
-		selected = append(selected, "user_name/password/domain_name")
-	}
-	if tokUsed {
-		selected = append(selected, "auth_token")
-	}
-	switch {
-	case len(selected) == 0:
-		return "", errors.New("no credentials configured: set access_key and secret_key (plus security_token for temporary keys), or user_name, password and domain_name, or auth_token")
-	case len(selected) > 1:
-		return "", fmt.Errorf("more than one authentication method configured (%s); set exactly one", strings.Join(selected, " and "))
-	}
-	switch {
-	case akskUsed:
-		if miss := missing(map[string]string{"access_key": c.AccessKey, "secret_key": c.SecretKey}, "access_key", "secret_key"); miss != "" {
-			return "", fmt.Errorf("incomplete AK/SK credentials: %s not set", miss)
-		}
-		if c.SecurityToken != "" {
-			return AuthTemporaryAKSK, nil
-		}
-		return AuthAKSK, nil
-	case pwUsed:
-		if miss := missing(map[string]string{"user_name": c.UserName, "password": c.Password, "domain_name": c.DomainName},
-			"user_name", "password", "domain_name"); miss != "" {
-			return "", fmt.Errorf("incomplete password credentials: %s not set", miss)
-		}
-		return AuthPassword, nil
-	default:
-		return AuthToken, nil
-	}
-}
-
-// missing names the empty fields, in order, joined by " and ".
-func missing(values map[string]string, order ...string) string {
-	var out []string
-	for _, name := range order {
-		if values[name] == "" {
-			out = append(out, name)
-		}
-	}
-	return strings.Join(out, " and ")
-}
-
 // secrets returns the non-empty secret values, used to mask logs.
 func (c Credentials) secrets() []string {
 	var out []string

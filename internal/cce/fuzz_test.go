@@ -32,9 +32,9 @@ func FuzzParseVersion(f *testing.F) {
 			if !v.IsZero() {
 				t.Fatalf("ParseVersion(%q) = %v with error %v, want the zero version", s, v, err)
 			}
-			// The message quotes at most maxQuoted bytes of the input; %q
-			// escapes each byte to at most 10 characters.
-			if n := len(err.Error()); n > 200+10*maxQuoted {
+			// The message quotes at most maxQuoted characters of the input,
+			// each escaped to at most 10 bytes, and the length cut off.
+			if n := len(err.Error()); n > 250+10*maxQuoted {
 				t.Fatalf("ParseVersion(%q): error of %d bytes repeats too much input", s, n)
 			}
 			return

@@ -1,6 +1,7 @@
 package cce
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,19 +15,22 @@ import (
 )
 
 const (
-	testAK       = "TESTAKAAAAAAAAAAAAAA"
-	testSK       = "sk-SUPERSECRET-0123456789"
-	testSecToken = "sectok-SUPERSECRET-temporary"
-	testPassword = "pw-SUPERSECRET-hunter2"
-	testToken    = "static-token-SUPERSECRET"
-	testProject  = "0123456789abcdef0123456789abcdef"
-	testUserID   = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	testDomainID = "dddddddddddddddddddddddddddddddd"
-	testCluster  = "365b5e05-846a-11ea-9fe6-0255ac101107"
+	testAK = "TESTAKAAAAAAAAAAAAAA"
+	// testRefusedAK stands for a key pair whose secret key is wrong: the
+	// fake answers its requests as the gateway answers a bad signature.
+	testRefusedAK = "TESTAKREFUSEDAAAAAAA"
+	testSK        = "sk-SUPERSECRET-0123456789"
+	testSecToken  = "sectok-SUPERSECRET-temporary"
+	testPassword  = "pw-SUPERSECRET-hunter2"
+	testToken     = "static-token-SUPERSECRET"
+	testProject   = "0123456789abcdef0123456789abcdef"
+	testUserID    = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	testDomainID  = "dddddddddddddddddddddddddddddddd"
+	testCluster   = "365b5e05-846a-11ea-9fe6-0255ac101107"
 )
 
 // fakeCloud is a tiny test double: routes on a ServeMux, per-route hit
-// counters, and auth verification (AK/SK signature or known token).
+// counters, and auth checks (a known access key, or a known token).
 type fakeCloud struct {
 	t      *testing.T
 	srv    *httptest.Server
@@ -116,7 +120,11 @@ func (f *fakeCloud) checkAuth(r *http.Request) string {
 			signed = v
 		}
 	}
-	if ak != testAK {
+	switch ak {
+	case testAK:
+	case testRefusedAK:
+		return "verify aksk signature fail"
+	default:
 		return "unknown access key"
 	}
 	if !strings.Contains(";"+signed+";", ";x-sdk-date;") {
@@ -125,15 +133,14 @@ func (f *fakeCloud) checkAuth(r *http.Request) string {
 	if tok := r.Header.Get("X-Security-Token"); tok != "" && tok != testSecToken {
 		return "bad security token"
 	}
+	// Read the body first, as a gateway does before the service sees it (the
+	// server notices a client that went away only once the body is read).
 	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(strings.NewReader(string(body)))
-	h := r.Header.Clone()
-	h.Del("Authorization")
-	u := "http://" + r.Host + r.URL.RequestURI()
-	res, err := signParts(r.Method, u, h, r.Host, body, ak, testSK, time.Time{}, strings.Split(signed, ";"))
-	if err != nil || res.Authorization != auth {
-		return "verify aksk signature fail"
-	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	// The signature itself is not checked here: checked with the client's own
+	// signer, it would prove nothing. signer_test.go checks it against the
+	// published vectors, and every test against internal/mockcloud against
+	// the mock's signer, written from the documentation separately.
 	return ""
 }
 

@@ -29,7 +29,7 @@ func TestVerdict_refusedKeyStopsEveryCall(t *testing.T) {
 	f := newFakeCloud(t)
 	f.serveCluster()
 	f.serveIAM(true, "alice")
-	c := newTestClient(t, f, Credentials{AccessKey: testAK, SecretKey: "wrong"}, func(c *Config) { c.DomainID = testDomainID })
+	c := newTestClient(t, f, Credentials{AccessKey: testRefusedAK, SecretKey: "wrong"}, func(c *Config) { c.DomainID = testDomainID })
 	ctx := t.Context()
 	_, err := c.Cluster(ctx, testCluster, Cached)
 	first := refusal(t, err)

@@ -69,24 +69,13 @@ func atoiParts(parts []string) ([]int, error) {
 func ParseVersion(s string) (Version, error) {
 	m := fullVersionRE.FindStringSubmatch(s)
 	if m == nil {
-		return Version{}, fmt.Errorf("invalid cluster version %q: %w", truncate(s), errVersionForm)
+		return Version{}, fmt.Errorf("invalid cluster version %s: %w", Quote(s), errVersionForm)
 	}
 	n, err := atoiParts(m[1:])
 	if err != nil {
-		return Version{}, fmt.Errorf("invalid cluster version %q: %w", truncate(s), err)
+		return Version{}, fmt.Errorf("invalid cluster version %s: %w", Quote(s), err)
 	}
 	return Version{n[0], n[1], n[2], n[3]}, nil
-}
-
-// maxQuoted bounds how much of a bad input an error message repeats.
-const maxQuoted = 64
-
-// truncate shortens s for error messages.
-func truncate(s string) string {
-	if len(s) <= maxQuoted {
-		return s
-	}
-	return s[:maxQuoted] + "..."
 }
 
 // Version sources reported by ResolveVersion and ClusterVersion.
@@ -124,7 +113,7 @@ func ResolveVersion(version, platformVersion, legacyVersion string) (v Version, 
 // (e.g. "v1.19.10" + "r0").
 func versionFromUpgradeInfo(release, patch string) (Version, error) {
 	if !releaseRE.MatchString(release) || !patchRE.MatchString(patch) {
-		return Version{}, fmt.Errorf("invalid upgradeinfo version release %q patch %q", truncate(release), truncate(patch))
+		return Version{}, fmt.Errorf("invalid upgradeinfo version release %s patch %s", Quote(release), Quote(patch))
 	}
 	return ParseVersion(release + "-" + patch)
 }

@@ -38,7 +38,6 @@ const (
 	headerSecToken     = "X-Security-Token"
 	headerProjectID    = "X-Project-Id"
 	headerSdkDate      = "X-Sdk-Date"
-	headerPortID       = "Port-ID"
 	adminGroupName     = "admin"
 	expireAtLayout     = "2006-01-02 15:04:05 +0000 UTC"
 	ctsMaxPageSize     = 200

@@ -102,7 +102,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		}
 		return config.Variables{"phases": config.ListVariable(vals...)}
 	}
-	const revTimeouts = "revocation_timeouts.tf"
+	const revTimeouts, revs = "revocation_timeouts.tf", "revocations.tf"
+	batchVars := func(name string, val config.Variable) config.Variables { return config.Variables{name: val} }
 	bobOnProd := func(*accEnv) config.Variables {
 		return vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
 	}
@@ -228,15 +229,41 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{name: "pasted text as cluster_id", config: rev, vars: bob, setup: cluster(strings.Repeat("x", 300)),
 			summary: "Invalid ID", detail: `cluster_id = "x{100}"\.\.\. \(300 characters\) is not valid`, attr: "cluster_id", local: true},
 		{name: "zero create timeout", config: revTimeouts, vars: vars("create_timeout", "0s"), setup: bobOnProd,
-			summary: "Create timeout too short", detail: `timeouts \{ create = "0s" \} is less than 1s`, attr: "create", local: true},
+			summary: "Timeout too short", detail: `timeouts \{ create = "0s" \} is less than 1s`, attr: "create", local: true},
 		{name: "negative create timeout", config: revTimeouts, vars: vars("create_timeout", "-5m"), setup: bobOnProd,
-			summary: "Create timeout too short", detail: `"-5m".*such as "10m"`, attr: "create", local: true},
+			summary: "Timeout too short", detail: `"-5m".*such as "10m"`, attr: "create", local: true},
 		{name: "create timeout under a second", config: revTimeouts, vars: vars("create_timeout", "500ms"), setup: bobOnProd,
-			summary: "Create timeout too short", detail: `"500ms".*default, 20m`, attr: "create", local: true},
+			summary: "Timeout too short", detail: `"500ms".*default, 20m`, attr: "create", local: true},
 		{name: "plain user revoking another", config: rev, vars: bob, setup: asAlice(prod),
 			summary: "Not allowed to revoke this credential", detail: `signed in as alice.*not a member of the admin group`, attr: "user_id"},
 		{name: "plain user revoking an agency", config: rev, vars: vars("agency_id", mockcloud.OpsAgencyID), setup: asAlice(prod),
 			summary: "Not allowed to revoke this credential", detail: `agency_id = "a9e00000000000000000000000000011" is someone else`, attr: "agency_id"},
+
+		// cce_credential_revocations: each applicant's error on its element, naming it.
+		{name: "batch user ID in capitals", config: revs, vars: batchVars("users", setVar("B0B00000000000000000000000000003")), setup: prod,
+			summary: "Invalid ID", detail: `users\[Value\("B0B00000000000000000000000000003"\)\] = "B0B00000000000000000000000000003" is not valid: an IAM ID`, attr: "users", local: true},
+		{name: "batch other ID with a space", config: revs, vars: batchVars("others", mapVar("erin former", "user")), setup: prod,
+			summary: "Invalid ID", detail: `others\["erin former"\] = "erin former" contains white space`, attr: "others", local: true},
+		{name: "batch other type unknown", config: revs, vars: batchVars("others", mapVar(mockcloud.ErinUserID, "group")), setup: prod,
+			summary: "Invalid Attribute Value Match", detail: `value must be one of: \["user" "agency"\], got: "group"`, attr: "others", local: true},
+		{name: "batch without applicants", config: revs, vars: batchVars("users", setVar()), setup: prod,
+			summary: "Whose credentials\\?", detail: `users, agencies and others name nobody`, attr: "users", local: true},
+		{name: "batch applicant twice", config: revs, vars: config.Variables{"users": setVar(mockcloud.BobUserID), "others": mapVar(mockcloud.BobUserID, "user")}, setup: prod,
+			summary: "Applicant listed twice", detail: `others\["` + mockcloud.BobUserID + `"\] = "user" sends the ID to CCE as userId, as users\[Value`, attr: "others", local: true},
+		{name: "batch wrong confirmation", config: revs, vars: config.Variables{"users": setVar(mockcloud.BobUserID), "confirmation": config.StringVariable("yes")}, setup: prod,
+			summary: "Revocation not confirmed", detail: `confirmation = "yes"`, attr: "confirmation", local: true},
+		{name: "batch unknown user", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID, "00000000000000000000000000000bad")), setup: prod,
+			summary: "No such user", detail: `users entry "00000000000000000000000000000bad": IAM has no user with this ID.*others key "00000000000000000000000000000bad" \(and others value "user"\)`, attr: "users"},
+		{name: "batch agency ID in users", config: revs, vars: batchVars("users", setVar(mockcloud.VendorAgencyID)), setup: prod,
+			summary: "No such user", detail: `this is the ID of agency vendor-support: use agencies entry "` + mockcloud.VendorAgencyID + `"`, attr: "users"},
+		{name: "batch agency ID in others sent as a user", config: revs, vars: batchVars("others", mapVar(mockcloud.VendorAgencyID, "user")), setup: prod,
+			summary: "other_id_type contradicts IAM", detail: `IAM agency vendor-support, but others value "user" sends it to CCE as userId.*Set others value "agency"`, attr: "others"},
+		{name: "batch on an unknown cluster", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID)), setup: cluster("00000000-0000-4000-8000-000000000000"),
+			summary: "Cluster not found", detail: `HTTP 404`, attr: "cluster_id"},
+		{name: "batch on a hibernating cluster", config: revs, vars: batchVars("users", setVar(mockcloud.BobUserID)), setup: inPhase("Hibernation"),
+			summary: "Cluster cannot accept a revocation", detail: `"prod" is hibernated;`, attr: "cluster_id"},
+		{name: "batch plain user revoking another", config: revs, vars: batchVars("users", setVar(mockcloud.AliceUserID, mockcloud.BobUserID)), setup: asAlice(prod),
+			summary: "Not allowed to revoke this credential", detail: `signed in as alice.*users entry "` + mockcloud.BobUserID + `" is someone else`, attr: "users"},
 
 		// cce_certificate_applicants.
 		{name: "bad regex", config: app, vars: vars("name_regex", "("), summary: "Invalid regular expression",

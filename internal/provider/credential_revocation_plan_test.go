@@ -43,7 +43,7 @@ func newSavedPlanCLI(t *testing.T, e *accEnv) *cli {
 
 // plannedValues reads the planned values and the attributes left unknown of
 // one resource from a saved plan.
-func plannedValues(t *testing.T, c *cli, address string) (after map[string]any, unknown []string) {
+func plannedValues(t *testing.T, c *cli, address string, planFile ...string) (after map[string]any, unknown []string) {
 	t.Helper()
 	var plan struct {
 		ResourceChanges []struct {
@@ -54,7 +54,11 @@ func plannedValues(t *testing.T, c *cli, address string) (after map[string]any, 
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	if err := json.Unmarshal([]byte(c.must("show", "-json", "tfplan")), &plan); err != nil {
+	file := "tfplan"
+	if len(planFile) > 0 {
+		file = planFile[0]
+	}
+	if err := json.Unmarshal([]byte(c.must("show", "-json", file)), &plan); err != nil {
 		t.Fatal(err)
 	}
 	for _, rc := range plan.ResourceChanges {

@@ -37,6 +37,7 @@ type rootExample struct {
 var rootExamples = []rootExample{
 	{dir: "provider", vars: []string{"otc_user=u", "otc_account=a", "otc_password=p"}},
 	{dir: "resources/cce_credential_revocation"},
+	{dir: "resources/cce_credential_revocations"},
 	{dir: "resources/cce_credential_revocation/import-by-identity", floor: identityCLI, check: revocations(0)},
 	{dir: "resources/cce_cluster_credential"},
 	{dir: "data-sources/cce_caller_identity"},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -58,13 +59,49 @@ type cli struct {
 	overrides map[string]string // dev_overrides: provider source -> directory
 }
 
-// newExampleCLI prepares a copy of examples/<example>. The whole examples tree
-// is copied so that module sources like ../modules/x resolve.
+// newExampleCLI prepares a copy of examples/<example> as the README tells a
+// user to lay it out: the example's files, and each module it calls with
+// source = "./modules/<name>" copied there from examples/modules/<name>.
+// Example "." is the whole examples tree.
 func newExampleCLI(t *testing.T, e *accEnv, example string) *cli {
 	t.Helper()
-	c := newCLI(t, e, filepath.Join("..", "..", "examples"), "examples")
-	c.dir = filepath.Join(c.dir, example)
+	examples := filepath.Join("..", "..", "examples")
+	if example == "." {
+		return newCLI(t, e, examples, "examples")
+	}
+	c := newCLI(t, e, filepath.Join(examples, example), example)
+	for _, name := range localModules(t, c.dir) {
+		if err := os.CopyFS(filepath.Join(c.dir, "modules", name), os.DirFS(filepath.Join(examples, "modules", name))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return c
+}
+
+// localModuleSource matches a module source the README's layout resolves.
+var localModuleSource = regexp.MustCompile(`(?m)^\s*source\s*=\s*"\./modules/([a-z0-9_-]+)"`)
+
+// localModules returns the names of the modules the .tf files of dir call
+// from ./modules/.
+func localModules(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range localModuleSource.FindAllStringSubmatch(string(b), -1) {
+			if !slices.Contains(names, m[1]) {
+				names = append(names, m[1])
+			}
+		}
+	}
+	return names
 }
 
 // newCLI prepares a copy of the directory src, named name, for the CLI under

@@ -272,6 +272,7 @@ func (p *cceProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *cceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCredentialRevocationResource,
+		NewCredentialRevocationsResource,
 		NewClusterCredentialResource,
 	}
 }

@@ -147,12 +147,22 @@ const minTimeout = time.Second
 // defaultTimeout bounds a revocation whose configuration sets no timeout.
 const defaultTimeout = 20 * time.Minute
 
-// shortTimeoutDetail explains a timeout under minTimeout; written is the
-// setting as the configuration wrote it.
-func shortTimeoutDetail(written string) string {
-	return fmt.Sprintf("%s is less than %s: it bounds how long apply waits for a busy cluster and for CCE's answer, "+
-		"so the revocation could never be sent. Write a duration such as \"10m\", or remove it for the default, %s.",
-		written, minTimeout, shortDuration(defaultTimeout))
+// checkTimeoutFloor reports a timeout under minTimeout, the one floor of
+// the resource's create timeout and the action's timeout; written is the
+// setting as the configuration wrote it. It returns false when raw is not a
+// duration, which it leaves to the caller.
+func checkTimeoutFloor(at path.Path, written, raw string, diags *diag.Diagnostics) bool {
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		return false
+	}
+	if d < minTimeout {
+		diags.AddAttributeError(at, "Timeout too short",
+			fmt.Sprintf("%s is less than %s: it bounds how long apply waits for a busy cluster and for CCE's answer, "+
+				"so the revocation could never be sent. Write a duration such as \"10m\", or remove it for the default, %s.",
+				written, minTimeout, shortDuration(defaultTimeout)))
+	}
+	return true
 }
 
 // timeoutFloor accepts a duration of at least minTimeout: the action's
@@ -170,14 +180,9 @@ func (timeoutFloor) ValidateString(_ context.Context, req validator.StringReques
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	d, err := time.ParseDuration(raw)
-	switch {
-	case err != nil:
+	if !checkTimeoutFloor(req.Path, fmt.Sprintf("%s = %s", req.Path, quote(raw)), raw, &resp.Diagnostics) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s = %s is not a duration. Write one such as \"10m\" or \"90s\", or remove it for the "+
 				"default, %s.", req.Path, quote(raw), shortDuration(defaultTimeout)))
-	case d < minTimeout:
-		resp.Diagnostics.AddAttributeError(req.Path, "Timeout too short",
-			shortTimeoutDetail(fmt.Sprintf("%s = %s", req.Path, quote(raw))))
 	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,6 +18,8 @@ import (
 // and when the identity arguments do; and which computed attributes hold the
 // facts the checks find.
 
+// validateCreateTimeout applies the timeout floor to timeouts.create (a
+// malformed duration the timeouts block reports itself).
 func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if t.IsNull() || t.IsUnknown() {
 		return
@@ -27,12 +28,8 @@ func validateCreateTimeout(t timeouts.Value, diags *diag.Diagnostics) {
 	if !ok || v.IsNull() || v.IsUnknown() {
 		return
 	}
-	d, err := time.ParseDuration(v.ValueString())
-	if err != nil || d >= minTimeout {
-		return // the timeouts block reports a malformed duration itself
-	}
-	diags.AddAttributeError(path.Root("timeouts").AtName("create"), "Create timeout too short",
-		shortTimeoutDetail(fmt.Sprintf("timeouts { create = %s }", quote(v.ValueString()))))
+	raw := v.ValueString()
+	checkTimeoutFloor(path.Root("timeouts").AtName("create"), fmt.Sprintf("timeouts { create = %s }", quote(raw)), raw, diags)
 }
 
 // otherIDTypeDefault plans other_id_type: "user" when other_id is set and

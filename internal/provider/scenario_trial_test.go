@@ -206,11 +206,14 @@ func TestAccExamples_offboardingTrial(t *testing.T) {
 	}
 	changes := c.plannedChanges()
 	if len(changes) != 3 {
-		t.Fatalf("after a deletion the plan changes %v, want 3 creates", changes)
+		t.Fatalf("after a deletion the plan changes %v, want 3 updates (one batch per cluster)", changes)
 	}
 	for _, ch := range changes {
-		if !strings.Contains(ch, "/"+mallory.ID+`"]`) || !strings.HasSuffix(ch, ": create") {
+		if !strings.HasPrefix(ch, "module.offboarding.cce_credential_revocations.this[") || !strings.HasSuffix(ch, ": update") {
 			t.Errorf("after a deletion the plan has %s", ch)
+		}
+		if after, _ := plannedValues(t, c, strings.TrimSuffix(ch, ": update"), "check.tfplan"); asMap(after["others"])[mallory.ID] != "user" {
+			t.Errorf("%s does not add %s: %v", ch, mallory.ID, after["others"])
 		}
 	}
 	c.must("apply", "-auto-approve", "-input=false", "-no-color")

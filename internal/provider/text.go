@@ -3,9 +3,9 @@ package provider
 // Small text helpers of diagnostics and state values.
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
 // orDash shows an empty value as a dash.
@@ -26,15 +26,6 @@ func sortedCopy(s []string) []string {
 	return out
 }
 
-// maxQuoted is how many characters of a value an error message repeats.
-const maxQuoted = 100
-
-// quote formats a value for a message like %q, cut after maxQuoted
-// characters: a pasted kubeconfig must not fill the screen.
-func quote(s string) string {
-	r := []rune(s)
-	if len(r) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	return fmt.Sprintf("%s... (%d characters)", strconv.Quote(string(r[:maxQuoted])), len(r))
-}
+// quote formats a value for a message: cce.Quote, the one rule for values
+// in messages of both rooms.
+func quote(s string) string { return cce.Quote(s) }

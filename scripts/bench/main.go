@@ -20,11 +20,17 @@
 // difference in wall time over 100 ms is the provider's round trips in
 // sequence, and the mock's log, read as it is written, shows which they are.
 //
+// And the fleet case (issue 25): an offboarding of -fleet-people people on
+// -fleet-clusters clusters through examples/modules/offboarding (one
+// cce_credential_revocations per cluster) and as one for_each block of single
+// revocations, once per CLI, with the module at -fleet-more people too; the
+// target is the module's plan at most 0.1x the single block's.
+//
 // Usage (from the repository root):
 //
 //	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds; round trips: 9 rounds
 //	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round; round trips: 5 rounds
-//	go run ./scripts/bench -only=roundtrips   one case (gobench, one, matrix, roundtrips, quota; comma-separated);
+//	go run ./scripts/bench -only=roundtrips   one case (gobench, one, matrix, roundtrips, fleet, quota; comma-separated);
 //	                                          the report goes to stdout unless -report says where
 //
 // Only the standard library is used. CONTRIBUTING.md says how to profile.
@@ -80,6 +86,8 @@ type options struct {
 	only        map[string]bool // cases to run; nil: all
 	rtLatency   time.Duration
 	rtRounds    int
+	// The fleet case: people x clusters, and the module's larger run.
+	fleetPeople, fleetClusters, fleetMore int
 }
 
 // Cases of the harness, for -only.
@@ -90,7 +98,7 @@ const (
 	caseRoundTrips = "roundtrips" // plan and apply of one revocation at -rt-latency per request
 )
 
-var allCases = []string{caseGoBench, caseOne, caseMatrix, caseRoundTrips, caseQuota}
+var allCases = []string{caseGoBench, caseOne, caseMatrix, caseRoundTrips, caseFleet, caseQuota}
 
 // runs reports whether a case is selected.
 func (o options) runs(c string) bool { return o.only == nil || o.only[c] }
@@ -111,25 +119,27 @@ type cliInfo struct {
 
 // bench holds the state of one harness run.
 type bench struct {
-	opt      options
-	work     string
-	provider string // provider binary
-	floorBin string // the do-nothing provider's binary
-	mockBin  string
-	rc       string // dev.tfrc: the provider
-	rcFloor  string // dev.tfrc: the do-nothing provider, under the same address
-	baseEnv  []string
-	clis     []cliInfo
-	machine  machineInfo
-	goBench  string
-	binSize  int64
-	one      []oneResult
-	samples  []*sample
-	rt       []*sample   // the round-trip case
-	quota    []*quotaRun // the quota case (quota.go)
-	started  time.Time
-	finished time.Time
-	command  string
+	opt       options
+	work      string
+	provider  string // provider binary
+	floorBin  string // the do-nothing provider's binary
+	mockBin   string
+	rc        string // dev.tfrc: the provider
+	rcFloor   string // dev.tfrc: the do-nothing provider, under the same address
+	baseEnv   []string
+	clis      []cliInfo
+	machine   machineInfo
+	goBench   string
+	binSize   int64
+	one       []oneResult
+	samples   []*sample
+	rt        []*sample // the round-trip case
+	rtMachine caseLoad  // how busy the machine was during the round-trip case
+	fleet     []*fleetSample
+	quota     []*quotaRun // the quota case (quota.go)
+	started   time.Time
+	finished  time.Time
+	command   string
 }
 
 func main() {
@@ -173,6 +183,9 @@ func parseOptions() (options, error) {
 	only := fs.String("only", "", "comma-separated cases to run, of "+strings.Join(allCases, ", ")+" (default: all)")
 	fs.DurationVar(&o.rtLatency, "rt-latency", 100*time.Millisecond, "per-request latency of the round-trip case")
 	fs.IntVar(&o.rtRounds, "rt-rounds", 0, "rounds of the round-trip case (default 9; quick: 5)")
+	fs.IntVar(&o.fleetPeople, "fleet-people", 20, "people of the fleet case, through the module and as one block of single resources")
+	fs.IntVar(&o.fleetClusters, "fleet-clusters", 100, "clusters of the fleet case (the mock's -extra-clusters, at most 1000)")
+	fs.IntVar(&o.fleetMore, "fleet-more", 50, "people of the fleet case's second module run (0: none)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return o, err
 	}
@@ -200,6 +213,9 @@ func parseOptions() (options, error) {
 		if o.quick {
 			o.rtRounds = 5
 		}
+	}
+	if o.fleetClusters < 1 || o.fleetClusters > 1000 || o.fleetPeople < 1 || o.fleetMore < 0 {
+		return o, errors.New("-fleet-clusters must be from 1 to 1000, -fleet-people at least 1, -fleet-more at least 0")
 	}
 	if o.rtRounds < 1 {
 		return o, errors.New("-rt-rounds must be at least 1")
@@ -284,6 +300,9 @@ func run() error {
 	}
 	if opt.runs(caseRoundTrips) {
 		b.runRoundTrips()
+	}
+	if opt.runs(caseFleet) {
+		b.runFleet()
 	}
 	if opt.runs(caseQuota) {
 		b.runQuota()

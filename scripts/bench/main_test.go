@@ -253,13 +253,33 @@ func TestMockLogSplitAndTimes(t *testing.T) {
 }
 
 func TestBusyNote(t *testing.T) {
-	b := &bench{machine: machineInfo{CPUs: 2, LoadStart: "1.42 0.91 1.41", LoadEnd: "1.90 2.43 2.05"}}
-	if n := b.busyNote(); n != "" {
-		t.Errorf("quiet machine: %q", n)
+	b := &bench{machine: machineInfo{CPUs: 2, LoadStart: "9.00 9.00 9.00", LoadEnd: "9.00 9.00 9.00"},
+		rtMachine: caseLoad{LoadBefore: "2.42 0.91 1.41", LoadAfter: "1.90 2.43 2.05", Pressure: 0.04}}
+	if n := b.busyNote(); strings.Contains(n, "busy") || !strings.Contains(n, "waited for a CPU 4% of the time") {
+		t.Errorf("quiet case on a machine busy before it: %q", n)
 	}
-	b.machine.LoadEnd = "11.00 8.81 4.25"
-	if n := b.busyNote(); !strings.Contains(n, "load average 1.42 at the start, 11.00 at the end, on 2 CPUs") {
-		t.Errorf("busy machine: %q", n)
+	b.rtMachine.Pressure = 0.31
+	if n := b.busyNote(); !strings.Contains(n, "**The machine was busy** (during the case some task waited for a CPU 31% of the time") ||
+		!strings.Contains(n, "load average 2.42 before the case, 1.90 after it, on 2 CPUs") {
+		t.Errorf("busy case: %q", n)
+	}
+	b.rtMachine.Pressure = -1 // no /proc/pressure: the load after the case decides
+	if n := b.busyNote(); n != "" {
+		t.Errorf("no pressure, load 1.90 on 2 CPUs: %q", n)
+	}
+	b.rtMachine.LoadAfter = "3.10 2.00 1.00"
+	if n := b.busyNote(); !strings.Contains(n, "**The machine was busy** (1-minute load average 2.42 before the case, 3.10 after it") {
+		t.Errorf("no pressure, load 3.10: %q", n)
+	}
+}
+
+func TestParseStall(t *testing.T) {
+	psi := "some avg10=19.47 avg60=21.23 avg300=17.65 total=4169568353\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+	if d, ok := parseStall(psi); !ok || d != 4169568353*time.Microsecond {
+		t.Errorf("parseStall = %s, %t", d, ok)
+	}
+	if _, ok := parseStall("full total=3\n"); ok {
+		t.Error("a file without a some line was read")
 	}
 }
 

@@ -50,8 +50,8 @@ type logLine struct {
 }
 
 // startMock starts the mock with its state in dir. With latency > 0 every
-// request is delayed by that much (the mock's -latency flag); extra are
-// more of its flags.
+// request is delayed by that much (the mock's -latency flag). extra are more
+// flags of the mock.
 func (b *bench) startMock(dir string, latency time.Duration, extra ...string) (*mock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (b *bench) startMock(dir string, latency time.Duration, extra ...string) (*
 	if latency > 0 {
 		args = append(args, "-latency", latency.String())
 	}
-	args = append(args, extra...)
+	args = append(args, extra...) // a later flag wins
 	m.changed = sync.NewCond(&m.mu)
 	m.readDone = make(chan struct{})
 	pr, pw, err := os.Pipe()

@@ -141,7 +141,7 @@ func (b *bench) runQuotaOn(cli cliInfo) *quotaRun {
 	r.Wall = time.Since(start)
 
 	var st struct{ Admitted, Throttled int }
-	if err := m.control("/quota", &st); err != nil {
+	if err := m.controlGet("/quota", &st); err != nil {
 		r.Err = err.Error()
 		return r
 	}
@@ -151,7 +151,7 @@ func (b *bench) runQuotaOn(cli cliInfo) *quotaRun {
 		UserID    string `json:"user_id"`
 		AgencyID  string `json:"agency_id"`
 	}
-	if err := m.control("/revocations", &revs); err != nil {
+	if err := m.controlGet("/revocations", &revs); err != nil {
 		r.Err = err.Error()
 		return r
 	}
@@ -191,26 +191,37 @@ func configPairs(path string) ([]string, error) {
 	return out, nil
 }
 
-// control sends GET <control URL><path> and decodes the JSON answer.
-func (m *mock) control(path string, out any) error {
-	req, err := http.NewRequest(http.MethodGet, m.vars["CCE_MOCKCLOUD_CONTROL_URL"]+path, nil)
+// controlDo sends a control API request and returns the answer's body; it
+// fails unless the answer is a success.
+func (m *mock) controlDo(method, path, body string) ([]byte, error) {
+	req, err := http.NewRequest(method, m.vars["CCE_MOCKCLOUD_CONTROL_URL"]+path, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+m.vars["CCE_MOCKCLOUD_CONTROL_TOKEN"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := m.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("control %s %s: %w", method, path, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("control %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("control %s %s: %s: %s", method, path, resp.Status, out)
+	}
+	return out, nil
+}
+
+// controlGet sends GET path to the control API and decodes its JSON answer.
+func (m *mock) controlGet(path string, out any) error {
+	b, err := m.controlDo(http.MethodGet, path, "")
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+m.vars["CCE_MOCKCLOUD_CONTROL_TOKEN"])
-	resp, err := m.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("control API %s: %w", path, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return fmt.Errorf("control API %s: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("control API %s: %s: %s", path, resp.Status, body)
-	}
-	return json.Unmarshal(body, out)
+	return json.Unmarshal(b, out)
 }
 
 // quotaTargets judges the quota case per CLI.

@@ -57,6 +57,9 @@ func (b *bench) writeReport() error {
 	if b.opt.runs(caseRoundTrips) {
 		b.writeRoundTrips(p)
 	}
+	if b.opt.runs(caseFleet) {
+		b.writeFleet(p)
+	}
 	if b.opt.runs(caseQuota) {
 		b.writeQuota(p)
 	}
@@ -356,25 +359,50 @@ func (b *bench) writeRoundTrips(p printer) {
 	p("\n")
 }
 
-// busyNote warns when the machine had more runnable work than CPUs at the
-// start or the end of the run: then the wall time of one command can move
-// by more than a round trip from round to round.
+// busyNote says how busy the machine was during the round-trip case, and
+// warns when other work took the CPUs:
+// then the wall time of one command can move by more than a round trip
+// from round to round. It judges by the kernel's CPU pressure over the case
+// itself (the share of its wall time in which some task waited for a CPU),
+// and, where the kernel has none, by the 1-minute load average after the
+// case, which the cases before it also weigh on.
 func (b *bench) busyNote() string {
-	load := func(s string) float64 {
-		f := strings.Fields(s)
-		if len(f) == 0 {
-			return 0
+	const rough = "the wall time of one command can move by more than a round trip from round to round, so the round trips " +
+		"over the floor are rough; the steps, from the mock's log, are the shape most rounds agree on. Re-run on a quiet " +
+		"machine before judging a target."
+	l := b.rtMachine
+	loads := fmt.Sprintf("1-minute load average %s before the case, %s after it, on %d CPUs", first(l.LoadBefore), first(l.LoadAfter), b.machine.CPUs)
+	switch {
+	case l.Pressure >= 0:
+		if l.Pressure <= busyPressure {
+			return fmt.Sprintf("The machine was quiet during the case (some task waited for a CPU %.0f%% of the time, the "+
+				"kernel's CPU pressure; %s).", 100*l.Pressure, loads)
 		}
-		v, _ := strconv.ParseFloat(f[0], 64)
-		return v
+		return fmt.Sprintf("**The machine was busy** (during the case some task waited for a CPU %.0f%% of the time, the kernel's CPU "+
+			"pressure; %s): %s", 100*l.Pressure, loads, rough)
+	case b.machine.CPUs >= 1 && loadOf(l.LoadAfter) > float64(b.machine.CPUs):
+		return fmt.Sprintf("**The machine was busy** (%s): %s", loads, rough)
 	}
-	if b.machine.CPUs < 1 || max(load(b.machine.LoadStart), load(b.machine.LoadEnd)) <= float64(b.machine.CPUs) {
-		return ""
+	return ""
+}
+
+// busyPressure is the CPU pressure above which the round-trip case is rough:
+// on a quiet machine the case's own processes wait for a CPU well under 10%
+// of the time.
+const busyPressure = 0.10
+
+// loadOf returns the 1-minute figure of a load average line, 0 if none.
+func loadOf(s string) float64 {
+	v, _ := strconv.ParseFloat(first(s), 64)
+	return v
+}
+
+// first returns the first field of s, "?" if none.
+func first(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
 	}
-	return fmt.Sprintf("**The machine was busy** (1-minute load average %s at the start, %s at the end, on %d CPUs): "+
-		"the wall time of one command can move by more than a round trip from round to round, so the round trips over the "+
-		"floor are rough; the steps, from the mock's log, are the shape most rounds agree on. Re-run on a quiet machine before judging a target.",
-		strings.Fields(b.machine.LoadStart)[0], strings.Fields(b.machine.LoadEnd + " ?")[0], b.machine.CPUs)
+	return "?"
 }
 
 // formatSteps renders steps as "+0.31 s `route`, `route` → +0.42 s ...".

@@ -314,6 +314,8 @@ func (b *bench) runMatrix() {
 // is the provider's round trips in sequence plus its own time over the
 // floor's (CPU, TLS handshakes).
 func (b *bench) runRoundTrips() {
+	b.rtMachine = startCaseLoad()
+	defer b.rtMachine.finish()
 	for _, cli := range b.clis {
 		for r := 1; r <= b.opt.rtRounds; r++ {
 			ours := &sample{CLI: cli.Name, Kind: kindOurs, N: 1, C: 1, Latency: b.opt.rtLatency, Round: r, RoundTrip: true}

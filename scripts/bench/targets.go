@@ -206,6 +206,9 @@ func (b *bench) evalTargets() []target {
 	if b.opt.runs(caseRoundTrips) {
 		ts = append(ts, b.rtTargets()...)
 	}
+	if b.opt.runs(caseFleet) {
+		ts = append(ts, b.fleetTargets()...)
+	}
 	if b.opt.runs(caseQuota) {
 		ts = append(ts, b.quotaTargets()...)
 	}

@@ -94,21 +94,36 @@ locals {
 
   # One revocation per (cluster, identity), keyed "<cluster ID>/<identity ID>".
   # Kept revocations stay while their cluster exists, even when it cannot take
-  # a new one. Every revocation passes its ID as other_id, so it stays the same
-  # resource whether its ID came from a name, CTS or keep.
+  # a new one. Every revocation passes its ID in others, so it stays the same
+  # revocation whether its ID came from a name, CTS or keep.
   targets = merge(
     { for pair in setproduct(local.revocable, keys(local.identities)) : "${pair[0]}/${pair[1]}" => local.identities[pair[1]] },
     { for k, type in var.keep : k => type if contains(keys(local.clusters), split("/", k)[0]) },
   )
+
+  # The same, by cluster: one cce_credential_revocations per cluster, so the
+  # resource instances grow with the clusters, not with clusters x people
+  # (Terraform plans thousands of instances of one block slowly).
+  by_cluster = { for k, type in local.targets : split("/", k)[0] => { id = split("/", k)[1], type = type }... }
 }
 
-resource "cce_credential_revocation" "this" {
-  for_each = local.targets
+resource "cce_credential_revocations" "this" {
+  for_each = local.by_cluster
 
-  cluster_id    = split("/", each.key)[0]
-  other_id      = split("/", each.key)[1]
-  other_id_type = each.value
-  confirmation  = "REVOKE"
+  cluster_id   = each.key
+  others       = { for t in each.value : t.id => t.type }
+  confirmation = "REVOKE"
+}
+
+locals {
+  # What the state holds, by "<cluster ID>/<identity ID>"; revocations is
+  # keyed "other/<ID>" or "other/<ID>/agency".
+  recorded = merge([for cid, r in cce_credential_revocations.this : {
+    for key, e in r.revocations : "${cid}/${split("/", key)[1]}" => {
+      type    = e.applicant_type
+      cluster = r.cluster_name
+    }
+  }]...)
 }
 
 # Warnings, not errors: the plan goes on without these clusters.
@@ -128,7 +143,7 @@ check "keep_is_saved" {
 
 output "revoked" {
   description = "What was revoked, by \"<cluster ID>/<identity ID>\"."
-  value       = { for k, r in cce_credential_revocation.this : k => "${r.other_id_type} ${lookup(local.names, r.other_id, r.other_id)} on ${r.cluster_name}" }
+  value       = { for k, r in local.recorded : k => "${r.type} ${lookup(local.names, split("/", k)[1], split("/", k)[1])} on ${r.cluster}" }
 }
 
 output "ineligible_clusters" {
@@ -144,5 +159,5 @@ output "ineligible_clusters" {
 
 output "keep" {
   description = "Every revocation in the state, to pass back as the keep input on the next run."
-  value       = { for k, r in cce_credential_revocation.this : k => r.other_id_type }
+  value       = { for k, r in local.recorded : k => r.type }
 }

@@ -77,8 +77,16 @@ run "ineligible_cluster" {
     error_message = "old needs v1.23.9-r10: ${jsonencode(output.ineligible_clusters)}"
   }
   assert {
-    condition     = length(cce_credential_revocation.this) == 3
-    error_message = "On prod only: dana.leaver, erin.former and old-vendor. Planned: ${jsonencode(keys(cce_credential_revocation.this))}"
+    condition     = keys(cce_credential_revocations.this) == ["c0000000-0000-4000-8000-0000000000a1"]
+    error_message = "One batch, on prod only. Planned: ${jsonencode(keys(cce_credential_revocations.this))}"
+  }
+  assert {
+    condition     = length(cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000a1"].others) == 3
+    error_message = "On prod: dana.leaver, erin.former and old-vendor. Planned: ${jsonencode(cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000a1"].others)}"
+  }
+  assert {
+    condition     = cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000a1"].revocations["other/a9e000000000000000000000000000a5/agency"].applicant_type == "agency"
+    error_message = "old-vendor must be sent as an agency: ${jsonencode(cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000a1"].revocations)}"
   }
 }
 
@@ -105,6 +113,14 @@ run "all_clusters" {
   assert {
     condition     = length(output.keep) == 6
     error_message = "keep must list every revocation: ${jsonencode(output.keep)}"
+  }
+  assert {
+    condition     = length(cce_credential_revocations.this) == 2
+    error_message = "One resource instance per cluster, not per revocation: ${jsonencode(keys(cce_credential_revocations.this))}"
+  }
+  assert {
+    condition     = alltrue([for r in cce_credential_revocations.this : alltrue([for e in r.revocations : e.revoked_at != null && e.cluster_version != null])])
+    error_message = "Every revocation records when and on which version: ${jsonencode([for r in cce_credential_revocations.this : r.revocations])}"
   }
 }
 

@@ -1,0 +1,830 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cceops/terraform-provider-cce/internal/cce"
+)
+
+// cce_credential_revocations: the revocations of many applicants on one
+// cluster as one resource instance. Terraform's own cost of planning one
+// resource block grows much faster than linearly in its instances (a for_each
+// of 5,000 single revocations plans in about five minutes), so an offboarding
+// of many people on many clusters is one instance per cluster. Every
+// applicant gets the single resource's checks (revocation_checks.go) and its
+// own request; only the shape differs.
+
+var (
+	_ resource.Resource                   = (*credentialRevocationsResource)(nil)
+	_ resource.ResourceWithConfigure      = (*credentialRevocationsResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*credentialRevocationsResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*credentialRevocationsResource)(nil)
+	_ resource.ResourceWithImportState    = (*credentialRevocationsResource)(nil)
+)
+
+// NewCredentialRevocationsResource returns the cce_credential_revocations resource.
+func NewCredentialRevocationsResource() resource.Resource {
+	return &credentialRevocationsResource{}
+}
+
+type credentialRevocationsResource struct {
+	cl            *cce.Client
+	separateApply bool // provider setting separate_apply_principal
+}
+
+// client is the one way this resource reaches the cloud.
+func (r *credentialRevocationsResource) client() *cce.Client { return r.cl }
+
+// batchConcurrency bounds the revocations sent at once by one resource.
+const batchConcurrency = 8
+
+// entryAttrs are the attributes of one element of revocations.
+var entryAttrs = []string{"applicant_type", "applicant_name", "revoked_at", "revoked_by", "cluster_version"}
+
+func entryType() tftypes.Object {
+	t := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+	for _, a := range entryAttrs {
+		t.AttributeTypes[a] = tftypes.String
+	}
+	return t
+}
+
+func (r *credentialRevocationsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_credential_revocations"
+}
+
+func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	idElems := []validator.Set{setvalidator.ValueStringsAre(applicantIDFormat)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Revokes the access credentials (kubeconfigs / X.509 client certificates) of many IAM " +
+			"users, agencies and deleted or federated identities on one CCE cluster: one resource per cluster instead " +
+			"of one `cce_credential_revocation` per person and cluster, which keeps large offboardings fast to plan " +
+			"(see *Large offboardings*).\n\n" +
+			"**Revocation cannot be undone.** Every applicant gets the checks of `cce_credential_revocation` at plan " +
+			"(the cluster exists, is Available and not locked, and runs " + cce.RevocationRule() + "; the user or " +
+			"agency exists; the caller may revoke it) and its own request at apply. Adding an applicant revokes only " +
+			"that one; removing one, or destroying the resource, only forgets the record: the credential stays revoked.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The cluster ID.",
+				PlanModifiers:       keep,
+			},
+			"cluster_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: clusterIDDoc + " Changing it revokes every applicant on the new cluster.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{clusterIDFormat},
+			},
+			"users": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "IDs of existing IAM users whose credentials to revoke. At least one of `users`, " +
+					"`agencies` and `others` must name an applicant.",
+				Validators: idElems,
+			},
+			"agencies": schema.SetAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "IDs of existing IAM agencies whose credentials to revoke.",
+				Validators:          idElems,
+			},
+			"others": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Identities IAM no longer knows, as a map from the raw ID to how it is sent to " +
+					"CCE, `\"user\"` or `\"agency\"`. Each key follows the rules of `other_id` of " +
+					"`cce_credential_revocation`, each value those of its `other_id_type`: the plan fails when IAM knows " +
+					"the ID as the other type, since CCE would answer success and revoke nothing.",
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(otherIDFormat{}),
+					mapvalidator.ValueStringsAre(stringvalidator.OneOf(kindUser, kindAgency)),
+				},
+			},
+			"confirmation": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
+				Validators:          []validator.String{exactConfirmation{}},
+			},
+			"triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary values; changing any of them revokes every applicant of the cluster " +
+					"again, e.g. after leaked credentials were reissued and leaked again. Adding them to an imported " +
+					"resource only records them.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(batchTriggersChanged,
+					"Changing triggers revokes every applicant again, except when they are first written for an imported resource.",
+					"Changing `triggers` revokes every applicant again, except when they are first written for an imported resource.")},
+			},
+			"cluster_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Name of the cluster when the first revocations were planned.",
+				PlanModifiers:       keep,
+			},
+			"revocations": schema.MapNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "One element per applicant, keyed like the tail of the ID of a " +
+					"`cce_credential_revocation`: `user/<ID>`, `agency/<ID>`, `other/<ID>`, or `other/<ID>/agency` for " +
+					"an other ID sent as an agency. The plan shows each new applicant's type and name; who revoked, " +
+					"when, and the cluster's version are known after apply, because the apply of a saved plan often " +
+					"signs in as another session or principal and the cluster may be upgraded in between. Applicants " +
+					"already revoked keep what was recorded.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"applicant_type": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "`user` or `agency`: how the applicant was sent to CCE."},
+					"applicant_name": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Name of the user or agency in IAM; empty for other IDs and when the caller " +
+							"may not read IAM. Known after apply with the provider's `separate_apply_principal`."},
+					"revoked_at": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "When the revocation was made (RFC 3339, UTC); null after import."},
+					"revoked_by": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "IAM user ID of the caller that revoked (for an agency session or a federated " +
+							"user, `<agency or identity provider ID>:<session name>`); null after import."},
+					"cluster_version": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Full version of the cluster when the revocation was made, e.g. `v1.25.4-r10`."},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+func (r *credentialRevocationsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cl = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.separateApply = separateApplyFrom(req.ProviderData)
+}
+
+// batchTriggersChanged is triggersChanged for a batch: triggers first written
+// for an imported batch (no triggers, no revocation with a time) only record.
+func batchTriggersChanged(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = triggersReplace(req.StateValue, stateOf(req.State.Raw, &resp.Diagnostics))
+}
+
+// triggersReplace reports whether triggers that changed from before revoke
+// again: always, except when they are first written for an imported batch.
+func triggersReplace(before types.Map, prior batchState) bool {
+	if !before.IsNull() {
+		return true
+	}
+	for _, e := range prior.entries {
+		if !e["revoked_at"].IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+// replaced reports whether a plan with a prior state replaces the resource
+// (a new cluster, or new triggers): Terraform then plans it again with a
+// null prior state, where the checks run.
+func replaced(ctx context.Context, req resource.ModifyPlanRequest, prior batchState, clusterID string, diags *diag.Diagnostics) bool {
+	if prior.clusterID != clusterID {
+		return true
+	}
+	var before, after types.Map
+	getAttr(ctx, req.State, "triggers", &before, diags)
+	getAttr(ctx, req.Plan, "triggers", &after, diags)
+	return !before.Equal(after) && triggersReplace(before, prior)
+}
+
+// batchApplicant is one applicant of the batch and where the configuration names it.
+type batchApplicant struct {
+	applicant
+	at  path.Path // the set element or map key
+	key string    // its key in revocations
+}
+
+// revocationKey is the key of a's element in revocations: the tail of the
+// single resource's ID.
+func revocationKey(a applicant) string { return strings.TrimPrefix(revocationID("", a), "/") }
+
+// applicantsIn reads the applicants of a configuration or plan, in a stable
+// order; known is false while any of them is unknown.
+func applicantsIn(ctx context.Context, src attributeGetter, diags *diag.Diagnostics) (apps []batchApplicant, known bool) {
+	var users, agencies types.Set
+	var others types.Map
+	getAttr(ctx, src, "users", &users, diags)
+	getAttr(ctx, src, "agencies", &agencies, diags)
+	getAttr(ctx, src, "others", &others, diags)
+	if diags.HasError() || users.IsUnknown() || agencies.IsUnknown() || others.IsUnknown() {
+		return nil, false
+	}
+	known = true
+	add := func(kind, id, apiType string, at path.Path) {
+		a := newApplicant(kind, id, apiType)
+		apps = append(apps, batchApplicant{applicant: a, at: at, key: revocationKey(a)})
+	}
+	for _, s := range []struct {
+		attr, kind string
+		set        types.Set
+	}{{"users", kindUser, users}, {"agencies", kindAgency, agencies}} {
+		for _, v := range s.set.Elements() {
+			sv, ok := v.(types.String)
+			if !ok || sv.IsUnknown() {
+				known = false
+				continue
+			}
+			add(s.kind, sv.ValueString(), s.kind, path.Root(s.attr).AtSetValue(sv))
+		}
+	}
+	for id, v := range others.Elements() {
+		sv, ok := v.(types.String)
+		if !ok || sv.IsUnknown() {
+			known = false
+			continue
+		}
+		add(kindOther, id, sv.ValueString(), path.Root("others").AtMapKey(id))
+	}
+	slices.SortFunc(apps, func(a, b batchApplicant) int { return strings.Compare(a.key, b.key) })
+	return apps, known
+}
+
+// ValidateConfig requires an applicant and refuses one listed twice.
+func (r *credentialRevocationsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	apps, known := applicantsIn(ctx, req.Config, &resp.Diagnostics)
+	if !known || resp.Diagnostics.HasError() {
+		return
+	}
+	if len(apps) == 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("users"), "Whose credentials?",
+			"users, agencies and others name nobody; a cce_credential_revocations needs at least one applicant. Put "+
+				"IAM user IDs in users, agency IDs in agencies, and IDs of deleted or federated identities in others "+
+				"(ID = \"user\" or \"agency\"); to stop managing a cluster's revocations, remove the resource.")
+		return
+	}
+	sent := map[string]batchApplicant{}
+	for _, b := range apps {
+		k := b.apiType + "\x00" + b.id
+		first, twice := sent[k]
+		if !twice {
+			sent[k] = b
+			continue
+		}
+		if b.kind != kindOther {
+			first, b = b, first
+		}
+		resp.Diagnostics.AddAttributeError(b.at, "Applicant listed twice", fmt.Sprintf(
+			"others[%s] = %q sends the ID to CCE as %s, as %s already does: it is one revocation. Remove it from "+
+				"others (keep it there and drop it from %s if IAM no longer knows it).",
+			quote(b.id), b.apiType, apiField(b.apiType), first.at, first.at.ParentPath()))
+	}
+}
+
+// scoped moves diagnostics of the single resource's checks from its
+// arguments (user_id, other_id_type, ...) to the batch's element, and names
+// the element in the text the way this resource's arguments do.
+func (b batchApplicant) scoped(diags diag.Diagnostics) diag.Diagnostics {
+	words := strings.NewReplacer("user_id = ", "users entry ", "agency_id = ", "agencies entry ",
+		"other_id_type = ", "others value ", "other_id = ", "others key ")
+	var out diag.Diagnostics
+	for _, d := range diags {
+		wp, ok := d.(diag.DiagnosticWithPath)
+		if !ok || !slices.ContainsFunc([]string{"user_id", "agency_id", "other_id", "other_id_type"},
+			func(a string) bool { return wp.Path().Equal(path.Root(a)) }) {
+			out.Append(d)
+			continue
+		}
+		if d.Severity() == diag.SeverityError {
+			out.AddAttributeError(b.at, d.Summary(), words.Replace(d.Detail()))
+		} else {
+			out.AddAttributeWarning(b.at, d.Summary(), words.Replace(d.Detail()))
+		}
+	}
+	return out
+}
+
+// batchState is what a plan or state of the resource says beyond its applicants.
+type batchState struct {
+	clusterID string // "" while unknown
+	entries   map[string]map[string]tftypes.Value
+}
+
+// stateOf reads the cluster and the revocations of a plan or state.
+func stateOf(raw tftypes.Value, diags *diag.Diagnostics) batchState {
+	var s batchState
+	if raw.IsNull() || !raw.IsKnown() {
+		return s
+	}
+	var attrs map[string]tftypes.Value
+	var revs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Cannot read the revocations", err.Error())
+		return s
+	}
+	if c := attrs["cluster_id"]; c.IsKnown() && !c.IsNull() {
+		_ = c.As(&s.clusterID)
+	}
+	if v := attrs["revocations"]; !v.IsKnown() || v.IsNull() {
+		return s
+	} else if err := v.As(&revs); err != nil {
+		diags.AddError("Cannot read the revocations", err.Error())
+		return s
+	}
+	s.entries = map[string]map[string]tftypes.Value{}
+	for k, v := range revs {
+		var e map[string]tftypes.Value
+		if err := v.As(&e); err != nil {
+			diags.AddError("Cannot read the revocations", err.Error())
+			return s
+		}
+		s.entries[k] = e
+	}
+	return s
+}
+
+// newEntry is an element of revocations: known strings from vals, null for
+// the names in nulls, unknown for the rest.
+func newEntry(vals map[string]string, nulls ...string) map[string]tftypes.Value {
+	e := map[string]tftypes.Value{}
+	for _, a := range entryAttrs {
+		switch v, ok := vals[a]; {
+		case ok:
+			e[a] = tftypes.NewValue(tftypes.String, v)
+		case slices.Contains(nulls, a):
+			e[a] = tftypes.NewValue(tftypes.String, nil)
+		default:
+			e[a] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+		}
+	}
+	return e
+}
+
+// withRevocations returns obj with revocations set to entries (unknown for nil).
+func withRevocations(obj tftypes.Value, entries map[string]map[string]tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+	var attrs map[string]tftypes.Value
+	if err := obj.As(&attrs); err != nil {
+		diags.AddError("Cannot set the revocations", err.Error())
+		return obj
+	}
+	mt := tftypes.Map{ElementType: entryType()}
+	if entries == nil {
+		attrs["revocations"] = tftypes.NewValue(mt, tftypes.UnknownValue)
+	} else {
+		m := map[string]tftypes.Value{}
+		for k, e := range entries {
+			m[k] = tftypes.NewValue(entryType(), e)
+		}
+		attrs["revocations"] = tftypes.NewValue(mt, m)
+	}
+	return tftypes.NewValue(obj.Type(), attrs)
+}
+
+// checks is the prerequisite engine of the single resource, for this batch.
+func (r *credentialRevocationsResource) checks(callerAtApply bool) revocationChecks {
+	return revocationChecks{client: r.client(), by: resourceRevoker, callerAtApply: callerAtApply}
+}
+
+// ModifyPlan runs the single resource's checks for every new applicant,
+// reading the cluster once and IAM once whatever their number, and plans the
+// revocations: recorded ones as they are, new ones with what any later
+// process and signer sees the same (type and name), the rest after apply.
+func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // Destroy: nothing remote happens.
+	}
+	plan := stateOf(req.Plan.Raw, &resp.Diagnostics)
+	prior := stateOf(req.State.Raw, &resp.Diagnostics)
+	apps, known := applicantsIn(ctx, req.Plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A replacement is planned again with a null prior state: the checks run there.
+	replacing := !req.State.Raw.IsNull() && replaced(ctx, req, prior, plan.clusterID, &resp.Diagnostics)
+	updating := !req.State.Raw.IsNull() && !replacing
+	if !updating {
+		prior.entries = nil // a new resource or a replacement: every applicant is new
+	}
+	planned := map[string]string{}
+	if plan.clusterID != "" {
+		planned["id"] = plan.clusterID
+	}
+	if known && updating {
+		warnForgotten(prior.entries, apps, plan.clusterID, &resp.Diagnostics)
+	}
+	var fresh []batchApplicant
+	for _, b := range apps {
+		if _, ok := prior.entries[b.key]; !ok {
+			fresh = append(fresh, b)
+		}
+	}
+	entries := map[string]map[string]tftypes.Value{}
+	for _, b := range apps {
+		if e, ok := prior.entries[b.key]; ok {
+			entries[b.key] = e
+		}
+	}
+	if r.client() != nil && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
+		checks := r.checks(r.separateApply)
+		cf, diags := checks.check(ctx, revocationTarget{clusterID: plan.clusterID}, cce.Cached)
+		resp.Diagnostics.Append(diags...)
+		if req.State.Raw.IsNull() && cf.cluster != nil {
+			planned["cluster_name"] = cf.cluster.Name
+		}
+		for _, b := range fresh {
+			if plan.clusterID != "" {
+				var dup diag.Diagnostics
+				warnDuplicate(r.client(), revocationTarget{clusterID: plan.clusterID, applicant: &b.applicant}, &dup)
+				resp.Diagnostics.Append(b.scoped(dup)...)
+			}
+			f, diags := checks.check(ctx, revocationTarget{applicant: &b.applicant}, cce.Cached)
+			resp.Diagnostics.Append(b.scoped(diags)...)
+			vals := map[string]string{"applicant_type": b.apiType}
+			if f.applicantChecked && !r.separateApply {
+				vals["applicant_name"] = f.applicantName
+			}
+			entries[b.key] = newEntry(vals)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		warnBatchIrreversible(fresh, plan.clusterID, cf, &resp.Diagnostics)
+	} else {
+		for _, b := range fresh {
+			entries[b.key] = newEntry(map[string]string{"applicant_type": b.apiType})
+		}
+	}
+	if !known {
+		entries = nil
+	}
+	resp.Plan.Raw = withRevocations(withStrings(resp.Plan.Raw, planned, &resp.Diagnostics), entries, &resp.Diagnostics)
+}
+
+// warnBatchIrreversible is warnIrreversible for many applicants: one warning
+// that names them, not one each.
+func warnBatchIrreversible(fresh []batchApplicant, clusterID string, f revocationFacts, diags *diag.Diagnostics) {
+	if len(fresh) == 0 {
+		return
+	}
+	var one diag.Diagnostics
+	warnIrreversible(&one, revocationTarget{clusterID: clusterID, applicant: &fresh[0].applicant}, f,
+		"; removing them from this resource or destroying it does not restore anything")
+	if len(fresh) == 1 || len(one) == 0 {
+		diags.Append(one...)
+		return
+	}
+	names := make([]string, 0, 10)
+	for _, b := range fresh[:min(len(fresh), 10)] {
+		names = append(names, b.describe())
+	}
+	if len(fresh) > 10 {
+		names = append(names, fmt.Sprintf("and %d more", len(fresh)-10))
+	}
+	detail := strings.Replace(one[0].Detail(), fresh[0].describe(),
+		fmt.Sprintf("%d applicants (%s)", len(fresh), strings.Join(names, ", ")), 1)
+	diags.AddWarning(one[0].Summary(), detail)
+}
+
+// warnForgotten warns about applicants removed from the configuration: their
+// records leave the state, their credentials stay revoked.
+func warnForgotten(entries map[string]map[string]tftypes.Value, apps []batchApplicant, clusterID string, diags *diag.Diagnostics) {
+	var gone []string
+	for k := range entries {
+		if !slices.ContainsFunc(apps, func(b batchApplicant) bool { return b.key == k }) {
+			gone = append(gone, k)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	slices.Sort(gone)
+	diags.AddWarning("The credential stays revoked", fmt.Sprintf("Removing %s from the revocations of cluster %s "+
+		"only forgets the record: revocation cannot be undone, and the holder needs a new credential to regain access.",
+		strings.Join(gone, ", "), clusterID))
+}
+
+// revokeNew sends the revocations of fresh, bounded in concurrency, and
+// returns the entries of those that were made, with the diagnostics of the
+// rest. planned holds the entries the plan knew.
+func (r *credentialRevocationsResource) revokeNew(ctx context.Context, clusterID string, fresh []batchApplicant,
+	planned map[string]map[string]tftypes.Value, timeout time.Duration,
+) (map[string]map[string]tftypes.Value, diag.Diagnostics) {
+	checks := r.checks(false) // the apply enforces every rule
+	made := map[string]map[string]tftypes.Value{}
+	if len(fresh) == 0 {
+		return made, nil // only forgetting, or confirmation: nothing is sent, whatever the cluster's state
+	}
+	cf, diags := checks.check(ctx, revocationTarget{clusterID: clusterID}, cce.Cached)
+	diags = diags.Errors() // warnings were shown at plan
+	if diags.HasError() {
+		return made, diags
+	}
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, batchConcurrency)
+	)
+	for _, b := range fresh {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			t := revocationTarget{clusterID: clusterID, applicant: &b.applicant}
+			f, d := checks.check(ctx, revocationTarget{applicant: &b.applicant}, cce.Cached)
+			if d = b.scoped(d.Errors()); !d.HasError() {
+				d = b.scoped(checks.revoke(ctx, t, timeout))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			diags.Append(d...)
+			if d.HasError() {
+				return
+			}
+			f.cluster, f.clusterVersion = cf.cluster, cf.clusterVersion
+			vals := appliedFacts(f)
+			delete(vals, "cluster_name")
+			vals["applicant_type"] = b.apiType
+			vals["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
+			made[b.key] = overlay(newEntry(vals), planned[b.key])
+		})
+	}
+	wg.Wait()
+	if diags.HasError() && len(made) > 0 {
+		diags.AddError("Some revocations were not made", fmt.Sprintf("%d of %d new revocations on cluster %s were "+
+			"made and are recorded in the state; the errors above say why the others were not. Fix the cause and apply "+
+			"again: only the missing ones are sent.", len(made), len(fresh), clusterID))
+	}
+	return made, diags
+}
+
+// overlay returns e with the values planned knew: the plan's values stay.
+func overlay(e, planned map[string]tftypes.Value) map[string]tftypes.Value {
+	out := maps.Clone(e)
+	for a, v := range planned {
+		if v.IsKnown() {
+			out[a] = v
+		}
+	}
+	return out
+}
+
+// apply revokes the applicants of the plan that kept has no record of, and
+// returns the state to save: kept's records of planned applicants and the
+// revocations made. ok is false when nothing should be saved.
+func (r *credentialRevocationsResource) apply(ctx context.Context, src tfsdk.Plan, kept map[string]map[string]tftypes.Value,
+	t timeouts.Value, create bool, diags *diag.Diagnostics,
+) (tftypes.Value, bool) {
+	if !requireClient(r.client(), diags) {
+		return src.Raw, false
+	}
+	read := t.Update
+	if create {
+		read = t.Create
+	}
+	timeout, d := read(ctx, defaultTimeout)
+	diags.Append(d...)
+	plan := src.Raw
+	ps := stateOf(plan, diags)
+	apps, known := applicantsIn(ctx, src, diags)
+	if diags.HasError() {
+		return plan, false
+	}
+	if !known || ps.clusterID == "" {
+		diags.AddError("Revocations not sent", "The cluster or an applicant is still unknown at apply. This is a bug "+
+			"in the provider; please report it.")
+		return plan, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	entries := map[string]map[string]tftypes.Value{}
+	var fresh []batchApplicant
+	for _, b := range apps {
+		if e, ok := kept[b.key]; ok {
+			entries[b.key] = overlay(e, ps.entries[b.key])
+		} else {
+			fresh = append(fresh, b)
+		}
+	}
+	made, d := r.revokeNew(ctx, ps.clusterID, fresh, ps.entries, timeout)
+	diags.Append(d...)
+	for k, e := range made {
+		entries[k] = e
+	}
+	if create && len(entries) == 0 {
+		return plan, false // nothing was revoked: no state
+	}
+	computed := map[string]string{"id": ps.clusterID}
+	var name types.String
+	diags.Append(src.GetAttribute(ctx, path.Root("cluster_name"), &name)...)
+	if name.IsUnknown() { // the plan could not read the cluster (provider configured late)
+		computed["cluster_name"] = ""
+		if cl, err := r.client().Cluster(ctx, ps.clusterID, cce.Cached); err == nil {
+			computed["cluster_name"] = cl.Name
+		}
+	}
+	return withRevocations(withUnknownStrings(plan, computed, diags), entries, diags), true
+}
+
+// Create revokes every applicant. A failure part-way records the ones that
+// were made (Terraform then marks the resource tainted); the replacement that
+// follows in the next apply revokes only the others (forgottenBatches).
+func (r *credentialRevocationsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var t timeouts.Value
+	getAttr(ctx, req.Plan, "timeouts", &t, &resp.Diagnostics)
+	ps := stateOf(req.Plan.Raw, &resp.Diagnostics)
+	kept := takeForgotten(r.client(), ps.clusterID)
+	state, ok := r.apply(ctx, req.Plan, kept, t, true, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.State.Raw = state
+}
+
+// Update revokes the applicants added since, and forgets the removed ones.
+func (r *credentialRevocationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var t timeouts.Value
+	getAttr(ctx, req.Plan, "timeouts", &t, &resp.Diagnostics)
+	prior := stateOf(req.State.Raw, &resp.Diagnostics)
+	apps, _ := applicantsIn(ctx, req.Plan, &resp.Diagnostics)
+	warnForgotten(prior.entries, apps, prior.clusterID, &resp.Diagnostics)
+	state, ok := r.apply(ctx, req.Plan, prior.entries, t, false, &resp.Diagnostics)
+	if ok {
+		resp.State.Raw = state
+	}
+}
+
+// Read keeps the records: CCE has no API to read revocations back. Only a
+// cluster that is certainly gone takes them out of state. After import it
+// fills in what can be known now.
+func (r *credentialRevocationsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.client(), &resp.Diagnostics) {
+		return
+	}
+	s := stateOf(req.State.Raw, &resp.Diagnostics)
+	var clusterName types.String
+	getAttr(ctx, req.State, "cluster_name", &clusterName, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cl, err := r.client().Cluster(ctx, s.clusterID, cce.Cached)
+	if cce.IsNotFound(err) {
+		if clusterGone(ctx, r.client(), s.clusterID, "cce_credential_revocations "+s.clusterID, &resp.Diagnostics) {
+			resp.Diagnostics.AddWarning("Cluster gone: revocation records removed",
+				fmt.Sprintf("Cluster %s no longer exists, so its %d revocation records leave the state. Credentials "+
+					"of a deleted cluster are useless anyway.", s.clusterID, len(s.entries)))
+			resp.State.RemoveResource(ctx)
+		}
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the cluster", apiErrorDetail(err,
+			fmt.Sprintf("Refreshing the revocations on cluster %s needs the cluster.", s.clusterID)))
+		return
+	}
+	if clusterName.ValueString() == "" {
+		resp.State.Raw = withStrings(resp.State.Raw, map[string]string{"cluster_name": cl.Name}, &resp.Diagnostics)
+	}
+	filled := false
+	names := revocationChecks{client: r.client()}
+	for k, e := range s.entries {
+		if !e["cluster_version"].IsNull() {
+			continue
+		}
+		filled = true
+		if v, _, err := r.client().ClusterVersion(ctx, cl); err == nil {
+			e["cluster_version"] = tftypes.NewValue(tftypes.String, v.String())
+		} else if cce.EveryPatchRevokes(cl.Version) {
+			e["cluster_version"] = tftypes.NewValue(tftypes.String, cl.Version)
+		}
+		if e["applicant_name"].IsNull() {
+			name := ""
+			if kind, id, _ := strings.Cut(k, "/"); kind != kindOther {
+				name, _ = names.iamName(ctx, kind, id, cce.Cached)
+			}
+			e["applicant_name"] = tftypes.NewValue(tftypes.String, name)
+		}
+	}
+	if filled {
+		resp.State.Raw = withRevocations(resp.State.Raw, s.entries, &resp.Diagnostics)
+	}
+}
+
+// Delete forgets the records. There is no API to un-revoke. The records of a
+// batch whose creation failed part-way (Terraform marks it tainted and
+// replaces it, deleting first) are kept for this process's Create that
+// replaces it, so that it sends only the missing revocations.
+func (r *credentialRevocationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	// A batch with fewer records than applicants was created or updated
+	// part-way; its records are true and need not be sent again.
+	s := stateOf(req.State.Raw, &resp.Diagnostics)
+	if apps, known := applicantsIn(ctx, req.State, &resp.Diagnostics); known && len(s.entries) < len(apps) {
+		keepForgotten(r.client(), s.clusterID, s.entries)
+	}
+	resp.Diagnostics.AddWarning("The credential stays revoked", "Destroying only forgets the records: revocation "+
+		"cannot be undone, and the holders need a new credential to regain access.")
+}
+
+// ImportState takes `<cluster_id>/<applicant>,<applicant>,...`, each
+// applicant as in the import ID of cce_credential_revocation without the
+// cluster: user/<ID>, agency/<ID>, other/<ID> or other/<ID>/agency.
+func (r *credentialRevocationsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	const form = "The import ID must look like <cluster_id>/<applicant>,<applicant>,... with each applicant written " +
+		"user/<user ID>, agency/<agency ID>, other/<ID> or other/<ID>/agency (an other ID sent as an agency), e.g. " +
+		"365b5e05-846a-11ea-9fe6-0255ac101107/user/0c97ac3cb280f4d91fa7c0096739e1f8,agency/<agency ID>."
+	clusterID, rest, _ := strings.Cut(req.ID, "/")
+	if rest == "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s names no applicant. %s", quote(req.ID), form))
+		return
+	}
+	var users, agencies []string
+	others := map[string]string{}
+	entries := map[string]map[string]tftypes.Value{}
+	for part := range strings.SplitSeq(rest, ",") {
+		_, a, err := parseRevocationID(clusterID + "/" + part)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Applicant %s: %s. %s", quote(part), err, form))
+			return
+		}
+		switch a.kind {
+		case kindUser:
+			users = append(users, a.id)
+		case kindAgency:
+			agencies = append(agencies, a.id)
+		default:
+			others[a.id] = a.apiType
+		}
+		entries[revocationKey(a)] = newEntry(map[string]string{"applicant_type": a.apiType}, entryAttrs...)
+	}
+	if !importedClusterExists(ctx, r.client(), clusterID, &resp.Diagnostics) {
+		return
+	}
+	set := func(attr string, v any) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	set("id", clusterID)
+	set("cluster_id", clusterID)
+	set("confirmation", confirmationWord)
+	if len(users) > 0 {
+		set("users", users)
+	}
+	if len(agencies) > 0 {
+		set("agencies", agencies)
+	}
+	if len(others) > 0 {
+		set("others", others)
+	}
+	set("cluster_name", "")
+	if !resp.Diagnostics.HasError() {
+		resp.State.Raw = withRevocations(resp.State.Raw, entries, &resp.Diagnostics)
+	}
+}
+
+// forgottenBatches holds, per client (one provider process), the records of
+// tainted batches this process destroyed, by cluster: Terraform replaces a
+// batch whose creation failed part-way, deleting it first, and the Create
+// that follows keeps those records instead of sending them again.
+var forgottenBatches struct {
+	mu sync.Mutex
+	m  map[*cce.Client]map[string]map[string]map[string]tftypes.Value
+}
+
+func keepForgotten(c *cce.Client, clusterID string, entries map[string]map[string]tftypes.Value) {
+	if c == nil || clusterID == "" || len(entries) == 0 {
+		return
+	}
+	f := &forgottenBatches
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[*cce.Client]map[string]map[string]map[string]tftypes.Value{}
+	}
+	if f.m[c] == nil {
+		f.m[c] = map[string]map[string]map[string]tftypes.Value{}
+	}
+	f.m[c][clusterID] = entries
+}
+
+func takeForgotten(c *cce.Client, clusterID string) map[string]map[string]tftypes.Value {
+	f := &forgottenBatches
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.m[c][clusterID]
+	delete(f.m[c], clusterID)
+	if len(f.m[c]) == 0 {
+		delete(f.m, c)
+	}
+	return e
+}
