@@ -165,7 +165,7 @@ func (c *Cloud) ctlRevocations(_ *control, q *controlReq) {
 	revs := c.Revocations()
 	out := make([]revocationJSON, len(revs))
 	for i, r := range revs {
-		out[i] = revocationJSON{ClusterID: r.ClusterID, UserID: r.UserID, AgencyID: r.AgencyID, RevokedBy: r.RevokedBy, At: r.At}
+		out[i] = revocationJSON(r)
 	}
 	q.reply(http.StatusOK, out)
 }

@@ -20,8 +20,10 @@ func TestQuota_bucket(t *testing.T) {
 			t.Fatalf("request %d of a full bucket of 3 refused", i+1)
 		}
 	}
-	if !q.deny() || !q.deny() {
-		t.Fatal("a fourth and fifth request in the same instant were admitted")
+	for i := range 2 {
+		if !q.deny() {
+			t.Fatalf("request %d in the same instant admitted", 4+i)
+		}
 	}
 	clk.advance(100 * time.Millisecond) // one token at 10 per second
 	if q.deny() {

@@ -284,7 +284,7 @@ func (b *bench) writeQuota(p printer) {
 		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	for _, r := range b.quota {
 		if r.Err != "" {
-			p("| %s | failed: %s |%s\n", r.CLI, strings.ReplaceAll(tail(r.Err, 200), "\n", " "), strings.Repeat(" |", 9))
+			p("%s", failedRow(r.CLI, r.Err, 9))
 			continue
 		}
 		var lo, hi, cpu time.Duration
@@ -306,4 +306,10 @@ func (b *bench) writeQuota(p printer) {
 			lo.Seconds(), hi.Seconds(), secs(cpu))
 	}
 	p("\n")
+}
+
+// failedRow is a table row saying that a CLI's case failed and why, with
+// empty more cells.
+func failedRow(cli, err string, empty int) string {
+	return fmt.Sprintf("| %s | failed: %s |%s\n", cli, strings.ReplaceAll(tail(err, 200), "\n", " "), strings.Repeat(" |", empty))
 }

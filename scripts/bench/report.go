@@ -426,7 +426,7 @@ func (b *bench) writeOne(p printer) {
 		"|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, one := range b.one {
 		if one.Err != "" {
-			p("| %s | failed: %s |%s\n", one.CLI, strings.ReplaceAll(tail(one.Err, 200), "\n", " "), strings.Repeat(" |", 6))
+			p("%s", failedRow(one.CLI, one.Err, 6))
 			continue
 		}
 		for _, cmd := range []struct {

@@ -423,17 +423,8 @@ func TestCommandFaults(t *testing.T) {
 	client := m.client(t)
 	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
 	for i, want := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusOK} {
-		req, err := http.NewRequest("GET", clusterURL, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
 		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
+		resp := m.signedGet(t, client, clusterURL)
 		if took := time.Since(start); took < 20*time.Millisecond {
 			t.Errorf("request %d took %s, want at least 20ms", i, took)
 		}
@@ -467,6 +458,22 @@ func TestCommandFaults(t *testing.T) {
 	}
 }
 
+// signedGet sends a GET signed with env.sh's keys; the body is closed.
+func (m runningMock) signedGet(t *testing.T, client *http.Client, url string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp
+}
+
 // TestCommandQuota: -quota gives the account a quota; the summary says so,
 // a request beyond it gets 429 and the log line fault=quota, and the mock
 // reports the counts when it stops.
@@ -482,17 +489,7 @@ func TestCommandQuota(t *testing.T) {
 	client := m.client(t)
 	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
 	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
-		req, err := http.NewRequest("GET", clusterURL, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode != want {
+		if resp := m.signedGet(t, client, clusterURL); resp.StatusCode != want {
 			t.Errorf("request %d: %d, want %d", i, resp.StatusCode, want)
 		}
 	}
