@@ -61,9 +61,10 @@ type ClusterCert struct {
 // CreateClusterCert issues a client certificate (POST clustercert). The
 // response body is never logged. Every call issues a new certificate, so the
 // request is retried only when a try failed before it was written (no
-// connection, a failed TLS handshake); after a lost answer, a 429 or a 5xx
-// the error is returned: a certificate may have been issued. MayHaveActed
-// tells that case.
+// connection, a failed TLS handshake) or the API gateway throttled it (429
+// APIGW.0308: CCE never saw it); after a lost answer, a 5xx or CCE's own 429
+// the error is returned (a certificate may have been issued after the first
+// two). MayHaveActed tells that case.
 func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r ClusterCertRequest) (*ClusterCert, error) {
 	const op = "create cluster certificate"
 	var body map[string]any

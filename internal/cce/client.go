@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // Client talks to CCE, IAM and CTS. It is safe for concurrent use; create it
@@ -24,7 +23,7 @@ import (
 type Client struct {
 	cfg     *resolvedConfig
 	http    *retryablehttp.Client
-	limiter *rate.Limiter
+	limiter *adaptiveLimiter // shared by the process's clients of one account (ratelimit.go)
 	now     func() time.Time
 
 	tokens tokenManager
@@ -55,13 +54,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: rc, now: time.Now}
-	if rc.RateLimit > 0 {
-		burst := int(rc.RateLimit)
-		if burst < 1 {
-			burst = 1
-		}
-		c.limiter = rate.NewLimiter(rate.Limit(rc.RateLimit), burst)
-	}
+	c.limiter = sharedLimiter(rc)
 	c.tokens.client = c
 	c.users = directory[User]{what: "user", list: c.ListUsers, get: c.getUser, idOf: func(u User) string { return u.ID }}
 	c.agencies = directory[Agency]{what: "agency", list: c.ListAgencies, get: c.getAgency, idOf: func(a Agency) string { return a.ID }}

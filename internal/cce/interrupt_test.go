@@ -176,7 +176,8 @@ func TestInterruptBeforeCallSendsNothing(t *testing.T) {
 }
 
 // POST clustercert issues a certificate each time: after a try that may have
-// reached CCE (the answer lost, a 5xx, a 429) it is not sent again.
+// reached CCE (the answer lost, a 5xx, a 429 of CCE itself) it is not sent
+// again. (The gateway's 429: TestCreateClusterCertRetriedAfterGatewayThrottle.)
 func TestCreateClusterCertNotRetriedOnceSent(t *testing.T) {
 	for _, answer := range []string{"lost", "503", "429"} {
 		t.Run(answer, func(t *testing.T) {
@@ -193,7 +194,7 @@ func TestCreateClusterCertNotRetriedOnceSent(t *testing.T) {
 				case "503":
 					writeJSON(w, 503, map[string]any{"errorCode": "CCE.01500001", "errorMessage": "busy"})
 				default:
-					writeJSON(w, 429, map[string]any{"error_code": "APIGW.0308", "error_msg": "throttled"})
+					writeJSON(w, 429, map[string]any{"errorCode": "CCE.02429001", "errorMessage": "The throttling threshold has been reached."})
 				}
 			})
 			c := newTestClient(t, f, akskCreds())

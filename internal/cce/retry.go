@@ -1,15 +1,19 @@
 package cce
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +24,9 @@ import (
 // that does not exist and our permanent errors),
 // 429 and 5xx except 501. Never other 4xx. A call that creates something
 // (call.once) is retried only after a try that cannot have reached the
-// server; no call is retried after an interrupt (WithInterrupt).
+// service: one that failed before it was written, or that the API gateway
+// throttled (429 APIGW.0308, which the service never saw); no call is
+// retried after an interrupt (WithInterrupt).
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -29,7 +35,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	retry := false
 	switch {
 	case ri.interrupted():
-	case ri != nil && ri.once && (resp != nil || ri.trySent.Load()):
+	case ri != nil && ri.once && (resp != nil || ri.trySent.Load()) && !gatewayThrottled(resp):
 		// The server may have acted on it: another try could do it twice.
 	case err != nil:
 		if !retryableTransportError(err) {
@@ -43,6 +49,31 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		ri.waiting.Store(retry)
 	}
 	return retry, nil
+}
+
+// throttleCodes are the API gateway's codes of a throttled request (cce-api.md
+// section 7): the gateway answered, the service never saw the request.
+var throttleCodes = []string{"APIGW.0308", "APIG.0308"}
+
+// gatewayThrottled reports whether resp is the API gateway's 429 for a
+// request it did not pass on. It reads the start of the body and puts it
+// back, so that the answer can still be reported.
+func gatewayThrottled(resp *http.Response) bool {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Body == nil {
+		return false
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	if err != nil {
+		return false
+	}
+	var body struct {
+		Code string `json:"error_code"`
+	}
+	return json.Unmarshal(head, &body) == nil && slices.Contains(throttleCodes, body.Code)
 }
 
 // dnsGiveUp reports a failed name lookup that another try will not heal: a

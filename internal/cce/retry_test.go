@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
 )
 
 // statusSeq serves the given statuses in order, then 200 with a cluster.
@@ -361,5 +363,29 @@ func TestNotSent(t *testing.T) {
 				t.Errorf("err %v: NotSent = %v, want %v", err, NotSent(err), tc.notSent)
 			}
 		})
+	}
+}
+
+// The API gateway's 429 (APIGW.0308) means CCE never saw the request, so
+// even POST clustercert, which issues a certificate each time, is sent
+// again, and one certificate is issued.
+func TestCreateClusterCertRetriedAfterGatewayThrottle(t *testing.T) {
+	cloud := mockcloud.NewForTest(t, mockcloud.WithFaults(1,
+		mockcloud.Fault{Route: mockcloud.RouteClusterCert, Kind: mockcloud.FaultThrottle, Probability: 1, Times: 2}))
+	c := newMockClient(t, cloud, keys(mockcloud.AdminAccessKey, mockcloud.AdminSecretKey), func(cfg *Config) {
+		cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax = 3, time.Millisecond, 5*time.Millisecond
+	})
+	cert, err := c.CreateClusterCert(t.Context(), mockcloud.ProdClusterID, ClusterCertRequest{Duration: 1})
+	if err != nil || len(cert.Kubeconfig) == 0 {
+		t.Fatalf("err = %v", err)
+	}
+	var faults []string
+	for _, r := range cloud.Requests() {
+		if r.Route == mockcloud.RouteClusterCert {
+			faults = append(faults, r.Fault)
+		}
+	}
+	if strings.Join(faults, ",") != "429,429," {
+		t.Fatalf("POST clustercert tries with faults %q, want two throttled and one answered", faults)
 	}
 }

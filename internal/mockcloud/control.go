@@ -56,6 +56,8 @@ func (c *Cloud) EnableControl(token, actorUserID string) {
 		{"GET /mockcloud/v1/faults", c.ctlFaults},
 		{"POST /mockcloud/v1/faults", c.ctlAddFault},
 		{"DELETE /mockcloud/v1/faults", c.ctlClearFaults},
+		{"GET /mockcloud/v1/quota", c.ctlQuota},             // quota.go
+		{"GET /mockcloud/v1/revocations", c.ctlRevocations}, // quota.go
 		{ControlPrefix, ctlNotFound},
 	} {
 		ctl.mux.HandleFunc(h.pattern, func(w http.ResponseWriter, r *http.Request) {

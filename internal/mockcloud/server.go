@@ -46,6 +46,7 @@ type options struct {
 	faults    []Fault
 	clockSkew time.Duration
 	lockout   *lockoutPolicy // WithSignInLockout; nil: the default (lockout.go)
+	quota     quotaConfig    // WithQuota (quota.go)
 }
 
 // Option configures Start.
@@ -83,6 +84,7 @@ type Cloud struct {
 	url     string
 	closing sync.Once
 	control atomic.Pointer[control] // nil until EnableControl
+	quota   *quotaBucket            // WithQuota; nil: none (quota.go)
 }
 
 // Start starts the fake cloud on an HTTPS listener with its own CA.
@@ -99,6 +101,9 @@ func Start(opts ...Option) (*Cloud, error) {
 			return nil, fmt.Errorf("mockcloud: fault %d: %w", i, err)
 		}
 	}
+	if err := o.quota.validate(); err != nil {
+		return nil, fmt.Errorf("mockcloud: %w", err)
+	}
 	if skew, base := o.clockSkew, o.now; skew != 0 {
 		o.now = func() time.Time { return base().Add(skew) }
 	}
@@ -110,7 +115,7 @@ func Start(opts ...Option) (*Cloud, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cloud{opts: o, st: newState(), ca: ca}
+	c := &Cloud{opts: o, st: newState(), ca: ca, quota: newQuotaBucket(o.quota, time.Now)}
 	c.faults.set(o.faultSeed, o.faults)
 	c.st.seedIdentity()
 	if o.seed {
@@ -197,7 +202,11 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		label = rt.label
 	}
-	inj := c.pickFaults(rt, r)
+	throttled := c.overQuota(rc) // beyond the account's quota nothing else happens (quota.go)
+	var inj injection
+	if !throttled {
+		inj = c.pickFaults(rt, r)
+	}
 	sleepFor(r, inj.latency)
 	// The body is masked by the matched route whatever happens next: a token
 	// request cut short still holds the start of its password.
@@ -207,6 +216,8 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: recordedHeader(r.Header),
 	}
 	switch {
+	case throttled:
+		entry.Fault = QuotaFault
 	case inj.kind == FaultReset:
 		c.record(entry)
 		dropConnection(w, true)

@@ -48,6 +48,12 @@ var Checks = []Check{
 		Why: "needs the gateway to answer 503, which no read can ask for"},
 	{ID: "gw-throttled-not-passed", Section: "API gateway", Title: "A throttled request is not passed on",
 		Why: "needs a throttled certificate request, a write"},
+	{ID: "gw-quota-scope", Section: "API gateway", Title: "Account quota",
+		Why: "needs more requests than the account's quota allows, from several users, which would throttle the account for everyone"},
+	{ID: "gw-quota-refused-uncounted", Section: "API gateway", Title: "A throttled request takes no quota",
+		Why: "needs the account throttled and a count of what the gateway admitted, which no read shows"},
+	{ID: "gw-quota-answer", Section: "API gateway", Title: "The quota's 429",
+		Why: "needs more requests than the quota allows, which would throttle the account for everyone"},
 
 	{ID: "iam-error-bodies", Section: "IAM", Title: "Error bodies", Run: checkIAMErrorBody},
 	{ID: "iam-temporary-key-lookup", Section: "IAM", Title: "Credential look-up of a temporary key", Run: checkTempKeyLookup},

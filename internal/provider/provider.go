@@ -224,8 +224,9 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"rate_limit": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: "Most requests per second this provider sends, across all resources of " +
-					"one run. 0 (the default) means no client-side limit; throttling answers (HTTP 429) " +
-					"are still retried. " + envDoc(envRateLimit),
+					"one run. 0 (the default) means no client-side limit. Throttling answers (HTTP 429) are " +
+					"retried, and each one slows the provider down: its rate halves and grows again after a run " +
+					"of successes, never above this limit. " + envDoc(envRateLimit),
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
 			"separate_apply_principal": schema.BoolAttribute{

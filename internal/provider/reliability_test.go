@@ -25,8 +25,15 @@ import (
 // written as tfvars for testdata/reliability/main.tf.
 func revocationTargets(t *testing.T, c *cli, clusters []string, n int) {
 	t.Helper()
+	revocationTargetsFrom(t, c, clusters, 0, n)
+}
+
+// revocationTargetsFrom is revocationTargets with the IDs numbered from
+// first, so that several workspaces revoke different IDs.
+func revocationTargetsFrom(t *testing.T, c *cli, clusters []string, first, n int) {
+	t.Helper()
 	targets := map[string]map[string]string{}
-	for i := range n {
+	for i := first; i < first+n; i++ {
 		id := fmt.Sprintf("10ad%028x", i)
 		cl := clusters[i%len(clusters)]
 		targets[cl+"/"+id] = map[string]string{"cluster_id": cl, "other_id": id}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -163,22 +161,8 @@ func (b *bench) runFleetCase(cli cliInfo, s *fleetSample) {
 
 // control sends a control API request and fails unless it succeeds.
 func (m *mock) control(method, path, body string) error {
-	req, err := http.NewRequest(method, m.vars["CCE_MOCKCLOUD_CONTROL_URL"]+path, bytes.NewBufferString(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+m.vars["CCE_MOCKCLOUD_CONTROL_TOKEN"])
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := m.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("control %s %s: %s: %s", method, path, resp.Status, out)
-	}
-	return nil
+	_, err := m.controlDo(method, path, body)
+	return err
 }
 
 // fleetOf returns the sample of a CLI, shape and people count.

@@ -11,6 +11,9 @@
 // internal/cce, counts the mock's requests per route, samples the provider's
 // peak memory, and writes BENCHMARKS.md and benchmarks/chart.svg.
 //
+// The quota case (quota.go) runs 8 applies of 250 revocations at once
+// against one mock whose account has a quota of 50 requests a second.
+//
 // It also runs the round-trip case: plan and apply -auto-approve of one
 // revocation with the mock answering every request 100 ms late, as real IAM
 // and CCE do (50 to 150 ms), against the floor at the same latency; the
@@ -27,7 +30,7 @@
 //
 //	go run ./scripts/bench                 full run: N in {10,100,1000}, 3 rounds; round trips: 9 rounds
 //	BENCH_QUICK=1 go run ./scripts/bench   N in {10,100}, 1 round; round trips: 5 rounds
-//	go run ./scripts/bench -only=roundtrips   one case (gobench, one, matrix, roundtrips, fleet; comma-separated);
+//	go run ./scripts/bench -only=roundtrips   one case (gobench, one, matrix, roundtrips, fleet, quota; comma-separated);
 //	                                          the report goes to stdout unless -report says where
 //
 // Only the standard library is used. CONTRIBUTING.md says how to profile.
@@ -95,7 +98,7 @@ const (
 	caseRoundTrips = "roundtrips" // plan and apply of one revocation at -rt-latency per request
 )
 
-var allCases = []string{caseGoBench, caseOne, caseMatrix, caseRoundTrips, caseFleet}
+var allCases = []string{caseGoBench, caseOne, caseMatrix, caseRoundTrips, caseFleet, caseQuota}
 
 // runs reports whether a case is selected.
 func (o options) runs(c string) bool { return o.only == nil || o.only[c] }
@@ -133,6 +136,7 @@ type bench struct {
 	rt        []*sample // the round-trip case
 	rtMachine caseLoad  // how busy the machine was during the round-trip case
 	fleet     []*fleetSample
+	quota     []*quotaRun // the quota case (quota.go)
 	started   time.Time
 	finished  time.Time
 	command   string
@@ -299,6 +303,9 @@ func run() error {
 	}
 	if opt.runs(caseFleet) {
 		b.runFleet()
+	}
+	if opt.runs(caseQuota) {
+		b.runQuota()
 	}
 	b.finished = time.Now()
 	end := readMachine(false)

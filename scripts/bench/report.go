@@ -60,6 +60,9 @@ func (b *bench) writeReport() error {
 	if b.opt.runs(caseFleet) {
 		b.writeFleet(p)
 	}
+	if b.opt.runs(caseQuota) {
+		b.writeQuota(p)
+	}
 	if b.opt.runs(caseOne) {
 		b.writeOne(p)
 	}
@@ -423,7 +426,7 @@ func (b *bench) writeOne(p printer) {
 		"|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, one := range b.one {
 		if one.Err != "" {
-			p("| %s | failed: %s |%s\n", one.CLI, strings.ReplaceAll(tail(one.Err, 200), "\n", " "), strings.Repeat(" |", 6))
+			p("%s", failedRow(one.CLI, one.Err, 6))
 			continue
 		}
 		for _, cmd := range []struct {

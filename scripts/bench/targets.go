@@ -209,6 +209,9 @@ func (b *bench) evalTargets() []target {
 	if b.opt.runs(caseFleet) {
 		ts = append(ts, b.fleetTargets()...)
 	}
+	if b.opt.runs(caseQuota) {
+		ts = append(ts, b.quotaTargets()...)
+	}
 	return ts
 }
 

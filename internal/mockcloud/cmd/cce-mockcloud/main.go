@@ -52,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "add this latency to every request (a latency fault on route *)")
 	clockSkew := fs.Duration("clock-skew", 0, "run the server clock this far ahead (negative: behind)")
 	scenarioFile := fs.String("scenario", "", "serve the world this JSON or YAML file declares instead of the demo account")
+	var quota quotaFlag
+	fs.Var(&quota, "quota", "the account's API quota: RPS or RPS/BURST requests per second (burst default: RPS); beyond it 429 APIGW.0308 (default: none)")
 	extra := fs.Int("extra-clusters", 0, "add this many Available v1.28 clusters (IDs c0000000-0000-4000-8000-1000000000NN from 00)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -99,7 +101,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 
 	opts := []mockcloud.Option{mockcloud.WithAddr(*addr), mockcloud.WithFlavour(mockcloud.Flavour(*flavour)),
-		mockcloud.WithLogWriter(stderr), mockcloud.WithFaults(*seed, faults...), mockcloud.WithClockSkew(*clockSkew)}
+		mockcloud.WithLogWriter(stderr), mockcloud.WithFaults(*seed, faults...), mockcloud.WithClockSkew(*clockSkew),
+		mockcloud.WithQuota(quota.rps, quota.burst)}
 	if scenario != nil && scenario.Base() == mockcloud.BaseEmpty {
 		opts = append(opts, mockcloud.WithoutSeed())
 	}
@@ -131,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if scenario != nil {
 		served = "scenario " + *scenarioFile
 	}
-	if _, err := fmt.Fprint(stdout, summary(cloud, served, caller.Name)+faultLines(*seed, faults, *clockSkew)+
+	if _, err := fmt.Fprint(stdout, summary(cloud, served, caller.Name)+faultLines(*seed, faults, *clockSkew)+quota.line()+
 		"#\n# These are DEMO credentials of a FAKE cloud; they grant nothing anywhere else.\n"+
 		"# Paste into your shell or: source "+envPath+"\n"+env); err != nil {
 		return fmt.Errorf("write stdout: %w", err)
@@ -143,7 +146,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer func() { _ = os.Remove(readyPath) }() // Best effort; the process is exiting anyway.
 
 	<-sigs
-	return nil
+	return quota.report(stdout, cloud)
 }
 
 // faultLines renders the active faults and the clock skew as shell comments.

@@ -423,17 +423,8 @@ func TestCommandFaults(t *testing.T) {
 	client := m.client(t)
 	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
 	for i, want := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusOK} {
-		req, err := http.NewRequest("GET", clusterURL, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
 		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
+		resp := m.signedGet(t, client, clusterURL)
 		if took := time.Since(start); took < 20*time.Millisecond {
 			t.Errorf("request %d took %s, want at least 20ms", i, took)
 		}
@@ -467,6 +458,51 @@ func TestCommandFaults(t *testing.T) {
 	}
 }
 
+// signedGet sends a GET signed with env.sh's keys; the body is closed.
+func (m runningMock) signedGet(t *testing.T, client *http.Client, url string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signGET(req, m.env["HW_ACCESS_KEY"], m.env["HW_SECRET_KEY"])
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp
+}
+
+// TestCommandQuota: -quota gives the account a quota; the summary says so,
+// a request beyond it gets 429 and the log line fault=quota, and the mock
+// reports the counts when it stops.
+func TestCommandQuota(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	m := startMock(t, "-dir", dir, "-quota", "0.001/2")
+	if out := m.stdout.String(); !strings.Contains(out, "# account quota: 0.001 requests per second, bursts of 2; beyond it 429 APIGW.0308 (logged fault=quota)\n") {
+		t.Errorf("stdout lacks the quota:\n%s", out)
+	}
+	client := m.client(t)
+	clusterURL := m.env["HW_CCE_ENDPOINT"] + "/api/v3/projects/" + m.env["HW_PROJECT_ID"] + "/clusters/" + mockcloud.ProdClusterID
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		if resp := m.signedGet(t, client, clusterURL); resp.StatusCode != want {
+			t.Errorf("request %d: %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	m.stop(t)
+	path := "/api/v3/projects/" + mockcloud.ProjectID + "/clusters/" + mockcloud.ProdClusterID
+	if log := m.stderr.String(); !strings.Contains(log, "GET "+path+" 429 - fault=quota\n") {
+		t.Errorf("log lacks the throttled request:\n%s", log)
+	}
+	if out := m.stdout.String(); !strings.HasSuffix(out, "# account quota: 2 requests admitted, 1 throttled (429)\n") {
+		t.Errorf("stdout does not end with the quota's counts:\n%s", out)
+	}
+}
+
 // TestRunFlags checks the fault flags' validation.
 func TestRunFlags(t *testing.T) {
 	for _, args := range [][]string{
@@ -479,6 +515,9 @@ func TestRunFlags(t *testing.T) {
 		{"-clock-skew", "x"},
 		{"-extra-clusters", "-1"},
 		{"-extra-clusters", "1001"},
+		{"-quota", "fast"},
+		{"-quota", "-5"},
+		{"-quota", "50/0"},
 		{"stray"},
 		{"-scenario", "does-not-exist.yaml"},
 		{"-scenario", filepath.Join("..", "..", "..", "..", "go.mod")},
