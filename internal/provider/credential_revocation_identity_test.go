@@ -24,6 +24,8 @@ func identityIs(clusterID, applicantType, applicantID string) statecheck.StateCh
 		"cluster_id":     knownvalue.StringExact(clusterID),
 		"applicant_type": knownvalue.StringExact(applicantType),
 		"applicant_id":   knownvalue.StringExact(applicantID),
+		"region":         knownvalue.StringExact(mockcloud.Region),
+		"project_id":     knownvalue.StringExact(mockcloud.ProjectID),
 	})
 }
 

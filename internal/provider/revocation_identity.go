@@ -20,6 +20,8 @@ type revocationIdentityModel struct {
 	ClusterID     types.String `tfsdk:"cluster_id"`
 	ApplicantType types.String `tfsdk:"applicant_type"`
 	ApplicantID   types.String `tfsdk:"applicant_id"`
+	Region        types.String `tfsdk:"region"`
+	ProjectID     types.String `tfsdk:"project_id"`
 }
 
 func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -37,6 +39,18 @@ func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resou
 			"applicant_id": identityschema.StringAttribute{
 				RequiredForImport: true,
 				Description:       "ID of the user, agency, or deleted or federated identity.",
+			},
+			// Added in the same identity version: an identity stored before has
+			// them null (the framework decodes missing attributes as null), and
+			// Read fills them in from the state (MutableIdentity).
+			"region": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description:       "Region of the cluster; the provider's when left out.",
+			},
+			"project_id": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description: "Project of the cluster; the provider's in the provider's region, else the project " +
+					"named after `region`, when left out.",
 			},
 		},
 	}
@@ -82,4 +96,14 @@ func (id revocationIdentityModel) parse() (string, applicant, error) {
 		return clusterID, newApplicant(kindOther, appID, kind), nil
 	}
 	return clusterID, newApplicant(kind, appID, kind), nil
+}
+
+// setIdentityLocation sets the location of the identity from the record's
+// (null for a record from before locations that Read could not place).
+func setIdentityLocation(ctx context.Context, region, project types.String, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil {
+		return
+	}
+	setAttr(ctx, identity, "region", region, diags)
+	setAttr(ctx, identity, "project_id", project, diags)
 }

@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+)
+
+// regionEndpoints is the provider's region_endpoints for every region of the
+// mock, the provider's own included (a test may move the provider away).
+func regionEndpoints(c *mockcloud.Cloud) map[string]any {
+	ep := c.Endpoints()
+	out := map[string]any{}
+	for _, r := range mockcloud.Regions() {
+		out[r] = map[string]any{"cce": ep.CCE[r], "cts": ep.CTS[r]}
+	}
+	return out
+}
+
+func regionEndpointsVar(c *mockcloud.Cloud) config.Variable {
+	out := map[string]config.Variable{}
+	for r, v := range regionEndpoints(c) {
+		m := v.(map[string]any)
+		out[r] = config.ObjectVariable(map[string]config.Variable{
+			"cce": config.StringVariable(m["cce"].(string)), "cts": config.StringVariable(m["cts"].(string)),
+		})
+	}
+	return config.MapVariable(out)
+}
+
+// locatedRevocations are the revocations of testdata/location.tf: address,
+// cluster, region and project.
+var locatedRevocations = []struct{ name, cluster, region, project string }{
+	{"home", mockcloud.ProdClusterID, mockcloud.Region, mockcloud.ProjectID},
+	{"de", mockcloud.DEProdClusterID, mockcloud.RegionDE, mockcloud.ProjectIDDE},
+	{"de_ops", mockcloud.DEOpsClusterID, mockcloud.RegionDE, mockcloud.ProjectIDDE2},
+	{"nl", mockcloud.NLProdClusterID, mockcloud.RegionNL, mockcloud.ProjectIDNL},
+}
+
+// revokedOnTheirHosts checks that the mock saw exactly one revocation per
+// cluster of testdata/location.tf, on the CCE host of its region and in the
+// path of its project.
+func (e *accEnv) revokedOnTheirHosts() error {
+	seen := map[string]string{}
+	for _, r := range e.cloud.Requests() {
+		if r.Route == mockcloud.RouteRevoke {
+			if _, dup := seen[r.Path]; dup {
+				return fmt.Errorf("%s sent twice", r.Path)
+			}
+			seen[r.Path] = r.Host
+		}
+	}
+	for _, lr := range locatedRevocations {
+		path := "/api/v3/projects/" + lr.project + "/clusters/" + lr.cluster + "/clustercertrevoke"
+		if seen[path] != "cce."+lr.region {
+			return fmt.Errorf("POST %s reached host %q, want cce.%s (all: %v)", path, seen[path], lr.region, seen)
+		}
+	}
+	if len(seen) != len(locatedRevocations) {
+		return fmt.Errorf("%d revocations sent, want %d: %v", len(seen), len(locatedRevocations), seen)
+	}
+	return nil
+}
+
+func locationChecks() []statecheck.StateCheck {
+	var out []statecheck.StateCheck
+	for _, lr := range locatedRevocations {
+		addr := "cce_credential_revocation." + lr.name
+		out = append(out,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(lr.region)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(lr.project)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_name"), knownvalue.NotNull()))
+	}
+	return out
+}
+
+// One provider block revokes a person on clusters in three regions and two
+// projects of one region; each revocation reaches the CCE host of its region
+// and is imported again by an ID that names its location.
+func TestAccLocation_oneProviderThreeRegions(t *testing.T) {
+	e := newAccEnv(t)
+	v := config.Variables{"region_endpoints": regionEndpointsVar(e.cloud), "user_id": config.StringVariable(mockcloud.LeaverUserID)}
+	importStep := func(name, id string) resource.TestStep {
+		return resource.TestStep{
+			ResourceName: "cce_credential_revocation." + name, ImportState: true, ImportStateId: id,
+			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"revoked_at", "revoked_by"},
+			Config: testConfig(t, "location.tf"), ConfigVariables: v,
+		}
+	}
+	leaver := "/user/" + mockcloud.LeaverUserID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testConfig(t, "location.tf"), ConfigVariables: v,
+				ConfigStateChecks: locationChecks(),
+				Check:             func(*terraform.State) error { return e.revokedOnTheirHosts() },
+			},
+			importStep("de_ops", mockcloud.DEOpsClusterID+leaver+"@"+mockcloud.RegionDE+"/"+mockcloud.ProjectIDDE2),
+			importStep("nl", mockcloud.NLProdClusterID+leaver+"@"+mockcloud.RegionNL),
+			importStep("home", mockcloud.ProdClusterID+leaver), // the form from before locations
+		},
+	})
+	if n := e.revokePosts(); n != len(locatedRevocations) {
+		t.Errorf("the mock saw %d revocations, want %d", n, len(locatedRevocations))
+	}
+}
+
+// An identity with a region imports the revocation of that region.
+func TestAccLocation_importByIdentityWithRegion(t *testing.T) {
+	e := newAccEnv(t)
+	v := config.Variables{"region_endpoints": regionEndpointsVar(e.cloud), "user_id": config.StringVariable(mockcloud.LeaverUserID)}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{identityCLI},
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testConfig(t, "location.tf"), ConfigVariables: v,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity("cce_credential_revocation.de_ops",
+					map[string]knownvalue.Check{
+						"cluster_id": knownvalue.StringExact(mockcloud.DEOpsClusterID), "applicant_type": knownvalue.StringExact("user"),
+						"applicant_id": knownvalue.StringExact(mockcloud.LeaverUserID), "region": knownvalue.StringExact(mockcloud.RegionDE),
+						"project_id": knownvalue.StringExact(mockcloud.ProjectIDDE2),
+					})},
+			},
+			{
+				ResourceName: "cce_credential_revocation.de_ops", ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity, Config: testConfig(t, "location.tf"), ConfigVariables: v,
+			},
+			{
+				ResourceName: "cce_credential_revocation.nl", ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity, Config: testConfig(t, "location.tf"), ConfigVariables: v,
+			},
+		},
+	})
+}
+
+// newLocationCLI prepares testdata/location_cli for the CLI under test.
+func newLocationCLI(t *testing.T, e *accEnv) *cli {
+	t.Helper()
+	c := newCLI(t, e, filepath.Join("testdata", "location_cli"), "location")
+	c.writeVars("location", map[string]any{"region_endpoints": regionEndpoints(e.cloud), "user_id": mockcloud.LeaverUserID})
+	return c
+}
+
+// setEnv replaces (or with "" removes) environment variables of the CLI's
+// next commands.
+func (c *cli) setEnv(kv ...string) {
+	drop := map[string]bool{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		drop[kv[i]] = true
+	}
+	env := c.env[:0:0]
+	for _, e := range c.env {
+		if name, _, _ := strings.Cut(e, "="); !drop[name] {
+			env = append(env, e)
+		}
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			env = append(env, kv[i]+"="+kv[i+1])
+		}
+	}
+	c.env = env
+}
+
+// stateLocations returns region/project of every revocation in the state.
+func stateLocations(t *testing.T, c *cli) map[string]string {
+	t.Helper()
+	var st struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Name   string         `json:"name"`
+					Values map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(c.must("show", "-json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range st.Values.RootModule.Resources {
+		out[r.Name] = fmt.Sprintf("%v/%v", r.Values["region"], r.Values["project_id"])
+	}
+	return out
+}
+
+func wantAllLocated(t *testing.T, what string, got map[string]string) {
+	t.Helper()
+	for _, lr := range locatedRevocations {
+		if want := lr.region + "/" + lr.project; got[lr.name] != want {
+			t.Errorf("%s: %s is at %q, want %q (all: %v)", what, lr.name, got[lr.name], want, got)
+		}
+	}
+}
+
+// A saved plan with regions applies in another process; then the provider's
+// project, and its region, change under the records: every refresh keeps every
+// record where it was made, and the plan refuses to move the one that follows
+// the provider to a place without its cluster, saying how to keep it.
+func TestAccLocation_providerLocationChanges(t *testing.T) {
+	e := newAccEnv(t)
+	c := newLocationCLI(t, e)
+	c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	e.assertNoWrites()
+	noProviderBug(t, c.must("apply", "-input=false", "-no-color", "tfplan"))
+	if err := e.revokedOnTheirHosts(); err != nil {
+		t.Fatal(err)
+	}
+	wantAllLocated(t, "after apply", stateLocations(t, c))
+
+	// A wrong but existing project: the sandbox project of the same region, without clusters.
+	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
+	out := c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	wantAllLocated(t, "after a refresh in a wrong project", stateLocations(t, c))
+	out, code := c.run("plan", "-input=false", "-no-color")
+	if code == 0 {
+		t.Fatalf("the plan moved the record to a project without its cluster:\n%s", out)
+	}
+	mustMatch(t, "the plan in a wrong project", out, `Error: Cluster not in region "eu-west-101", project `+mockcloud.ProjectIDSandbox,
+		`with cce_credential_revocation.home`, mockcloud.ProdClusterID,
+		`set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`)
+	if strings.Count(out, "Error: ") != 1 {
+		t.Errorf("only the revocation that follows the provider may fail:\n%s", out)
+	}
+
+	// Another region: the provider moves to eu-de (its project discovered).
+	ep := e.cloud.Endpoints()
+	c.setEnv("HW_PROJECT_ID", "", "HW_REGION_NAME", mockcloud.RegionDE,
+		"HW_CCE_ENDPOINT", ep.CCE[mockcloud.RegionDE], "HW_CTS_ENDPOINT", ep.CTS[mockcloud.RegionDE])
+	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	wantAllLocated(t, "after a refresh in another region", stateLocations(t, c))
+	out, code = c.run("plan", "-input=false", "-no-color")
+	if code == 0 {
+		t.Fatalf("the plan moved the record to a region without its cluster:\n%s", out)
+	}
+	mustMatch(t, "the plan in another region", out, `Error: Cluster not in region "eu-de", project `+mockcloud.ProjectIDDE,
+		`with cce_credential_revocation.home`, `the provider's region or project_id changed`,
+		`set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`)
+	if n := e.revokePosts(); n != len(locatedRevocations) {
+		t.Errorf("the mock saw %d revocations, want %d", n, len(locatedRevocations))
+	}
+}
+
+// stripLocations removes region and project_id from every resource of the
+// state file, and from its identity, as a state written before locations.
+func stripLocations(t *testing.T, c *cli) {
+	t.Helper()
+	p := filepath.Join(c.dir, "terraform.tfstate")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range st["resources"].([]any) {
+		for _, inst := range r.(map[string]any)["instances"].([]any) {
+			m := inst.(map[string]any)
+			for _, key := range []string{"attributes", "identity"} {
+				if attrs, ok := m[key].(map[string]any); ok {
+					delete(attrs, "region")
+					delete(attrs, "project_id")
+				}
+			}
+		}
+	}
+	st["serial"] = st["serial"].(float64) + 1
+	if b, err = json.MarshalIndent(st, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Records from before locations: a refresh in the provider's location records
+// it where it finds the cluster, and keeps the record unchanged, with a
+// warning, where CCE does not know the cluster.
+func TestAccLocation_recordsFromBefore(t *testing.T) {
+	e := newAccEnv(t)
+	c := newLocationCLI(t, e)
+	c.must("apply", "-auto-approve", "-input=false", "-no-color")
+	stripLocations(t, c)
+
+	// In a wrong but existing project nothing is found: every record stays as it was.
+	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
+	out := c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	mustMatch(t, "the refresh", out, `Warning: Revocation record kept: cluster not found in the provider's location`)
+	got := stateLocations(t, c)
+	for _, lr := range locatedRevocations {
+		if got[lr.name] != "<nil>/<nil>" {
+			t.Errorf("%s: located at %q by a refresh that did not find it", lr.name, got[lr.name])
+		}
+	}
+
+	// In the right place the record of the provider's cluster takes its location;
+	// the others, whose configuration names their region, are placed by the plan.
+	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectID)
+	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	if got := stateLocations(t, c)["home"]; got != mockcloud.Region+"/"+mockcloud.ProjectID {
+		t.Errorf("home after the refresh: %q", got)
+	}
+	noProviderBug(t, c.must("apply", "-auto-approve", "-input=false", "-no-color"))
+	wantAllLocated(t, "after the apply", stateLocations(t, c))
+	if n := e.revokePosts(); n != len(locatedRevocations) {
+		t.Errorf("the mock saw %d revocations, want %d: a record from before was revoked again", n, len(locatedRevocations))
+	}
+	if out := c.must("plan", "-input=false", "-no-color", "-detailed-exitcode"); !regexp.MustCompile(`No changes`).MatchString(out) {
+		t.Errorf("plan after the records were placed:\n%s", out)
+	}
+}
