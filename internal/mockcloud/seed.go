@@ -219,7 +219,7 @@ func (s *state) seed(now time.Time) {
 		{ID: DEOldClusterID, Name: "de-old", Region: RegionDE, Version: "v1.23", PlatformVersion: "cce.9.0"},
 		{ID: DEOpsClusterID, Name: "de-ops", Region: RegionDE, ProjectID: ProjectIDDE2, Version: "v1.27", PlatformVersion: "cce.5.0"},
 		{ID: NLProdClusterID, Name: "nl-prod", Region: RegionNL, Version: "v1.29", PlatformVersion: "cce.2.0"},
-		{ID: NLLegacyClusterID, Name: "nl-legacy", Region: RegionNL, Version: "v1.19.16-r50", PlatformVersion: "cce.2.0"},
+		{ID: NLLegacyClusterID, Name: "nl-legacy", Region: RegionNL, Version: "v1.19.16-r20", PlatformVersion: "cce.2.0"},
 	}
 	for _, cl := range elsewhere {
 		cl.Phase, cl.InternalEndpoint, cl.ExternalEndpoint = PhaseAvailable, SeedInternalEndpoint, SeedExternalEndpoint

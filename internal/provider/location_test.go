@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -326,4 +327,79 @@ func TestAccLocation_recordsFromBefore(t *testing.T) {
 	if out := c.must("plan", "-input=false", "-no-color", "-detailed-exitcode"); !regexp.MustCompile(`No changes`).MatchString(out) {
 		t.Errorf("plan after the records were placed:\n%s", out)
 	}
+}
+
+// cce_clusters lists several regions in one read, each cluster with its
+// region, project and eligibility; IAM is asked as often as for one region.
+func TestAccLocation_clustersOfSeveralRegions(t *testing.T) {
+	e := newAccEnv(t)
+	regionsVar := func(r ...string) config.Variable {
+		vals := make([]config.Variable, len(r))
+		for i, s := range r {
+			vals[i] = config.StringVariable(s)
+		}
+		return config.ListVariable(vals...)
+	}
+	iamRequests := func() int {
+		n := 0
+		for _, r := range e.cloud.Requests() {
+			if r.Host == "iam" && r.Route != mockcloud.RouteProjects {
+				n++
+			}
+		}
+		return n
+	}
+	const ds = "data.cce_clusters.this"
+	var iamOne int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:          testConfig(t, "clusters_regions.tf"),
+				ConfigVariables: config.Variables{"region_endpoints": regionEndpointsVar(e.cloud)},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("regions"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mockcloud.Region)})),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("project_id"), knownvalue.StringExact(mockcloud.ProjectID)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("clusters"), knownvalue.ListSizeExact(4)),
+				},
+				Check: func(*terraform.State) error { iamOne = iamRequests(); return nil },
+			},
+			{
+				PreConfig: func() { e.cloud.ResetRequests() },
+				Config:    testConfig(t, "clusters_regions.tf"),
+				ConfigVariables: config.Variables{"region_endpoints": regionEndpointsVar(e.cloud),
+					"regions": regionsVar(mockcloud.Region, mockcloud.RegionDE, mockcloud.RegionNL)},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("project_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("clusters"), knownvalue.ListSizeExact(8)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("clusters").AtSliceIndex(4), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("de-old"), "region": knownvalue.StringExact(mockcloud.RegionDE),
+						"project_id": knownvalue.StringExact(mockcloud.ProjectIDDE), "revocable": knownvalue.Bool(false),
+						"minimum_version": knownvalue.StringExact("v1.23.9-r10"),
+					})),
+					statecheck.ExpectKnownOutputValue("revocable", knownvalue.MapExact(map[string]knownvalue.Check{
+						"legacy":  knownvalue.StringExact(mockcloud.Region + "/" + mockcloud.ProjectID),
+						"prod":    knownvalue.StringExact(mockcloud.Region + "/" + mockcloud.ProjectID),
+						"staging": knownvalue.StringExact(mockcloud.Region + "/" + mockcloud.ProjectID),
+						"de-prod": knownvalue.StringExact(mockcloud.RegionDE + "/" + mockcloud.ProjectIDDE),
+						"nl-prod": knownvalue.StringExact(mockcloud.RegionNL + "/" + mockcloud.ProjectIDNL),
+					})),
+				},
+				Check: func(*terraform.State) error {
+					if n := iamRequests(); n > iamOne {
+						return fmt.Errorf("IAM saw %d requests for three regions, %d for one: it must not grow with the regions", n, iamOne)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// optionalString is a string value, null for "".
+func optionalString(s string) tftypes.Value {
+	if s == "" {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, s)
 }
