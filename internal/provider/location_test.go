@@ -403,3 +403,42 @@ func optionalString(s string) tftypes.Value {
 	}
 	return tftypes.NewValue(tftypes.String, s)
 }
+
+// The data sources and cce_cluster_credential work in the region and project
+// they name, on that region's hosts, and keep them in the state.
+func TestAccLocation_otherObjects(t *testing.T) {
+	e := newAccEnv(t)
+	v := config.Variables{"region_endpoints": regionEndpointsVar(e.cloud)}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: testConfig(t, "location_objects.tf"), ConfigVariables: v,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.cce_caller_identity.nl", tfjsonpath.New("project_id"), knownvalue.StringExact(mockcloud.ProjectIDNL)),
+				statecheck.ExpectKnownValue("data.cce_caller_identity.nl", tfjsonpath.New("user_id"), knownvalue.StringExact(mockcloud.AdminUserID)),
+				statecheck.ExpectKnownValue("data.cce_certificate_applicants.de", tfjsonpath.New("project_id"), knownvalue.StringExact(mockcloud.ProjectIDDE)),
+				statecheck.ExpectKnownValue("data.cce_certificate_applicants.de", tfjsonpath.New("cluster_version"), knownvalue.StringExact("v1.28.3-r0")),
+				statecheck.ExpectKnownValue("cce_cluster_credential.ops", tfjsonpath.New("region"), knownvalue.StringExact(mockcloud.RegionDE)),
+				statecheck.ExpectKnownValue("cce_cluster_credential.ops", tfjsonpath.New("project_id"), knownvalue.StringExact(mockcloud.ProjectIDDE2)),
+			},
+			Check: e.requestsCheck(func(reqs []mockcloud.Request) error {
+				hosts := map[string]map[string]bool{}
+				for _, r := range reqs {
+					if hosts[r.Route] == nil {
+						hosts[r.Route] = map[string]bool{}
+					}
+					hosts[r.Route][r.Host] = true
+				}
+				for route, want := range map[string]string{
+					mockcloud.RouteClusterCert: "cce." + mockcloud.RegionDE, mockcloud.RouteListTraces: "cts." + mockcloud.RegionDE,
+					mockcloud.RouteGetCluster: "cce." + mockcloud.RegionDE,
+				} {
+					if len(hosts[route]) != 1 || !hosts[route][want] {
+						return fmt.Errorf("%s reached %v, want only %s", route, hosts[route], want)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
