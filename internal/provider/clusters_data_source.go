@@ -209,7 +209,7 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if len(regions) == 0 {
 		regions = []string{""} // the provider's
 	}
-	var rows []clusterRow
+	rows := []clusterRow{}
 	var listed []attr.Value
 	for i, region := range regions {
 		at := path.Root("regions").AtListIndex(i)
