@@ -99,6 +99,9 @@ func (c *Client) At(loc Location) (*Client, error) {
 			return nil, err
 		}
 	}
+	if m := c.cfg.method; m == AuthPassword || m == AuthToken {
+		return nil, &LocationAuthError{Location: loc, Method: m}
+	}
 	c.views.mu.Lock()
 	defer c.views.mu.Unlock()
 	if v, ok := c.views.by[loc]; ok {
@@ -164,4 +167,28 @@ func (c *Client) isHome(loc Location) bool {
 	}
 	e, ok := c.project.lookup(loc.Region)
 	return ok && e.err == nil && e.v == loc.ProjectID
+}
+
+// LocationAuthError refuses another location to a client that signs in with
+// a password or a token: an IAM token is scoped to one project, the
+// provider's, and CCE and CTS of another project refuse it.
+type LocationAuthError struct {
+	Location Location
+	Method   AuthMethod
+}
+
+// Error implements error.
+func (e *LocationAuthError) Error() string {
+	how := "an IAM token (auth_token)"
+	if e.Method == AuthPassword {
+		how = "a password"
+	}
+	where := fmt.Sprintf("region %q", e.Location.Region)
+	if e.Location.ProjectID != "" {
+		where += ", project " + e.Location.ProjectID + ","
+	}
+	return fmt.Sprintf("%s is not the provider's region and project, and the provider signs in with %s, which gives a "+
+		"token scoped to the provider's project only; CCE and CTS of another project refuse it. Sign in with an "+
+		"access key pair (access_key and secret_key), which works in every region and project, or use a provider "+
+		"block (alias) per project", where, how)
 }

@@ -169,3 +169,23 @@ func TestAt_badLocationsAndPrivateGateways(t *testing.T) {
 		t.Errorf("public defaults: %v cce %s iam %s", err, v.Endpoint(ServiceCCE), v.Endpoint(ServiceIAM))
 	}
 }
+
+// A token is scoped to one project: a client that signs in with a password or
+// a token works in the provider's location only, and says why.
+func TestAt_tokenSignInStaysHome(t *testing.T) {
+	t.Parallel()
+	cloud := mockcloud.NewForTest(t)
+	for _, cr := range []Credentials{
+		{UserName: mockcloud.AdminUserName, Password: mockcloud.AdminPassword, DomainName: mockcloud.DomainName},
+		{AuthToken: "a-token"},
+	} {
+		c := newRegionalClient(t, cloud, func(cfg *Config) { cfg.Credentials = cr })
+		if v, err := c.At(Location{}); err != nil || v != c {
+			t.Errorf("%s: the provider's location: %v", c.Method(), err)
+		}
+		var le *LocationAuthError
+		if _, err := c.At(Location{Region: mockcloud.RegionDE}); !errors.As(err, &le) || !strings.Contains(err.Error(), "access key pair") {
+			t.Errorf("%s: another region: %v", c.Method(), err)
+		}
+	}
+}

@@ -242,6 +242,14 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{name: "region behind a private gateway without region_endpoints", config: rev, vars: vars("region", mockcloud.RegionDE), setup: bobOnProd,
 			summary: "No endpoint for region eu-de", detail: `region = "eu-de" needs the cce endpoint of eu-de.*endpoints.cce is set \(a private gateway\).*region_endpoints has no cce entry for eu-de.*region_endpoints = \{ "eu-de" = \{ cce`,
 			attr: "region", local: true},
+		{name: "region with a password sign-in", config: rev, vars: vars("region", mockcloud.RegionNL, "user_id", mockcloud.BobUserID),
+			setup: func(e *accEnv) config.Variables {
+				e.clearCredentials()
+				e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+				return prod(e)
+			},
+			summary: "Another location needs an access key pair", detail: `region "eu-nl" is not the provider's.*signs in with a password.*Sign in with an access key pair`,
+			attr: "region", local: true},
 		{name: "plain user revoking another", config: rev, vars: bob, setup: asAlice(prod),
 			summary: "Not allowed to revoke this credential", detail: `signed in as alice.*not a member of the admin group`, attr: "user_id"},
 		{name: "plain user revoking an agency", config: rev, vars: vars("agency_id", mockcloud.OpsAgencyID), setup: asAlice(prod),

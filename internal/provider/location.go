@@ -86,6 +86,9 @@ func locate(ctx context.Context, client *cce.Client, region, project types.Strin
 		diags.AddAttributeError(regionAt, "No endpoint for region "+le.Region, fmt.Sprintf(
 			"region = %q needs the %s endpoint of %s. %s.", le.Region, le.Service, le.Region, err))
 		return located{}, false
+	case errors.As(err, new(*cce.LocationAuthError)):
+		diags.AddAttributeError(regionAt, "Another location needs an access key pair", err.Error()+".")
+		return located{}, false
 	case err != nil && !project.IsNull() && project.ValueString() != "" && cce.CheckProjectID(project.ValueString()) != nil:
 		diags.AddAttributeError(projectAt, "Invalid project_id", err.Error())
 		return located{}, false
