@@ -47,8 +47,12 @@ func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.Met
 
 func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	region, project := resourceLocationAttrs("Kept in the state; a change (of this argument, or of the provider's "+
+		"`region` when it is left out) issues a new credential in the new place.", "Kept in the state, and changed like `region`.")
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<cluster_id>/<serial_number>`.", PlanModifiers: keep},
+		"region":     region,
+		"project_id": project,
+		"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "`<cluster_id>/<serial_number>`.", PlanModifiers: keep},
 		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
 		"duration_days": schema.Int64Attribute{
@@ -62,19 +66,6 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead when the credential is issued.",
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			Validators:          []validator.String{rfc3339Time{}},
-		},
-		"region": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: regionDoc + " Kept in the state; a change (of this argument, or of the provider's " +
-				"`region` when it is left out) issues a new credential in the new place.",
-			Validators: []validator.String{regionFormat{}},
-		},
-		"project_id": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: projectIDDoc + " Kept in the state, and changed like `region`.",
-			Validators:          []validator.String{projectIDFormat{}},
 		},
 		"rotate_before": schema.StringAttribute{
 			Optional: true,

@@ -59,6 +59,11 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	principal := []planmodifier.String{principalChange}
+	region, project := resourceLocationAttrs("Kept in the state: refresh reads the cluster where the revocation "+
+		"was made. A change (of this argument, or of the provider's `region` when it is left out) plans a "+
+		"replacement, checked at plan like a new revocation: a cluster that is not in the new region is an error "+
+		"at plan. A record from before this argument existed takes the provider's region when its refresh finds "+
+		"the cluster there.", "Kept in the state, and changed like `region`.")
 	resp.Schema = schema.Schema{
 		Version: 1, // 1: other_id_type is null without other_id
 		MarkdownDescription: "Revokes every access credential (kubeconfig / X.509 client certificate) that one IAM " +
@@ -113,22 +118,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, principalChange},
 				Validators:          otherIDTypeValidators(),
 			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: regionDoc + " Kept in the state: refresh reads the cluster where the revocation " +
-					"was made. A change (of this argument, or of the provider's `region` when it is left out) " +
-					"plans a replacement, checked at plan like a new revocation: a cluster that is not in the new " +
-					"region is an error at plan. A record from before this argument existed takes the provider's " +
-					"region when its refresh finds the cluster there.",
-				Validators: []validator.String{regionFormat{}},
-			},
-			"project_id": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: projectIDDoc + " Kept in the state, and changed like `region`.",
-				Validators:          []validator.String{projectIDFormat{}},
-			},
+			"region":     region,
+			"project_id": project,
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -158,4 +159,15 @@ func regionEndpointsConfig(ctx context.Context, m types.Map, diags *diag.Diagnos
 		out[region] = cce.RegionEndpoints{CCE: e.CCE.ValueString(), CTS: e.CTS.ValueString()}
 	}
 	return out
+}
+
+// resourceLocationAttrs returns the region and project_id attributes of a
+// resource that keeps its location in the state; the texts end their
+// descriptions.
+func resourceLocationAttrs(regionMore, projectMore string) (region, project resourceschema.StringAttribute) {
+	region = resourceschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDoc + " " + regionMore,
+		Validators: []validator.String{regionFormat{}}}
+	project = resourceschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: projectIDDoc + " " + projectMore,
+		Validators: []validator.String{projectIDFormat{}}}
+	return region, project
 }

@@ -154,6 +154,11 @@ func TestAccLocation_importByIdentityWithRegion(t *testing.T) {
 func newLocationCLI(t *testing.T, e *accEnv) *cli {
 	t.Helper()
 	c := newCLI(t, e, filepath.Join("testdata", "location_cli"), "location")
+	b, err := os.ReadFile(filepath.Join("testdata", "location.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.writeFile("location.tf", string(b))
 	c.writeVars("location", map[string]any{"region_endpoints": regionEndpoints(e.cloud), "user_id": mockcloud.LeaverUserID})
 	return c
 }
@@ -179,24 +184,34 @@ func (c *cli) setEnv(kv ...string) {
 	c.env = env
 }
 
-// stateLocations returns region/project of every revocation in the state.
-func stateLocations(t *testing.T, c *cli) map[string]string {
+// shownResource is a resource of `show -json`'s state.
+type shownResource struct {
+	Type   string         `json:"type"`
+	Name   string         `json:"name"`
+	Values map[string]any `json:"values"`
+}
+
+// shownResources returns the resources of the root module's state.
+func shownResources(t *testing.T, c *cli) []shownResource {
 	t.Helper()
-	var st struct {
+	var show struct {
 		Values struct {
 			RootModule struct {
-				Resources []struct {
-					Name   string         `json:"name"`
-					Values map[string]any `json:"values"`
-				} `json:"resources"`
+				Resources []shownResource `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal([]byte(c.must("show", "-json")), &st); err != nil {
+	if err := json.Unmarshal([]byte(c.must("show", "-json")), &show); err != nil {
 		t.Fatal(err)
 	}
+	return show.Values.RootModule.Resources
+}
+
+// stateLocations returns region/project of every revocation in the state.
+func stateLocations(t *testing.T, c *cli) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	for _, r := range st.Values.RootModule.Resources {
+	for _, r := range shownResources(t, c) {
 		out[r.Name] = fmt.Sprintf("%v/%v", r.Values["region"], r.Values["project_id"])
 	}
 	return out
