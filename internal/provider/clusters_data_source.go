@@ -263,15 +263,11 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// assess resolves every cluster's full version (only clusters whose list
-// entry lacks it cost a read, run concurrently) and judges whether it can
-// take a revocation. A read that fails for another reason than a missing
-// upgradeinfo is an error: the first one, in the clusters' order, is reported.
-func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
-	return assessIn(ctx, d.client, clusters, diags)
-}
-
-// assessIn is assess with the client of the clusters' location.
+// assessIn resolves every cluster's full version (only clusters whose list
+// entry lacks it cost a read, run concurrently) with the client of the
+// clusters' location, and judges whether it can take a revocation. A read
+// that fails for another reason than a missing upgradeinfo is an error: the
+// first one, in the clusters' order, is reported.
 func assessIn(ctx context.Context, client *cce.Client, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
 	versions := make([]*cce.Version, len(clusters))
 	errs := make([]error, len(clusters))

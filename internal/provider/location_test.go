@@ -34,10 +34,10 @@ func regionEndpoints(c *mockcloud.Cloud) map[string]any {
 
 func regionEndpointsVar(c *mockcloud.Cloud) config.Variable {
 	out := map[string]config.Variable{}
-	for r, v := range regionEndpoints(c) {
-		m := v.(map[string]any)
+	ep := c.Endpoints()
+	for _, r := range mockcloud.Regions() {
 		out[r] = config.ObjectVariable(map[string]config.Variable{
-			"cce": config.StringVariable(m["cce"].(string)), "cts": config.StringVariable(m["cts"].(string)),
+			"cce": config.StringVariable(ep.CCE[r]), "cts": config.StringVariable(ep.CTS[r]),
 		})
 	}
 	return config.MapVariable(out)
@@ -243,7 +243,7 @@ func TestAccLocation_providerLocationChanges(t *testing.T) {
 
 	// A wrong but existing project: the sandbox project of the same region, without clusters.
 	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
-	out := c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 	wantAllLocated(t, "after a refresh in a wrong project", stateLocations(t, c))
 	out, code := c.run("plan", "-input=false", "-no-color")
 	if code == 0 {
@@ -287,9 +287,12 @@ func stripLocations(t *testing.T, c *cli) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range st["resources"].([]any) {
-		for _, inst := range r.(map[string]any)["instances"].([]any) {
-			m := inst.(map[string]any)
+	resources, _ := st["resources"].([]any)
+	for _, r := range resources {
+		rm, _ := r.(map[string]any)
+		instances, _ := rm["instances"].([]any)
+		for _, inst := range instances {
+			m, _ := inst.(map[string]any)
 			for _, key := range []string{"attributes", "identity"} {
 				if attrs, ok := m[key].(map[string]any); ok {
 					delete(attrs, "region")
@@ -298,7 +301,8 @@ func stripLocations(t *testing.T, c *cli) {
 			}
 		}
 	}
-	st["serial"] = st["serial"].(float64) + 1
+	serial, _ := st["serial"].(float64)
+	st["serial"] = serial + 1
 	if b, err = json.MarshalIndent(st, "", "  "); err != nil {
 		t.Fatal(err)
 	}
