@@ -461,3 +461,23 @@ func TestAccLocation_otherObjects(t *testing.T) {
 		}},
 	})
 }
+
+// The action revokes in the region it names, on that region's CCE host.
+func TestAccLocation_actionInAnotherRegion(t *testing.T) {
+	e := newAccEnv(t)
+	c := actionCLI(t, e, "revoke_action")
+	c.writeVars("location", map[string]any{"region_endpoints": regionEndpoints(e.cloud)})
+	out, code := c.invoke("cluster_id="+mockcloud.NLProdClusterID, "user_id="+mockcloud.BobUserID, "region="+mockcloud.RegionNL)
+	if code != 0 {
+		t.Fatalf("apply -invoke exited %d:\n%s", code, out)
+	}
+	mustMatch(t, "the invocation", out, `revoked every credential user `+mockcloud.BobUserID+` downloaded for cluster "nl-prod"`)
+	for _, r := range e.cloud.Requests() {
+		if r.Route == mockcloud.RouteRevoke && (r.Host != "cce."+mockcloud.RegionNL || !strings.Contains(r.Path, mockcloud.ProjectIDNL)) {
+			t.Errorf("the revocation reached %s %s, want eu-nl's host and project", r.Host, r.Path)
+		}
+	}
+	if n := e.revokePosts(); n != 1 {
+		t.Errorf("the mock saw %d revocation requests, want 1", n)
+	}
+}
