@@ -86,3 +86,29 @@ func TestHosts_eachServiceAndRegionOnItsOwn(t *testing.T) {
 func containsCode(r response, code string) bool {
 	return strings.Contains(string(r.body), `"`+code+`"`)
 }
+
+// A scenario places a cluster by region and project; its region's host
+// serves it, and no other.
+func TestHosts_scenarioPlacesClusters(t *testing.T) {
+	t.Parallel()
+	c := NewForTest(t, WithoutSeed())
+	s, err := ParseScenario("test.yaml", []byte("base: empty\nusers:\n  - {name: root, groups: [admin], accessKey: ROOTAKEXAMPLE0000001, secretKey: s}\nclusters:\n  - {name: far, version: v1.28.3-r0, region: eu-nl}\n"+
+		"  - {name: ops, version: v1.28.3-r0, projectId: "+ProjectIDDE2+"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LoadScenario(s); err != nil {
+		t.Fatal(err)
+	}
+	e := c.Endpoints()
+	root := cred{ak: "ROOTAKEXAMPLE0000001", sk: "s"}
+	for _, tc := range []struct{ region, project, name string }{{RegionNL, ProjectIDNL, "far"}, {RegionDE, ProjectIDDE2, "ops"}} {
+		r := callAt(t, c, e.CCE[tc.region], root, "GET", "/api/v3/projects/"+tc.project+"/clusters", nil)
+		if items := arr(r.json(t)["items"]); len(items) != 1 || str(obj(items[0]), "metadata.name") != tc.name {
+			t.Errorf("%s/%s lists %s", tc.region, tc.project, r.body)
+		}
+	}
+	if r := callAt(t, c, e.CCE[Region], root, "GET", cceClusters, nil); r.status != http.StatusOK || len(arr(r.json(t)["items"])) != 0 {
+		t.Errorf("the first region lists %s", r.body)
+	}
+}
