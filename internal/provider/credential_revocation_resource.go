@@ -22,13 +22,14 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithConfigure      = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithImportState    = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithUpgradeState   = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithIdentity       = (*credentialRevocationResource)(nil)
+	_ resource.Resource                    = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithConfigure       = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithValidateConfig  = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithModifyPlan      = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithImportState     = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithUpgradeState    = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithIdentity        = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithUpgradeIdentity = (*credentialRevocationResource)(nil)
 )
 
 // NewCredentialRevocationResource returns the cce_credential_revocation resource.

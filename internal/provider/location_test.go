@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -293,6 +294,9 @@ func stripLocations(t *testing.T, c *cli) {
 		instances, _ := rm["instances"].([]any)
 		for _, inst := range instances {
 			m, _ := inst.(map[string]any)
+			if _, ok := m["identity"]; ok {
+				m["identity_schema_version"] = 0 // as the provider stored it before region and project_id
+			}
 			for _, key := range []string{"attributes", "identity"} {
 				if attrs, ok := m[key].(map[string]any); ok {
 					delete(attrs, "region")
@@ -479,5 +483,21 @@ func TestAccLocation_actionInAnotherRegion(t *testing.T) {
 	}
 	if n := e.revokePosts(); n != 1 {
 		t.Errorf("the mock saw %d revocation requests, want 1", n)
+	}
+}
+
+// An identity stored before region and project_id (version 0) upgrades to
+// one with both null.
+func TestCredentialRevocation_oldIdentityUpgrades(t *testing.T) {
+	server, _, _ := protocolServer(t, mockcloud.AdminAccessKey, mockcloud.AdminSecretKey)
+	old := fmt.Sprintf(`{"cluster_id":%q,"applicant_type":"user","applicant_id":%q}`, mockcloud.ProdClusterID, mockcloud.LeaverUserID)
+	resp, err := server.UpgradeResourceIdentity(t.Context(), &tfprotov6.UpgradeResourceIdentityRequest{
+		TypeName: "cce_credential_revocation", Version: 0, RawIdentity: &tfprotov6.RawState{JSON: []byte(old)},
+	})
+	failOnDiags(t, "upgrade identity", resp.Diagnostics, err)
+	got := identityAttrs(t, server, resp.UpgradedIdentity.IdentityData)
+	if got["cluster_id"] != mockcloud.ProdClusterID || got["applicant_id"] != mockcloud.LeaverUserID || got["applicant_type"] != "user" ||
+		got["region"] != "" || got["project_id"] != "" {
+		t.Errorf("upgraded identity %v", got)
 	}
 }

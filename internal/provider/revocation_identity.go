@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -26,6 +27,7 @@ type revocationIdentityModel struct {
 
 func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
+		Version: 1, // 1: region and project_id (UpgradeIdentity)
 		Attributes: map[string]identityschema.Attribute{
 			"cluster_id": identityschema.StringAttribute{
 				RequiredForImport: true,
@@ -40,9 +42,9 @@ func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resou
 				RequiredForImport: true,
 				Description:       "ID of the user, agency, or deleted or federated identity.",
 			},
-			// Added in the same identity version: an identity stored before has
-			// them null (the framework decodes missing attributes as null), and
-			// Read fills them in from the state (MutableIdentity).
+			// Added in identity version 1: an identity stored before has them
+			// null after UpgradeIdentity, and Read fills them in from the state
+			// (MutableIdentity).
 			"region": identityschema.StringAttribute{
 				OptionalForImport: true,
 				Description:       "Region of the cluster; the provider's when left out.",
@@ -106,4 +108,29 @@ func setIdentityLocation(ctx context.Context, region, project types.String, iden
 	}
 	setAttr(ctx, identity, "region", region, diags)
 	setAttr(ctx, identity, "project_id", project, diags)
+}
+
+// UpgradeIdentity reads identities of version 0, stored before region and
+// project_id: OpenTofu refuses an identity that lacks attributes of the
+// current version, so version 1 takes them from this upgrade, null.
+func (r *credentialRevocationResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+	return map[int64]resource.IdentityUpgrader{0: {IdentityUpgrader: upgradeRevocationIdentityV0}}
+}
+
+func upgradeRevocationIdentityV0(ctx context.Context, req resource.UpgradeIdentityRequest, resp *resource.UpgradeIdentityResponse) {
+	var old struct {
+		ClusterID     string `json:"cluster_id"`
+		ApplicantType string `json:"applicant_type"`
+		ApplicantID   string `json:"applicant_id"`
+	}
+	if req.RawIdentity == nil || json.Unmarshal(req.RawIdentity.JSON, &old) != nil {
+		resp.Diagnostics.AddError("Cannot upgrade the identity", "The stored identity of this revocation is not a JSON "+
+			"object with cluster_id, applicant_type and applicant_id. Remove it from the state and import the "+
+			"revocation again.")
+		return
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, revocationIdentityModel{
+		ClusterID: types.StringValue(old.ClusterID), ApplicantType: types.StringValue(old.ApplicantType),
+		ApplicantID: types.StringValue(old.ApplicantID), Region: types.StringNull(), ProjectID: types.StringNull(),
+	})...)
 }
