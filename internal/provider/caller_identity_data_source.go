@@ -79,14 +79,14 @@ func (d *callerIdentityDataSource) Schema(_ context.Context, _ datasource.Schema
 				MarkdownDescription: "Project the provider works in: the configured `project_id`, or the project named " +
 					"after `region`. With this data source's `region`, that region's project (the project named after " +
 					"it); setting it only checks its form and echoes it.",
-				Validators: []validator.String{projectIDFormat{}},
+				Validators: []validator.String{projectIDFormat},
 			},
 			"region": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Region whose project `project_id` names; default the provider's. The caller is " +
 					"the same in every region (IAM and STS are global): only `project_id` depends on it.",
-				Validators: []validator.String{regionFormat{}},
+				Validators: []validator.String{regionFormat},
 			},
 			"is_admin": schema.BoolAttribute{
 				Computed: true,

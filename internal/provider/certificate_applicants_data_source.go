@@ -127,13 +127,13 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 				Computed: true,
 				MarkdownDescription: regionDoc + " It locates `cluster_id`, and CTS (for `include_deleted`) is asked " +
 					"in this region; the IAM users and agencies are the account's whatever the region.",
-				Validators: []validator.String{regionFormat{}},
+				Validators: []validator.String{regionFormat},
 			},
 			"project_id": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: projectIDDoc,
-				Validators:          []validator.String{projectIDFormat{}},
+				Validators:          []validator.String{projectIDFormat},
 			},
 			"cluster_version": schema.StringAttribute{
 				Computed:            true,

@@ -48,9 +48,9 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
 			Validators:          []validator.String{rfc3339Time{}}},
 		"region": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDoc,
-			Validators: []validator.String{regionFormat{}}},
+			Validators: []validator.String{regionFormat}},
 		"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: projectIDDoc,
-			Validators: []validator.String{projectIDFormat{}}},
+			Validators: []validator.String{projectIDFormat}},
 	}
 	for name, o := range credentialOutputAttrs {
 		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: o.sensitive, MarkdownDescription: o.description}

@@ -112,7 +112,7 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(regionFormat{}),
+					listvalidator.ValueStringsAre(regionFormat),
 				},
 			},
 			"project_id": schema.StringAttribute{
@@ -120,7 +120,7 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed: true,
 				MarkdownDescription: projectIDDoc + " Only with one region in `regions` (a project belongs to one " +
 					"region); with several, each region's own project is listed. Null after a read of several regions.",
-				Validators: []validator.String{projectIDFormat{}},
+				Validators: []validator.String{projectIDFormat},
 			},
 			"clusters": schema.ListNestedAttribute{
 				Computed:            true,

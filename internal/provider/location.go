@@ -29,39 +29,27 @@ const (
 		"`project_id` in the provider's region, else the project named after `region`."
 )
 
-// regionFormat checks the form of a region name.
-type regionFormat struct{}
-
-func (regionFormat) Description(context.Context) string {
-	return "value must be a region name such as eu-de or cn-north-4"
+// formatRule is a validator of a string's form: check says what is wrong.
+type formatRule struct {
+	summary, description string
+	check                func(string) error
 }
 
-func (v regionFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+var (
+	regionFormat    = formatRule{"Invalid region", "value must be a region name such as eu-de or cn-north-4", cce.CheckRegion}
+	projectIDFormat = formatRule{"Invalid project_id", "value must be a project ID: 32 lowercase hexadecimal characters", cce.CheckProjectID}
+)
 
-func (regionFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (f formatRule) Description(context.Context) string { return f.description }
+
+func (f formatRule) MarkdownDescription(ctx context.Context) string { return f.Description(ctx) }
+
+func (f formatRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := cce.CheckRegion(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid region", fmt.Sprintf("%s = %s.", req.Path, err))
-	}
-}
-
-// projectIDFormat checks the form of a project ID.
-type projectIDFormat struct{}
-
-func (projectIDFormat) Description(context.Context) string {
-	return "value must be a project ID: 32 lowercase hexadecimal characters"
-}
-
-func (v projectIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (projectIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := cce.CheckProjectID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid project_id", fmt.Sprintf("%s = %s.", req.Path, err))
+	if err := f.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, f.summary, fmt.Sprintf("%s = %s.", req.Path, err))
 	}
 }
 
@@ -129,7 +117,7 @@ func regionEndpointsSchema() providerschema.MapNestedAttribute {
 			"gateway), an object in a region without an entry for that service is refused at plan instead of " +
 			"going to the public host. IAM and STS are global: every region uses `endpoints.iam` and `endpoints.sts`. " +
 			"Same URL rules as `endpoints`.",
-		Validators: []validator.Map{mapvalidator.KeysAre(regionFormat{})},
+		Validators: []validator.Map{mapvalidator.KeysAre(regionFormat)},
 		NestedObject: providerschema.NestedAttributeObject{
 			Attributes: map[string]providerschema.Attribute{
 				"cce": providerschema.StringAttribute{
@@ -166,8 +154,8 @@ func regionEndpointsConfig(ctx context.Context, m types.Map, diags *diag.Diagnos
 // descriptions.
 func resourceLocationAttrs(regionMore, projectMore string) (region, project resourceschema.StringAttribute) {
 	region = resourceschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDoc + " " + regionMore,
-		Validators: []validator.String{regionFormat{}}}
+		Validators: []validator.String{regionFormat}}
 	project = resourceschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: projectIDDoc + " " + projectMore,
-		Validators: []validator.String{projectIDFormat{}}}
+		Validators: []validator.String{projectIDFormat}}
 	return region, project
 }

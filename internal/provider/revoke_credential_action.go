@@ -107,12 +107,12 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: regionDoc,
-				Validators:          []validator.String{regionFormat{}},
+				Validators:          []validator.String{regionFormat},
 			},
 			"project_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: projectIDDoc,
-				Validators:          []validator.String{projectIDFormat{}},
+				Validators:          []validator.String{projectIDFormat},
 			},
 			"timeout": schema.StringAttribute{
 				Optional: true,
