@@ -20,7 +20,7 @@ say "Building the provider and the mock cloud"
 go build -o "$demo/bin/terraform-provider-cce" .
 go build -o "$demo/cce-mockcloud" ./internal/mockcloud/cmd/cce-mockcloud
 
-say "Starting the mock cloud (IAM + CCE + CTS on one HTTPS port)"
+say "Starting the mock cloud (IAM, STS, and CCE and CTS per region, each on its own HTTPS port)"
 mock=
 trap '[ -z "$mock" ] || { kill $mock 2>/dev/null || true; wait $mock 2>/dev/null || true; }' EXIT
 # shellcheck source=scripts/mock.sh

@@ -42,7 +42,7 @@ func (c *Client) RevokeClusterCert(ctx context.Context, clusterID string, a Appl
 	if err != nil {
 		return notSent(err) // e.g. the project ID could not be discovered
 	}
-	return c.revokes.do(ctx, revokeKey(clusterID, a), func(ctx context.Context) error { return c.getJSON(ctx, cc, nil) })
+	return c.loc.revokes.do(ctx, revokeKey(clusterID, a), func(ctx context.Context) error { return c.getJSON(ctx, cc, nil) })
 }
 
 // ClusterCertRequest asks for a certificate valid for Duration days (-1 =

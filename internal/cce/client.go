@@ -19,8 +19,17 @@ import (
 )
 
 // Client talks to CCE, IAM and CTS. It is safe for concurrent use; create it
-// once per provider configuration.
+// once per provider configuration. It works in one location (a region and a
+// project of it); At gives a view of the same client in another location.
 type Client struct {
+	*core
+	loc *located
+}
+
+// core is what every location view of a Client shares: the transport, the
+// rate limiter, the sign-in, the verdict on the credentials and every answer
+// of the global services (IAM and STS answer for the whole account).
+type core struct {
 	cfg     *resolvedConfig
 	http    *retryablehttp.Client
 	limiter *adaptiveLimiter // shared by the process's clients of one account (ratelimit.go)
@@ -28,19 +37,31 @@ type Client struct {
 
 	tokens tokenManager
 
-	project     memo[string]
-	domain      memo[domainJSON]
-	sts         memo[*stsIdentity]
-	tokenView   memo[*tokenInfo]
+	project   memo[string] // by region (location.go)
+	domain    memo[domainJSON]
+	sts       memo[*stsIdentity]
+	tokenView memo[*tokenInfo]
+	caller    memo[*Identity]
+	users     directory[User]
+	agencies  directory[Agency]
+
+	verdict verdict // refused credentials (verdict.go)
+
+	views views // the location views handed out by At (location.go)
+}
+
+// located is what a location view has of its own: where it works, the CCE
+// and CTS hosts of its region, and the answers of those hosts.
+type located struct {
+	region    string // "" only for a provider with every endpoint and no region
+	projectID string // "" means discovered by region name
+	cceURL    string
+	ctsURL    string
+
 	clusters    memo[*Cluster]
 	clusterList memo[[]Cluster]
 	upgradeInfo memo[Version]
-	caller      memo[*Identity]
-	users       directory[User]
-	agencies    directory[Agency]
 	revokes     revokeOnce // one revocation per cluster and applicant (revoke_once.go)
-
-	verdict verdict // refused credentials (verdict.go)
 }
 
 // NewClient validates cfg and builds a Client. It does no network I/O.
@@ -53,9 +74,11 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: rc, now: time.Now}
+	c := &Client{core: &core{cfg: rc, now: time.Now},
+		loc: &located{region: rc.Region, projectID: rc.ProjectID, cceURL: rc.cceURL, ctsURL: rc.ctsURL}}
 	c.limiter = sharedLimiter(rc)
 	c.tokens.client = c
+	c.views.home = c
 	c.users = directory[User]{what: "user", list: c.ListUsers, get: c.getUser, idOf: func(u User) string { return u.ID }}
 	c.agencies = directory[Agency]{what: "agency", list: c.ListAgencies, get: c.getAgency, idOf: func(a Agency) string { return a.ID }}
 	var rt http.RoundTripper = &logTransport{next: base}
@@ -105,16 +128,17 @@ func baseTransport(rc *resolvedConfig) (*http.Transport, error) {
 	return t, nil
 }
 
-// ProjectID returns the configured project ID or discovers it with
-// GET /v3/projects?name=<region> (password auth takes it from the
-// region-scoped token). The result is cached; concurrent callers share one
-// lookup.
+// ProjectID returns the project of the client's location: the configured
+// one, else the one discovered with GET /v3/projects?name=<region> (password
+// auth takes the provider's from the region-scoped token). The result is
+// kept per region for every view; concurrent callers share one lookup.
 func (c *Client) ProjectID(ctx context.Context) (string, error) {
-	if c.cfg.ProjectID != "" {
-		return c.cfg.ProjectID, nil
+	if c.loc.projectID != "" {
+		return c.loc.projectID, nil
 	}
-	return c.project.get(ctx, "", Cached, func(ctx context.Context) (string, error) {
-		if c.cfg.method == AuthPassword {
+	region := c.loc.region
+	return c.project.get(ctx, region, Cached, func(ctx context.Context) (string, error) {
+		if c.cfg.method == AuthPassword && region == c.cfg.Region {
 			tok, err := c.tokens.get(ctx)
 			if err != nil {
 				return "", err
@@ -129,18 +153,18 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 				Name string `json:"name"`
 			} `json:"projects"`
 		}
-		q := url.Values{"name": {c.cfg.Region}}
+		q := url.Values{"name": {region}}
 		if err := c.getJSON(ctx, call{service: ServiceIAM, op: "discover project", method: http.MethodGet,
 			base: c.cfg.iamURL, path: pathProjects, query: q}, &out); err != nil {
 			return "", err
 		}
 		for _, p := range out.Projects {
-			if p.Name == c.cfg.Region && p.ID != "" {
+			if p.Name == region && p.ID != "" {
 				return p.ID, nil
 			}
 		}
 		return "", notFoundError(ServiceIAM, "discover project",
-			fmt.Sprintf("no project named %q is visible to these credentials; set project_id", c.cfg.Region))
+			fmt.Sprintf("no project named %q is visible to these credentials; set project_id", region))
 	}, nil)
 }
 
@@ -389,7 +413,7 @@ func (c *Client) clusterCall(ctx context.Context, op, method, format, clusterID 
 	if err != nil {
 		return call{}, err
 	}
-	return call{service: ServiceCCE, op: op, method: method, base: c.cfg.cceURL, path: path, body: body,
+	return call{service: ServiceCCE, op: op, method: method, base: c.loc.cceURL, path: path, body: body,
 		header: projectHeader(pid)}, nil
 }
 

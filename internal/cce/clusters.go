@@ -109,14 +109,14 @@ func decodeCluster(b []byte) (*Cluster, error) {
 // does not come back under its ID, and N revocations on it must not repeat a
 // read that failed after its retries), except a caller's interrupt.
 func (c *Client) Cluster(ctx context.Context, clusterID string, read Read) (*Cluster, error) {
-	return copyOf(c.clusters.get(ctx, clusterID, read, func(ctx context.Context) (*Cluster, error) {
+	return copyOf(c.loc.clusters.get(ctx, clusterID, read, func(ctx context.Context) (*Cluster, error) {
 		return c.getCluster(ctx, clusterID)
 	}, keepFailure))
 }
 
 // Clusters lists the clusters of the project (one GET, kept like Cluster).
 func (c *Client) Clusters(ctx context.Context, read Read) ([]Cluster, error) {
-	list, err := c.clusterList.get(ctx, "", read, c.listClusters, keepFailure)
+	list, err := c.loc.clusterList.get(ctx, "", read, c.listClusters, keepFailure)
 	return slices.Clone(list), err
 }
 
@@ -131,7 +131,7 @@ func (c *Client) listClusters(ctx context.Context) ([]Cluster, error) {
 	var out struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	cl := call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.cfg.cceURL, path: path, header: projectHeader(pid)}
+	cl := call{service: ServiceCCE, op: op, method: http.MethodGet, base: c.loc.cceURL, path: path, header: projectHeader(pid)}
 	if err := c.getJSON(ctx, cl, &out); err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (c *Client) ClusterVersion(ctx context.Context, cl *Cluster) (Version, stri
 	if v, src, ok := ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion); ok {
 		return v, src, nil
 	}
-	v, err := c.upgradeInfo.get(ctx, cl.ID, Cached, func(ctx context.Context) (Version, error) {
+	v, err := c.loc.upgradeInfo.get(ctx, cl.ID, Cached, func(ctx context.Context) (Version, error) {
 		return c.upgradeInfoVersion(ctx, cl.ID)
 	}, keepFailure)
 	if err != nil {

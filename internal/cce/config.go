@@ -44,6 +44,12 @@ type Config struct {
 	// trimmed. http:// is accepted only for a loopback host.
 	IAMEndpoint, CCEEndpoint, CTSEndpoint, STSEndpoint string
 
+	// RegionEndpoints overrides the CCE and CTS endpoints of regions other
+	// than Region (whose own are CCEEndpoint and CTSEndpoint), by region
+	// name; see Client.At. IAM and STS are global: a view of another region
+	// uses IAMEndpoint and STSEndpoint.
+	RegionEndpoints map[string]RegionEndpoints
+
 	// Credentials selects exactly one authentication method.
 	Credentials Credentials
 
@@ -64,6 +70,12 @@ type Config struct {
 
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
+}
+
+// RegionEndpoints are the CCE and CTS endpoints of one region; an empty one
+// means the default https://{cce|cts}.{region}.{cloud}.
+type RegionEndpoints struct {
+	CCE, CTS string
 }
 
 // Credentials holds the secrets of all supported authentication methods; exactly
@@ -245,6 +257,27 @@ func resolveConfig(cfg Config) (*resolvedConfig, error) {
 			return nil, err
 		}
 		*e.dst = n
+	}
+	rc.RegionEndpoints = make(map[string]RegionEndpoints, len(cfg.RegionEndpoints))
+	for region, re := range cfg.RegionEndpoints {
+		if err := CheckRegion(region); err != nil {
+			return nil, fmt.Errorf("region_endpoints: %w", err)
+		}
+		var out RegionEndpoints
+		for _, e := range []struct {
+			name, val string
+			dst       *string
+		}{{"cce", re.CCE, &out.CCE}, {"cts", re.CTS, &out.CTS}} {
+			if e.val == "" {
+				continue
+			}
+			n, err := normalizeEndpoint(e.name+" ("+region+")", e.val)
+			if err != nil {
+				return nil, err
+			}
+			*e.dst = n
+		}
+		rc.RegionEndpoints[region] = out
 	}
 	if rc.MaxRetries < 0 {
 		return nil, fmt.Errorf("max_retries must be 0 or more, got %d", rc.MaxRetries)

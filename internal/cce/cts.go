@@ -93,7 +93,7 @@ func (c *Client) ListTraces(ctx context.Context, q TraceQuery) ([]Trace, error) 
 	seen := map[string]bool{}
 	for page := 0; page < ctsMaxPages; page++ {
 		var p tracePage
-		if err := c.getJSON(ctx, call{service: ServiceCTS, op: op, method: http.MethodGet, base: c.cfg.ctsURL,
+		if err := c.getJSON(ctx, call{service: ServiceCTS, op: op, method: http.MethodGet, base: c.loc.ctsURL,
 			path: path, query: params, header: projectHeader(pid)}, &p); err != nil {
 			return nil, err
 		}

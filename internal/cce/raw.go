@@ -142,9 +142,9 @@ func (c *Client) Endpoint(service string) string {
 	case ServiceIAM:
 		return c.cfg.iamURL
 	case ServiceCCE:
-		return c.cfg.cceURL
+		return c.loc.cceURL
 	case ServiceCTS:
-		return c.cfg.ctsURL
+		return c.loc.ctsURL
 	case ServiceSTS:
 		return c.cfg.stsURL
 	}

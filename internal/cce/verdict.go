@@ -281,10 +281,10 @@ func (c *Client) unknownHostError(host string, err error) *UnknownHostError {
 	if errors.As(err, &known) || !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
 		return nil // known: another request's (a sign-in's) host, already recorded
 	}
-	e := &UnknownHostError{Host: host, Setting: "region and cloud", Region: c.cfg.Region, Cloud: c.cfg.Cloud, Err: dnsErr}
+	e := &UnknownHostError{Host: host, Setting: "region and cloud", Region: c.loc.region, Cloud: c.cfg.Cloud, Err: dnsErr}
 	for _, ep := range []struct{ name, configured, resolved string }{
-		{"iam", c.cfg.IAMEndpoint, c.cfg.iamURL}, {"cce", c.cfg.CCEEndpoint, c.cfg.cceURL},
-		{"cts", c.cfg.CTSEndpoint, c.cfg.ctsURL}, {"sts", c.cfg.STSEndpoint, c.cfg.stsURL},
+		{"iam", c.cfg.IAMEndpoint, c.cfg.iamURL}, {"cce", c.cfg.CCEEndpoint, c.loc.cceURL},
+		{"cts", c.cfg.CTSEndpoint, c.loc.ctsURL}, {"sts", c.cfg.STSEndpoint, c.cfg.stsURL},
 	} {
 		if u, perr := url.Parse(ep.resolved); perr == nil && u.Hostname() == host && ep.configured != "" {
 			e.Setting, e.Region, e.Cloud = "endpoints."+ep.name, "", ""

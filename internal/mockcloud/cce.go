@@ -11,9 +11,14 @@ import (
 // cceTimeLayout is Go's default time format, which CCE uses in its objects.
 const cceTimeLayout = "2006-01-02 15:04:05.999999 -0700 MST"
 
-// checkCCEProject rejects a project ID other than the account's (UNCONFIRMED: 404 CCE.01404001).
+// checkCCEProject rejects a project ID that is not one of the account's
+// projects in the region of the host the request reached (UNCONFIRMED: 404
+// CCE.01404001, for another region's project as for an unknown one).
 func checkCCEProject(rc *reqCtx) bool {
-	if rc.r.PathValue("project_id") != ProjectID {
+	rc.cloud.st.mu.Lock()
+	ok := rc.cloud.st.projectIn(rc.r.PathValue("project_id"), rc.region)
+	rc.cloud.st.mu.Unlock()
+	if !ok {
 		writeCCE(rc, http.StatusNotFound, CodeNotFound, "project "+rc.r.PathValue("project_id")+" not found")
 		return false
 	}
@@ -40,7 +45,7 @@ func (c *Cloud) clusterJSON(cl *clusterRec) map[string]any {
 		}
 		if cl.ExternalEndpoint != "" {
 			ep["external"] = cl.ExternalEndpoint
-			ep["external_otc"] = "https://" + cl.ID + ".cce." + Region + ".otc.t-systems.com"
+			ep["external_otc"] = "https://" + cl.ID + ".cce." + cl.Region + ".otc.t-systems.com"
 		}
 		endpoints = ep
 	} else {
@@ -79,7 +84,7 @@ func (c *Cloud) handleListClusters(rc *reqCtx) {
 	c.st.mu.Lock()
 	list := make([]*clusterRec, 0, len(c.st.clusters))
 	for _, cl := range c.st.clusters {
-		if phase == "" || cl.Phase == phase {
+		if cl.ProjectID == rc.r.PathValue("project_id") && (phase == "" || cl.Phase == phase) {
 			list = append(list, cl)
 		}
 	}
@@ -100,6 +105,7 @@ func (c *Cloud) lookupCluster(rc *reqCtx) (clusterRec, bool) {
 	id := rc.r.PathValue("cluster_id")
 	c.st.mu.Lock()
 	cl, ok := c.st.clusters[id]
+	ok = ok && cl.ProjectID == rc.r.PathValue("project_id") // another project's cluster is not found there
 	var cp clusterRec
 	if ok {
 		cp = *cl
@@ -173,7 +179,7 @@ func (c *Cloud) handleRevoke(rc *reqCtx) {
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
 	cl, ok := c.st.clusters[id]
-	if !ok {
+	if !ok || cl.ProjectID != rc.r.PathValue("project_id") {
 		writeCCE(rc, http.StatusNotFound, CodeNotFound, "cluster "+id+" not found")
 		return
 	}

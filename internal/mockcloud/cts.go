@@ -127,7 +127,10 @@ func (tq traceQuery) matches(t *traceRec) bool {
 
 // handleListTraces answers GET /v3/{project_id}/traces for admins.
 func (c *Cloud) handleListTraces(rc *reqCtx) {
-	if rc.r.PathValue("project_id") != ProjectID {
+	c.st.mu.Lock()
+	inRegion := c.st.projectIn(rc.r.PathValue("project_id"), rc.region)
+	c.st.mu.Unlock()
+	if !inRegion { // every region's CTS keeps the account's IAM traces (UNCONFIRMED)
 		writeCTS(rc, http.StatusNotFound, CodeCTSBadQuery, "project "+rc.r.PathValue("project_id")+" not found")
 		return
 	}

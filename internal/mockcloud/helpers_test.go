@@ -73,6 +73,22 @@ func call(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body any
 // tryCall is call returning the transport error instead of failing the test.
 func tryCall(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body any, extra ...string) (response, error) {
 	t.Helper()
+	return tryCallAt(t, c, c.URL(), cr, method, pathAndQuery, body, extra...)
+}
+
+// callAt is call on the host at base (one of c.Endpoints()).
+func callAt(t testing.TB, c *Cloud, base string, cr cred, method, pathAndQuery string, body any) response {
+	t.Helper()
+	r, err := tryCallAt(t, c, base, cr, method, pathAndQuery, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// tryCallAt is tryCall on the host at base.
+func tryCallAt(t testing.TB, c *Cloud, base string, cr cred, method, pathAndQuery string, body any, extra ...string) (response, error) {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -84,7 +100,7 @@ func tryCall(t testing.TB, c *Cloud, cr cred, method, pathAndQuery string, body 
 			t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, c.URL()+pathAndQuery, bytes.NewReader(raw))
+	req, err := http.NewRequest(method, base+pathAndQuery, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}

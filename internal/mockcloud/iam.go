@@ -231,12 +231,19 @@ func (c *Cloud) handleDomains(rc *reqCtx) {
 func (c *Cloud) handleProjects(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	projects := []map[string]any{}
-	if (q.Get("name") == "" || q.Get("name") == Region) && (q.Get("domain_id") == "" || q.Get("domain_id") == DomainID) &&
-		(q.Get("id") == "" || q.Get("id") == ProjectID) {
+	for _, p := range seedProjects {
+		if (q.Get("name") != "" && q.Get("name") != p.Name) || (q.Get("domain_id") != "" && q.Get("domain_id") != DomainID) ||
+			(q.Get("id") != "" && q.Get("id") != p.ID) {
+			continue
+		}
+		parent := DomainID
+		if p.Name != p.Region {
+			parent = mainProject(p.Region) // a sub-project's parent is its region's project
+		}
 		projects = append(projects, map[string]any{
-			"id": ProjectID, "name": Region, "domain_id": DomainID, "parent_id": DomainID,
+			"id": p.ID, "name": p.Name, "domain_id": DomainID, "parent_id": parent,
 			"description": "", "enabled": true, "is_domain": false,
-			"links": map[string]string{"self": baseURL(rc.r) + "/v3/projects/" + ProjectID},
+			"links": map[string]string{"self": baseURL(rc.r) + "/v3/projects/" + p.ID},
 		})
 	}
 	writeJSON(rc.w, http.StatusOK, map[string]any{

@@ -37,6 +37,10 @@ type Request struct {
 	// the other one. A FaultReset request has Status 0; a FaultCommitDrop
 	// request has the Status its handler produced, which the client never saw.
 	Fault string
+	// Host names the listener the request reached: "iam", "sts",
+	// "cce.<region>", "cts.<region>", or "all" for the combined listener
+	// (URL).
+	Host string
 }
 
 // requestLog is the append-only list of requests.

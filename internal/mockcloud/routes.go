@@ -72,6 +72,9 @@ type reqCtx struct {
 	body   []byte
 	reqID  string
 	caller principal
+	// region is the region of the listener the request reached (the first
+	// region on the combined listener and the global IAM and STS hosts).
+	region string
 }
 
 // principal is the authenticated caller.
@@ -116,8 +119,9 @@ func (c *Cloud) routeTable() []route {
 	}
 }
 
-// newMuxes builds one ServeMux per service, in serviceOrder.
-func newMuxes(table []route) []*http.ServeMux {
+// newMuxes builds one ServeMux per service, in serviceOrder, and the same by
+// service.
+func newMuxes(table []route) ([]*http.ServeMux, map[string]*http.ServeMux) {
 	byService := map[string]*http.ServeMux{}
 	for i := range table {
 		rt := &table[i]
@@ -139,7 +143,7 @@ func newMuxes(table []route) []*http.ServeMux {
 			muxes = append(muxes, m)
 		}
 	}
-	return muxes
+	return muxes, byService
 }
 
 // routeProbe is the ResponseWriter the muxes are asked with: the route's
@@ -157,11 +161,15 @@ func (p *routeProbe) WriteHeader(int)             {}
 // match finds the route of r and returns r as that route sees it. A path the
 // mux would clean or redirect (a trailing slash, "//", "/./") matches
 // nothing, as at the API gateway.
-func (c *Cloud) match(r *http.Request) (*route, *http.Request) {
+func (c *Cloud) match(r *http.Request, service string) (*route, *http.Request) {
 	if p := r.URL.Path; p == "" || path.Clean(p) != p {
 		return nil, r
 	}
-	for _, m := range c.muxes {
+	muxes := c.muxes
+	if service != "" {
+		muxes = []*http.ServeMux{c.byService[service]} // a service's host serves its own routes only
+	}
+	for _, m := range muxes {
 		var probe routeProbe
 		m.ServeHTTP(&probe, r)
 		if probe.rt != nil {

@@ -144,7 +144,8 @@ func (d *decoder) clusterFields(cl *Cluster) []field {
 		{"version", d.str(&cl.Version)}, {"platformVersion", d.str(&cl.PlatformVersion)},
 		{"legacyVersion", d.str(&cl.LegacyVersion)}, {"upgradeRelease", d.str(&cl.UpgradeRelease)},
 		{"upgradePatch", d.str(&cl.UpgradePatch)}, {"internalEndpoint", d.str(&cl.InternalEndpoint)},
-		{"externalEndpoint", d.str(&cl.ExternalEndpoint)},
+		{"externalEndpoint", d.str(&cl.ExternalEndpoint)}, {"region", d.str(&cl.Region)},
+		{"projectId", d.str(&cl.ProjectID)},
 	}
 }
 
@@ -293,6 +294,7 @@ func (d *decoder) checkCluster(path string, cl *Cluster) {
 		d.fail(join(path, "id"), "%q is not a cluster ID: write a lowercase UUID, or leave id out to derive one from the name", cl.ID)
 	}
 	d.checkClusterState(path, *cl)
+	d.checkPlace(path, cl.Region, cl.ProjectID)
 	for _, ep := range []struct{ field, value string }{{"internalEndpoint", cl.InternalEndpoint}, {"externalEndpoint", cl.ExternalEndpoint}} {
 		if u, err := url.Parse(ep.value); ep.value != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
 			d.fail(join(path, ep.field), "%q is not an https:// URL with a host, e.g. https://192.168.0.10:5443", ep.value)
@@ -378,4 +380,29 @@ func derivedID(kind, name string) string {
 func derivedClusterID(name string) string {
 	h := derivedID("cluster", name)
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
+}
+
+// checkPlace checks a cluster's region and project: a region of the mock, a
+// project of the account, and the project in the region.
+func (d *decoder) checkPlace(path, region, projectID string) {
+	if region != "" && !slices.Contains(Regions(), region) {
+		d.fail(join(path, "region"), "%q is not a region of the mock: use one of %s", region, strings.Join(Regions(), ", "))
+		return
+	}
+	if projectID == "" {
+		return
+	}
+	for _, p := range seedProjects {
+		if p.ID == projectID {
+			if region != "" && p.Region != region {
+				d.fail(join(path, "projectId"), "project %s is in region %s, not %s: leave region out or name its region", projectID, p.Region, region)
+			}
+			return
+		}
+	}
+	ids := make([]string, 0, len(seedProjects))
+	for _, p := range seedProjects {
+		ids = append(ids, p.ID+" ("+p.Name+")")
+	}
+	d.fail(join(path, "projectId"), "%q is not a project of the mock: use one of %s", projectID, strings.Join(ids, ", "))
 }

@@ -13,6 +13,46 @@ const (
 	ProjectID  = "9f1e2d3c4b5a69788796a5b4c3d2e1f0"
 )
 
+// Further regions and projects of the seeded account (present with
+// WithoutSeed too: projects belong to the account, not to its clusters).
+// Each region has one project named after it, as IAM creates them; eu-de has
+// a second one, named "<region>_<suffix>" as IAM names sub-projects, which
+// GET /v3/projects?name=eu-de does not return.
+const (
+	// ProjectIDSandbox is a further project of Region, with no cluster.
+	ProjectIDSandbox = "5a0d0000000000000000000000000b0c"
+	RegionDE         = "eu-de"
+	ProjectIDDE      = "de0000000000000000000000000000de"
+	ProjectDE2Name   = "eu-de_ops"
+	ProjectIDDE2     = "de2000000000000000000000000000de"
+	RegionNL         = "eu-nl"
+	ProjectIDNL      = "0a0000000000000000000000000000a1"
+)
+
+// Seeded clusters outside the provider tests' region (Region, ProjectID).
+const (
+	DEProdClusterID   = "de000000-0000-4000-8000-000000000001" // eu-de, v1.28: accepts revocations
+	DEOldClusterID    = "de000000-0000-4000-8000-000000000002" // eu-de, v1.23: too old
+	DEOpsClusterID    = "de200000-0000-4000-8000-000000000001" // eu-de_ops, v1.27: accepts revocations
+	NLProdClusterID   = "0a000000-0000-4000-8000-000000000001" // eu-nl, v1.29: accepts revocations
+	NLLegacyClusterID = "0a000000-0000-4000-8000-000000000002" // eu-nl, v1.19: too old
+)
+
+// project is an IAM project: Name is the region for a region's main project.
+type project struct{ ID, Name, Region string }
+
+// seedProjects are the projects of the account, the provider tests' first.
+var seedProjects = []project{
+	{ID: ProjectID, Name: Region, Region: Region},
+	{ID: ProjectIDSandbox, Name: Region + "_sandbox", Region: Region},
+	{ID: ProjectIDDE, Name: RegionDE, Region: RegionDE},
+	{ID: ProjectIDDE2, Name: ProjectDE2Name, Region: RegionDE},
+	{ID: ProjectIDNL, Name: RegionNL, Region: RegionNL},
+}
+
+// Regions returns the regions of the account, the provider tests' first.
+func Regions() []string { return []string{Region, RegionDE, RegionNL} }
+
 // Seeded IAM groups.
 const (
 	AdminGroupName      = "admin"
@@ -115,6 +155,9 @@ func (s *state) seedIdentity() {
 	s.groups[DevelopersGroupName] = DevelopersGroupID
 	s.groups[IAMReadOnlyGroupName] = IAMReadOnlyGroupID
 	s.groups[ReadOnlyGroupName] = ReadOnlyGroupID
+	for _, p := range seedProjects {
+		s.projects[p.ID] = p
+	}
 }
 
 // seed fills the demo account described in the brief.
@@ -170,6 +213,17 @@ func (s *state) seed(now time.Time) {
 	for i, cl := range clusters {
 		cl.InternalEndpoint, cl.ExternalEndpoint = SeedInternalEndpoint, SeedExternalEndpoint
 		s.putCluster(cl, now.Add(-time.Duration(400-50*i)*day))
+	}
+	elsewhere := []Cluster{
+		{ID: DEProdClusterID, Name: "de-prod", Region: RegionDE, Version: "v1.28", PlatformVersion: "cce.3.0"},
+		{ID: DEOldClusterID, Name: "de-old", Region: RegionDE, Version: "v1.23", PlatformVersion: "cce.9.0"},
+		{ID: DEOpsClusterID, Name: "de-ops", Region: RegionDE, ProjectID: ProjectIDDE2, Version: "v1.27", PlatformVersion: "cce.5.0"},
+		{ID: NLProdClusterID, Name: "nl-prod", Region: RegionNL, Version: "v1.29", PlatformVersion: "cce.2.0"},
+		{ID: NLLegacyClusterID, Name: "nl-legacy", Region: RegionNL, Version: "v1.19.16-r20", PlatformVersion: "cce.2.0"},
+	}
+	for _, cl := range elsewhere {
+		cl.Phase, cl.InternalEndpoint, cl.ExternalEndpoint = PhaseAvailable, SeedInternalEndpoint, SeedExternalEndpoint
+		s.putCluster(cl, now.Add(-200*day))
 	}
 }
 

@@ -1,7 +1,11 @@
 // Package mockcloud is an in-process fake of the Huawei Cloud / Open Telekom
-// Cloud IAM, CCE and CTS APIs used by the provider's tests. It serves all three
-// services on one HTTPS listener with its own CA, verifies AK/SK signatures and
-// IAM tokens, and records every request so tests can assert what was called.
+// Cloud IAM, STS, CCE and CTS APIs used by the provider's tests. It serves
+// each service on its own HTTPS listener as the real cloud serves each on its
+// own host (Endpoints: IAM and STS once, CCE and CTS once per region), all
+// with its own CA, verifies AK/SK signatures and IAM tokens, and records
+// every request so tests can assert what was called. URL is one more
+// listener that serves every service of the first region, for tests that
+// need no more than that.
 package mockcloud
 
 import (
@@ -72,19 +76,21 @@ func WithLogWriter(w io.Writer) Option { return func(o *options) { o.logTo = w }
 
 // Cloud is a running fake cloud.
 type Cloud struct {
-	opts    options
-	st      *state
-	log     requestLog
-	muxes   []*http.ServeMux
-	ca      *certAuthority
-	kube    kubeRegistry
-	faults  faultSet
-	srv     *http.Server
-	ln      net.Listener
-	url     string
-	closing sync.Once
-	control atomic.Pointer[control] // nil until EnableControl
-	quota   *quotaBucket            // WithQuota; nil: none (quota.go)
+	opts      options
+	st        *state
+	log       requestLog
+	muxes     []*http.ServeMux
+	ca        *certAuthority
+	kube      kubeRegistry
+	faults    faultSet
+	byService map[string]*http.ServeMux
+	srv       *http.Server
+	ln        net.Listener
+	url       string
+	hosts     []*host // one listener per service and region (hosts.go)
+	closing   sync.Once
+	control   atomic.Pointer[control] // nil until EnableControl
+	quota     *quotaBucket            // WithQuota; nil: none (quota.go)
 }
 
 // Start starts the fake cloud on an HTTPS listener with its own CA.
@@ -121,25 +127,35 @@ func Start(opts ...Option) (*Cloud, error) {
 	if o.seed {
 		c.st.seed(c.now())
 	}
-	c.muxes = newMuxes(c.routeTable())
+	c.muxes, c.byService = newMuxes(c.routeTable())
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return nil, fmt.Errorf("mockcloud: listen: %w", err)
 	}
 	c.ln = ln
 	c.url = "https://" + ln.Addr().String()
-	c.srv = &http.Server{
-		Handler:           c,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: tls.VersionTLS12},
+	c.srv = serveTLS(ln, c, serverCert)
+	if err := c.startHosts(serverCert); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// serveTLS serves h on ln with the server certificate.
+func serveTLS(ln net.Listener, h http.Handler, cert tls.Certificate) *http.Server {
+	srv := &http.Server{
+		Handler:           h,
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          nil,
 	}
 	go func() {
-		if serveErr := c.srv.ServeTLS(ln, "", ""); serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		if serveErr := srv.ServeTLS(ln, "", ""); serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 			fmt.Fprintf(os.Stderr, "mockcloud: serve: %v\n", serveErr)
 		}
 	}()
-	return c, nil
+	return srv
 }
 
 // NewForTest starts a fake cloud that is closed when the test ends.
@@ -174,8 +190,10 @@ func (c *Cloud) Close() {
 	c.closing.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		if err := c.srv.Shutdown(ctx); err != nil {
-			_ = c.srv.Close() // Best effort after a timed-out graceful shutdown.
+		for _, srv := range c.servers() {
+			if err := srv.Shutdown(ctx); err != nil {
+				_ = srv.Close() // Best effort after a timed-out graceful shutdown.
+			}
 		}
 		c.kube.closeAll(ctx)
 	})
@@ -190,9 +208,15 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.serveControl(w, r) {
 		return
 	}
+	c.serve(w, r, &host{region: Region})
+}
+
+// serve answers one request that reached the listener h: only the routes of
+// h's service (all on the combined listener), for h's region.
+func (c *Cloud) serve(w http.ResponseWriter, r *http.Request, h *host) {
 	rec := &bufferedWriter{header: w.Header()}
-	rt, routed := c.match(r)
-	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c}
+	rt, routed := c.match(r, h.service)
+	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c, region: h.region}
 	rec.Header().Set("X-Request-Id", rc.reqID)
 	start := c.now()
 	rec.Header().Set("Date", start.UTC().Format(http.TimeFormat)) // the cloud's clock, not this machine's
@@ -213,7 +237,7 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := Request{
 		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
 		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
-		Header: recordedHeader(r.Header),
+		Header: recordedHeader(r.Header), Host: h.name(),
 	}
 	switch {
 	case throttled:

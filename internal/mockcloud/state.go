@@ -22,6 +22,10 @@ type Cluster struct {
 	// with LockScene as status.lockScene; CCE then refuses revocations.
 	Locked    bool
 	LockScene string
+	// Region and ProjectID place the cluster: empty Region means the
+	// project's region, else Region; empty ProjectID means the region's main
+	// project (the one named after it).
+	Region, ProjectID string
 }
 
 // User is an IAM user. Groups holds group names; unknown names create the group.
@@ -109,6 +113,7 @@ type state struct {
 	groups      map[string]string     // name -> ID
 	agencies    map[string]*agencyRec // by ID
 	clusters    map[string]*clusterRec
+	projects    map[string]project // by ID
 	traces      []*traceRec
 	tokens      map[string]*token
 	tempCreds   map[string]*tempCred // by access key
@@ -126,6 +131,7 @@ func newState() *state {
 		groups:    map[string]string{},
 		agencies:  map[string]*agencyRec{},
 		clusters:  map[string]*clusterRec{},
+		projects:  map[string]project{},
 		tokens:    map[string]*token{},
 		tempCreds: map[string]*tempCred{},
 	}
@@ -189,6 +195,7 @@ func (s *state) addTrace(t Trace) {
 
 // putCluster stores cl, keeping the creation time of a replaced cluster.
 func (s *state) putCluster(cl Cluster, now time.Time) {
+	cl.Region, cl.ProjectID = s.place(cl.Region, cl.ProjectID)
 	created := now
 	if old, ok := s.clusters[cl.ID]; ok {
 		created = old.created
@@ -449,4 +456,35 @@ func (c *Cloud) RevokeTokens(userID string) {
 			t.revoked = true
 		}
 	}
+}
+
+// place fills the region and project of a cluster: a project gives its
+// region, a region its main project, nothing the first region.
+func (s *state) place(region, projectID string) (string, string) {
+	if p, ok := s.projects[projectID]; ok && projectID != "" {
+		return p.Region, projectID
+	}
+	if projectID != "" {
+		return region, projectID // an unknown project: reachable by no host
+	}
+	if region == "" {
+		region = Region
+	}
+	return region, mainProject(region)
+}
+
+// mainProject returns the ID of the project named after region ("" if none).
+func mainProject(region string) string {
+	for _, p := range seedProjects {
+		if p.Name == region {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+// projectIn reports whether projectID is a project of region.
+func (s *state) projectIn(projectID, region string) bool {
+	p, ok := s.projects[projectID]
+	return ok && p.Region == region
 }

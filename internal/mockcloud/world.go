@@ -33,6 +33,9 @@ type WorldCluster struct {
 	// Revocable tells whether clustercertrevoke succeeds now; Reason says why not.
 	Revocable bool   `json:"revocable"`
 	Reason    string `json:"reason,omitempty"`
+	// Region and ProjectID say where the cluster is.
+	Region    string `json:"region"`
+	ProjectID string `json:"projectId"`
 }
 
 // WorldUser is an IAM user without its secrets.
@@ -98,7 +101,7 @@ func (c *Cloud) World() World {
 
 // worldCluster resolves a cluster's version and whether it takes a revocation now.
 func worldCluster(cl Cluster) WorldCluster {
-	wc := WorldCluster{ID: cl.ID, Name: cl.Name, Phase: cl.Phase}
+	wc := WorldCluster{ID: cl.ID, Name: cl.Name, Phase: cl.Phase, Region: cl.Region, ProjectID: cl.ProjectID}
 	v, ok := resolveVersion(cl)
 	if ok {
 		wc.Version = v.String()

@@ -61,6 +61,7 @@ var Checks = []Check{
 	{ID: "iam-other-token", Section: "IAM", Title: "Validating someone else's token",
 		Why: "needs the token of a second identity"},
 	{ID: "iam-project-by-name", Section: "IAM", Title: "Project by name", Run: checkProjectByName},
+	{ID: "iam-sub-projects", Section: "IAM", Title: "Sub-projects", Run: checkSubProjects},
 	{ID: "iam-failed-deletions", Section: "IAM", Title: "Deletions that fail",
 		Why: "deleting a user or an agency is a write"},
 	{ID: "iam-signin-lockout", Section: "IAM", Title: "Sign-in lockout",
@@ -81,6 +82,7 @@ var Checks = []Check{
 		Why: "assuming an agency creates a session, a write"},
 
 	{ID: "cce-unknown-project", Section: "CCE", Title: "Unknown project", Run: checkUnknownProject},
+	{ID: "cce-other-region-project", Section: "CCE", Title: "Another region's project", Run: checkOtherRegionProject},
 	{ID: "cce-error-envelope", Section: "CCE", Title: "Error envelope", Run: checkEnvelope},
 	{ID: "cce-revocation-rules", Section: "CCE", Title: "Revocation rules",
 		Why: "every case is a revocation request, a write (make testacc-cloud with CCE_TEST_WRITE=1 shows self-revocation)"},
@@ -103,6 +105,8 @@ var Checks = []Check{
 	{ID: "cts-trace-outcome", Section: "CTS", Title: "Trace outcome", Run: checkTraceOutcome},
 	{ID: "cts-iam-project", Section: "CTS", Title: "Which project holds IAM's traces", Run: checkIAMTraceProject},
 	{ID: "cts-errors", Section: "CTS", Title: "Errors", Run: checkCTSErrors},
+	{ID: "cts-iam-every-region", Section: "CTS", Title: "IAM's traces in every region",
+		Why: "the probe talks to the hosts of one region; comparing two regions' CTS needs a second run per region"},
 }
 
 // send sends r as the main credentials unless r.Auth says otherwise.
@@ -413,6 +417,69 @@ func checkProjectByName(ctx context.Context, p *Probe) (Verdict, string) {
 		return Confirmed, fmt.Sprintf("one project named %s among %d listed", p.facts.Region, len(list))
 	}
 	return Refuted, fmt.Sprintf("%d projects named %s; listed: %s", match, p.facts.Region, strings.Join(names, ", "))
+}
+
+// accountProjects lists the account's projects (GET /v3/projects).
+func accountProjects(ctx context.Context, p *Probe, check string) ([]map[string]any, *answer) {
+	a := p.sendAs(ctx, check, "the account's projects", Request{Service: cce.ServiceIAM, Method: "GET", Path: "/v3/projects"})
+	if !a.is(200, "") {
+		return nil, a
+	}
+	list, _ := a.json["projects"].([]any)
+	var out []map[string]any
+	for _, it := range list {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out, a
+}
+
+func checkSubProjects(ctx context.Context, p *Probe) (Verdict, string) {
+	projects, a := accountProjects(ctx, p, "iam-sub-projects")
+	if projects == nil {
+		return NotCheckable, "listing the projects got " + a.said()
+	}
+	main := ""
+	for _, m := range projects {
+		if m["name"] == p.facts.Region {
+			main = fmt.Sprint(m["id"])
+		}
+	}
+	checked := 0
+	for _, m := range projects {
+		if name := fmt.Sprint(m["name"]); strings.HasPrefix(name, p.facts.Region+"_") {
+			checked++
+			if fmt.Sprint(m["parent_id"]) != main {
+				return Refuted, fmt.Sprintf("project %s has parent_id %v, not the region's project", name, m["parent_id"])
+			}
+		}
+	}
+	if checked == 0 {
+		return NotCheckable, "the account has no further project in " + p.facts.Region
+	}
+	return Confirmed, fmt.Sprintf("%d sub-projects of %s, each named %s_... with the region's project as parent", checked, p.facts.Region, p.facts.Region)
+}
+
+func checkOtherRegionProject(ctx context.Context, p *Probe) (Verdict, string) {
+	projects, a := accountProjects(ctx, p, "cce-other-region-project")
+	if projects == nil {
+		return NotCheckable, "listing the projects got " + a.said()
+	}
+	for _, m := range projects {
+		name, id := fmt.Sprint(m["name"]), fmt.Sprint(m["id"])
+		if name == p.facts.Region || strings.HasPrefix(name, p.facts.Region+"_") || name == "MOS" || !hex32.MatchString(id) {
+			continue
+		}
+		r := cceGet("/api/v3/projects/" + id + "/clusters")
+		r.Header = map[string]string{"X-Project-Id": id}
+		b := p.sendAs(ctx, "cce-other-region-project", "clusters of another region's project", r)
+		if b.is(404, "CCE.01404001") {
+			return Confirmed, "404 CCE.01404001 for the project of " + name
+		}
+		return Refuted, b.said() + " for the project of " + name + ", not 404 CCE.01404001"
+	}
+	return NotCheckable, "the account has no project in another region"
 }
 
 var (

@@ -234,6 +234,23 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			summary: "Timeout too short", detail: `"-5m".*such as "10m"`, attr: "create", local: true},
 		{name: "create timeout under a second", config: revTimeouts, vars: vars("create_timeout", "500ms"), setup: bobOnProd,
 			summary: "Timeout too short", detail: `"500ms".*default, 20m`, attr: "create", local: true},
+		{name: "empty region", config: rev, vars: vars("region", ""), setup: bobOnProd, summary: "Invalid region",
+			detail: `region = "" is not a region name: write it as the cloud names it.*such as eu-de`, attr: "region", local: true},
+		{name: "region with a space", config: rev, vars: vars("region", "eu de"), setup: bobOnProd, summary: "Invalid region",
+			detail: `region = "eu de" is not a region name`, attr: "region", local: true},
+		{name: "project_id not 32 hex", config: rev, vars: vars("project_id", "my-project"), setup: bobOnProd, summary: "Invalid project_id",
+			detail: `project_id = "my-project" is not a project ID: a project ID is 32 lowercase hexadecimal digits`, attr: "project_id", local: true},
+		{name: "region behind a private gateway without region_endpoints", config: rev, vars: vars("region", mockcloud.RegionDE), setup: bobOnProd,
+			summary: "No endpoint for region eu-de", detail: `region = "eu-de" needs the cce endpoint of eu-de.*endpoints.cce is set \(a private gateway\).*region_endpoints has no cce entry for eu-de.*region_endpoints = \{ "eu-de" = \{ cce`,
+			attr: "region", local: true},
+		{name: "region with a password sign-in", config: rev, vars: vars("region", mockcloud.RegionNL, "user_id", mockcloud.BobUserID),
+			setup: func(e *accEnv) config.Variables {
+				e.clearCredentials()
+				e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+				return prod(e)
+			},
+			summary: "Another location needs an access key pair", detail: `region "eu-nl" is not the provider's.*signs in with a password.*Sign in with an access key pair`,
+			attr: "region", local: true},
 		{name: "plain user revoking another", config: rev, vars: bob, setup: asAlice(prod),
 			summary: "Not allowed to revoke this credential", detail: `signed in as alice.*not a member of the admin group`, attr: "user_id"},
 		{name: "plain user revoking an agency", config: rev, vars: vars("agency_id", mockcloud.OpsAgencyID), setup: asAlice(prod),
@@ -295,6 +312,12 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			detail: `"Asleep" is not a phase CCE reports. Use one of: Available, Unavailable, .*Hibernation`, attr: "phases", local: true},
 		{name: "phase in lower case", config: cls, vars: phases("hibernation"), summary: "Invalid cluster phase",
 			detail: `"hibernation" is not a phase CCE reports. Did you mean "Hibernation"\? Phases are case-sensitive.`, attr: "phases", local: true},
+		{name: "clusters project_id with several regions", config: cls, vars: config.Variables{
+			"regions":    config.ListVariable(config.StringVariable(mockcloud.RegionDE), config.StringVariable(mockcloud.RegionNL)),
+			"project_id": config.StringVariable(mockcloud.ProjectIDDE)}, summary: "project_id with several regions",
+			detail: `project_id = "` + mockcloud.ProjectIDDE + `" is set together with 2 regions, but a project belongs to one region`, attr: "project_id", local: true},
+		{name: "clusters in a region with a space", config: cls, vars: config.Variables{"regions": config.ListVariable(config.StringVariable("eu de"))},
+			summary: "Invalid region", detail: `regions\[0\] = "eu de" is not a region name`, attr: "regions", local: true},
 		{name: "no phases", config: cls, vars: phases(), summary: "Invalid Attribute Value", detail: `phases list must contain at least 1 elements`, attr: "phases", local: true},
 		{name: "repeated phase", config: cls, vars: phases("Available", "Available"), summary: "Duplicate List Value", detail: `phases.*duplicate`, attr: "phases", local: true},
 

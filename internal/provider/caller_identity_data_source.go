@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
@@ -35,6 +37,7 @@ type callerIdentityModel struct {
 	PrincipalURN  types.String `tfsdk:"principal_urn"`
 	PrincipalType types.String `tfsdk:"principal_type"`
 	ProjectID     types.String `tfsdk:"project_id"`
+	Region        types.String `tfsdk:"region"`
 	IsAdmin       types.Bool   `tfsdk:"is_admin"`
 	Groups        types.List   `tfsdk:"groups"`
 	AuthMethod    types.String `tfsdk:"auth_method"`
@@ -70,7 +73,21 @@ func (d *callerIdentityDataSource) Schema(_ context.Context, _ datasource.Schema
 				"`sts::<account ID>:assumed-agency:<agency name>/<session name>`. Empty when STS could not be asked."),
 			"principal_type": computed("What kind of caller this is: `user` (an IAM user), `account` (the account " +
 				"itself), `agency_session`, `federated_user`, or `unknown` (temporary keys when STS cannot be asked)."),
-			"project_id": computed("Project the provider works in: the configured `project_id`, or the project named after `region`."),
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Project the provider works in: the configured `project_id`, or the project named " +
+					"after `region`. With this data source's `region`, that region's project (the project named after " +
+					"it); setting it only checks its form and echoes it.",
+				Validators: []validator.String{projectIDFormat},
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Region whose project `project_id` names; default the provider's. The caller is " +
+					"the same in every region (IAM and STS are global): only `project_id` depends on it.",
+				Validators: []validator.String{regionFormat},
+			},
 			"is_admin": schema.BoolAttribute{
 				Computed: true,
 				MarkdownDescription: "Whether the caller may revoke other identities' credentials, read live from its " +
@@ -93,8 +110,15 @@ func (d *callerIdentityDataSource) Configure(_ context.Context, req datasource.C
 	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *callerIdentityDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *callerIdentityDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
+	var region, project types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &region)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &project)...)
+	here, ok := locate(ctx, d.client, region, project, path.Empty(), &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id, err := d.client.Caller(ctx, cce.Cached)
@@ -126,9 +150,19 @@ func (d *callerIdentityDataSource) Read(ctx context.Context, _ datasource.ReadRe
 		PrincipalID:   types.StringValue(id.PrincipalID),
 		PrincipalURN:  types.StringValue(id.PrincipalURN),
 		PrincipalType: types.StringValue(string(id.Kind)),
-		ProjectID:     types.StringValue(id.ProjectID),
+		ProjectID:     types.StringValue(callerProject(id.ProjectID, region, project, here.loc.ProjectID)),
+		Region:        types.StringValue(here.loc.Region),
 		IsAdmin:       isAdmin,
 		Groups:        groups,
 		AuthMethod:    types.StringValue(string(id.AuthMethod)),
 	})...)
+}
+
+// callerProject is the provider's project as the caller's identity reports
+// it, unless the configuration names a location.
+func callerProject(providers string, region, project types.String, located string) string {
+	if region.IsNull() && project.IsNull() && providers != "" {
+		return providers
+	}
+	return located
 }

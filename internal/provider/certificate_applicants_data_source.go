@@ -47,6 +47,8 @@ type certificateApplicantsModel struct {
 	IncludeDeleted      types.Bool   `tfsdk:"include_deleted"`
 	DeletedWithin       types.String `tfsdk:"deleted_within"`
 	ClusterID           types.String `tfsdk:"cluster_id"`
+	Region              types.String `tfsdk:"region"`
+	ProjectID           types.String `tfsdk:"project_id"`
 	ClusterVersion      types.String `tfsdk:"cluster_version"`
 	RevocationSupported types.Bool   `tfsdk:"revocation_supported"`
 	Applicants          types.List   `tfsdk:"applicants"`
@@ -120,6 +122,19 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 					"tell whether credentials can be revoked there, so a module can guard on it.",
 				Validators: []validator.String{clusterIDFormat},
 			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: regionDoc + " It locates `cluster_id`, and CTS (for `include_deleted`) is asked " +
+					"in this region; the IAM users and agencies are the account's whatever the region.",
+				Validators: []validator.String{regionFormat},
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: projectIDDoc,
+				Validators:          []validator.String{projectIDFormat},
+			},
 			"cluster_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Full version of `cluster_id`, e.g. `v1.25.4-r10`; null without `cluster_id`.",
@@ -180,6 +195,12 @@ func (d *certificateApplicantsDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	here, ok := locate(ctx, d.client, m.Region, m.ProjectID, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	d = &certificateApplicantsDataSource{client: here.client} // this read works in its location
+	m.Region, m.ProjectID = types.StringValue(here.loc.Region), types.StringValue(here.loc.ProjectID)
 	kinds := []string{kindUser, kindAgency}
 	if !m.Types.IsNull() {
 		kinds = nil

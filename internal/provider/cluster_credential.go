@@ -32,6 +32,8 @@ type credentialRequest struct {
 	ClusterID    types.String `tfsdk:"cluster_id"`
 	DurationDays types.Int64  `tfsdk:"duration_days"`
 	ExpireAt     types.String `tfsdk:"expire_at"`
+	Region       types.String `tfsdk:"region"`
+	ProjectID    types.String `tfsdk:"project_id"`
 }
 
 // durationDaysDescription documents duration_days in both schemas.
@@ -149,6 +151,11 @@ const issueOnceNote = "Every request for a credential makes CCE issue a new cert
 // issueCredential asks CCE for a credential and decodes it. Error details
 // never include the credential.
 func issueCredential(ctx context.Context, client *cce.Client, r credentialRequest, diags *diag.Diagnostics) *issuedCredential {
+	here, ok := locate(ctx, client, r.Region, r.ProjectID, path.Empty(), diags)
+	if !ok {
+		return nil
+	}
+	client = here.client
 	clusterID := r.ClusterID.ValueString()
 	cert, err := client.CreateClusterCert(ctx, clusterID, r.api())
 	if err != nil {

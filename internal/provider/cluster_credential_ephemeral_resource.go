@@ -5,7 +5,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
@@ -45,6 +47,10 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 		"expire_at": schema.StringAttribute{Optional: true,
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
 			Validators:          []validator.String{rfc3339Time{}}},
+		"region": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDoc,
+			Validators: []validator.String{regionFormat}},
+		"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: projectIDDoc,
+			Validators: []validator.String{projectIDFormat}},
 	}
 	for name, o := range credentialOutputAttrs {
 		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: o.sensitive, MarkdownDescription: o.description}
@@ -86,6 +92,9 @@ func (e *clusterCredentialEphemeral) Open(ctx context.Context, req ephemeral.Ope
 	c := issueCredential(ctx, e.client, m.credentialRequest, &resp.Diagnostics)
 	if c == nil {
 		return
+	}
+	if here, ok := locate(ctx, e.client, m.Region, m.ProjectID, path.Empty(), &resp.Diagnostics); ok {
+		m.Region, m.ProjectID = types.StringValue(here.loc.Region), types.StringValue(here.loc.ProjectID)
 	}
 	m.set(c)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)

@@ -47,8 +47,12 @@ func (r *clusterCredentialResource) Metadata(_ context.Context, req resource.Met
 
 func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	region, project := resourceLocationAttrs("Kept in the state; a change (of this argument, or of the provider's "+
+		"`region` when it is left out) issues a new credential in the new place.", "Kept in the state, and changed like `region`.")
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<cluster_id>/<serial_number>`.", PlanModifiers: keep},
+		"region":     region,
+		"project_id": project,
+		"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "`<cluster_id>/<serial_number>`.", PlanModifiers: keep},
 		"cluster_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the cluster (a UUID).",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{clusterIDFormat}},
 		"duration_days": schema.Int64Attribute{
@@ -111,15 +115,26 @@ func (r *clusterCredentialResource) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if req.State.Raw.IsNull() {
-		plan.checkExpiryWindow(&resp.Diagnostics)
-		if r.client != nil && !plan.ClusterID.IsUnknown() {
-			checkIssuable(ctx, r.client, plan.ClusterID.ValueString(), &resp.Diagnostics)
-		}
+	var cfg clusterCredentialModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var state clusterCredentialModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	here, known := r.planLocation(ctx, cfg, state, !req.State.Raw.IsNull(), resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		plan.checkExpiryWindow(&resp.Diagnostics)
+		if known && !plan.ClusterID.IsUnknown() {
+			checkIssuable(ctx, here.client, plan.ClusterID.ValueString(), &resp.Diagnostics)
+		}
+		return
+	}
 	if resp.Diagnostics.HasError() || plan.RotateBefore.IsNull() || plan.RotateBefore.IsUnknown() {
 		return
 	}
@@ -171,6 +186,9 @@ func (r *clusterCredentialResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	c := issueCredential(ctx, r.client, plan.credentialRequest, &resp.Diagnostics)
+	if here, ok := locate(ctx, r.client, plan.Region, plan.ProjectID, path.Empty(), &resp.Diagnostics); ok {
+		plan.Region, plan.ProjectID = types.StringValue(here.loc.Region), types.StringValue(here.loc.ProjectID)
+	}
 	if c == nil {
 		return
 	}
@@ -190,10 +208,27 @@ func (r *clusterCredentialResource) Read(ctx context.Context, req resource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, err := r.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
+	unplaced := state.Region.IsNull() && state.ProjectID.IsNull() // a record from before locations
+	here, ok := locate(ctx, r.client, state.Region, state.ProjectID, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	_, err := here.client.Cluster(ctx, state.ClusterID.ValueString(), cce.Cached)
+	if cce.IsNotFound(err) && unplaced {
+		resp.Diagnostics.AddWarning("Credential record kept: cluster not found in the provider's location", fmt.Sprintf(
+			"Credential %s was recorded before credentials kept their region and project, and CCE says there is no "+
+				"cluster %s in the provider's location (%s). The provider cannot tell a wrong region or project_id from "+
+				"a deleted cluster, so the record stays unchanged.", state.SerialNumber.ValueString(),
+			state.ClusterID.ValueString(), where(here.loc)))
+		return
+	}
+	if err == nil && unplaced {
+		state.Region, state.ProjectID = types.StringValue(here.loc.Region), types.StringValue(here.loc.ProjectID)
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
 	if cce.IsNotFound(err) {
 		record := "Credential " + state.SerialNumber.ValueString()
-		if !clusterGone(ctx, r.client, state.ClusterID.ValueString(), record, &resp.Diagnostics) {
+		if !clusterGone(ctx, here.client, state.ClusterID.ValueString(), record, &resp.Diagnostics) {
 			return
 		}
 		resp.Diagnostics.AddWarning("Cluster gone: credential removed from state",
@@ -223,4 +258,29 @@ func (r *clusterCredentialResource) Delete(ctx context.Context, req resource.Del
 		fmt.Sprintf("The credential %s was removed from the state only: the certificate keeps working until %s. "+
 			"To cut it off now, revoke the applicant (%s) with cce_credential_revocation.",
 			state.SerialNumber.ValueString(), state.ExpiresAt.ValueString(), state.ApplicantID.ValueString()))
+}
+
+// planLocation plans region and project_id: the configuration's, else the
+// provider's; a change against the state replaces the credential. A record
+// from before locations keeps none until its refresh places it.
+func (r *clusterCredentialResource) planLocation(ctx context.Context, cfg, state clusterCredentialModel, recorded bool,
+	resp *resource.ModifyPlanResponse) (located, bool) {
+	if r.client == nil || cfg.Region.IsUnknown() || cfg.ProjectID.IsUnknown() {
+		return located{}, false
+	}
+	if recorded && state.Region.IsNull() && state.ProjectID.IsNull() && cfg.Region.IsNull() && cfg.ProjectID.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), types.StringNull())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("project_id"), types.StringNull())...)
+		return located{}, false
+	}
+	here, ok := locate(ctx, r.client, cfg.Region, cfg.ProjectID, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return located{}, false
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), here.loc.Region)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("project_id"), here.loc.ProjectID)...)
+	if recorded && (here.loc.Region != state.Region.ValueString() || here.loc.ProjectID != state.ProjectID.ValueString()) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"), path.Root("project_id"))
+	}
+	return here, true
 }

@@ -184,8 +184,9 @@ func TestAccClusterCredential_ephemeral(t *testing.T) {
 	}
 }
 
-// A refresh with a wrong project keeps the credential in state (CCE answers
-// 404 for the cluster, but cannot list the project's clusters either).
+// A refresh with a wrong provider project keeps the credential in state: it
+// reads the cluster where the credential was issued. A plan that would move
+// it to a project without the cluster fails there.
 func TestAccClusterCredential_refreshWithWrongProjectKeepsState(t *testing.T) {
 	e := newAccEnv(t)
 	v := config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID), "duration_days": config.IntegerVariable(30)}
@@ -196,8 +197,15 @@ func TestAccClusterCredential_refreshWithWrongProjectKeepsState(t *testing.T) {
 		Steps: []resource.TestStep{
 			{ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v},
 			{
-				ProtoV6ProviderFactories: wrong, RefreshState: true,
-				ExpectError: re(`Cannot confirm that the cluster is gone.*Credential \S+ stays in the state`),
+				// The plan without configuration that RefreshState makes afterwards destroys it.
+				ProtoV6ProviderFactories: wrong, RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("cce_cluster_credential.this", "region", mockcloud.Region),
+					resource.TestCheckResourceAttr("cce_cluster_credential.this", "project_id", mockcloud.ProjectID)),
+			},
+			{
+				ProtoV6ProviderFactories: wrong, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v, PlanOnly: true,
+				ExpectError: re(`Cluster not found.*no such cluster in this project and region`),
 			},
 			{
 				ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,

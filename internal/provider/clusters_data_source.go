@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,8 +25,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*clustersDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*clustersDataSource)(nil)
+	_ datasource.DataSource                   = (*clustersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*clustersDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*clustersDataSource)(nil)
 )
 
 // versionLookups bounds how many upgradeinfo reads one listing runs at once.
@@ -43,6 +45,8 @@ type clustersDataSource struct {
 type clustersModel struct {
 	NameRegex types.String `tfsdk:"name_regex"`
 	Phases    types.List   `tfsdk:"phases"`
+	Regions   types.List   `tfsdk:"regions"`
+	ProjectID types.String `tfsdk:"project_id"`
 	Clusters  types.List   `tfsdk:"clusters"`
 	IDs       types.List   `tfsdk:"ids"`
 }
@@ -57,12 +61,14 @@ type clusterRow struct {
 	MinimumVersion      *string `tfsdk:"minimum_version"`
 	Revocable           bool    `tfsdk:"revocable"`
 	Reason              *string `tfsdk:"reason"`
+	Region              string  `tfsdk:"region"`
+	ProjectID           string  `tfsdk:"project_id"`
 }
 
 var clusterRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "name": types.StringType, "phase": types.StringType, "version": types.StringType,
 	"revocation_supported": types.BoolType, "minimum_version": types.StringType, "revocable": types.BoolType,
-	"reason": types.StringType,
+	"reason": types.StringType, "region": types.StringType, "project_id": types.StringType,
 }}
 
 func (d *clustersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -71,8 +77,8 @@ func (d *clustersDataSource) Metadata(_ context.Context, req datasource.Metadata
 
 func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The CCE clusters of the project, each with its full version, its phase and whether " +
-			"credentials can be revoked on it now. Use it to revoke on every cluster, and to report the clusters " +
+		MarkdownDescription: "The CCE clusters of the project, or of several regions (`regions`), each with its " +
+			"region, project, full version, its phase and whether credentials can be revoked on it now. Use it to revoke on every cluster, and to report the clusters " +
 			"that cannot take a revocation (too old, hibernated, failed) instead of failing the plan.\n\n" +
 			"One list call reads every cluster; a cluster whose list entry lacks the full patch version costs one " +
 			"more read (its upgrade information), done concurrently. Reading it has no side effects. The caller " +
@@ -95,9 +101,30 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					listvalidator.ValueStringsAre(clusterPhase{}),
 				},
 			},
+			"regions": schema.ListAttribute{
+				Optional:    true,
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Regions to list, e.g. `[\"eu-de\", \"eu-nl\"]`; default: the provider's `region`. " +
+					"One read lists them all: IAM (global) is asked once, each region's CCE once for its clusters, in " +
+					"the project named after the region unless `project_id` is set. The provider's `region_endpoints` " +
+					"gives the hosts of regions other than its own.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(regionFormat),
+				},
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: projectIDDoc + " Only with one region in `regions` (a project belongs to one " +
+					"region); with several, each region's own project is listed. Null after a read of several regions.",
+				Validators: []validator.String{projectIDFormat},
+			},
 			"clusters": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The clusters, sorted by name and ID (stable across runs).",
+				MarkdownDescription: "The clusters, sorted by region (in the order of `regions`), name and ID (stable across runs).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "Cluster ID (`metadata.uid`): the `cluster_id` of the other objects."},
@@ -122,6 +149,10 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					"reason": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "Why `revocable` is false, and what to do (upgrade to `minimum_version`, " +
 							"wake the cluster up, ...); null when it is true."},
+					"region": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Region of the cluster: pass it as `region` to `cce_credential_revocation`."},
+					"project_id": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Project of the cluster: pass it as `project_id` to `cce_credential_revocation`."},
 				}},
 			},
 			"ids": schema.ListAttribute{
@@ -135,6 +166,22 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 
 func (d *clustersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig refuses project_id with several regions: a project belongs
+// to one region.
+func (d *clustersDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var regions types.List
+	var project types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("regions"), &regions)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &project)...)
+	if resp.Diagnostics.HasError() || project.IsNull() || regions.IsNull() || regions.IsUnknown() || len(regions.Elements()) < 2 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("project_id"), "project_id with several regions",
+		fmt.Sprintf("project_id = %q is set together with %d regions, but a project belongs to one region. Remove "+
+			"project_id to list each region's own project, or list one region per cce_clusters.", project.ValueString(),
+			len(regions.Elements())))
 }
 
 func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -155,25 +202,55 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan
 	}
 
-	clusters, err := d.client.Clusters(ctx, cce.Cached)
-	if addRefusal(&resp.Diagnostics, err) {
-		return
+	var regions []string
+	if !m.Regions.IsNull() && !m.Regions.IsUnknown() {
+		resp.Diagnostics.Append(m.Regions.ElementsAs(ctx, &regions, false)...)
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
-			"Listing clusters needs the cce:cluster:list permission. Grant the caller the CCE ReadOnlyAccess role "+
-				"(or CCE FullAccess) in this project.")))
-		return
+	if len(regions) == 0 {
+		regions = []string{""} // the provider's
 	}
-	clusters = slices.DeleteFunc(clusters, func(cl cce.Cluster) bool {
-		return (nameRE != nil && !nameRE.MatchString(cl.Name)) || (phases != nil && !slices.Contains(phases, cl.Phase))
-	})
-	slices.SortFunc(clusters, func(a, b cce.Cluster) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-
-	rows, ok := d.assess(ctx, clusters, &resp.Diagnostics)
-	if !ok {
-		return
+	rows := []clusterRow{}
+	var listed []attr.Value
+	for i, region := range regions {
+		at := path.Root("regions").AtListIndex(i)
+		if len(regions) == 1 && m.Regions.IsNull() {
+			at = path.Empty()
+		}
+		here, ok := locate(ctx, d.client, types.StringValue(region), m.ProjectID, at, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		listed = append(listed, types.StringValue(here.loc.Region))
+		clusters, err := here.client.Clusters(ctx, cce.Cached)
+		if addRefusal(&resp.Diagnostics, err) {
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot list clusters", apiErrorDetail(err, permissionAdvice(err,
+				fmt.Sprintf("Listing the clusters of %s needs the cce:cluster:list permission. Grant the caller the "+
+					"CCE ReadOnlyAccess role (or CCE FullAccess) in this project.", where(here.loc)))))
+			return
+		}
+		clusters = slices.DeleteFunc(clusters, func(cl cce.Cluster) bool {
+			return (nameRE != nil && !nameRE.MatchString(cl.Name)) || (phases != nil && !slices.Contains(phases, cl.Phase))
+		})
+		slices.SortFunc(clusters, func(a, b cce.Cluster) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+		regionRows, ok := assessIn(ctx, here.client, clusters, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		for i := range regionRows {
+			regionRows[i].Region, regionRows[i].ProjectID = here.loc.Region, here.loc.ProjectID
+		}
+		rows = append(rows, regionRows...)
+		if len(regions) == 1 {
+			m.ProjectID = types.StringValue(here.loc.ProjectID)
+		}
 	}
+	if len(regions) > 1 {
+		m.ProjectID = types.StringNull()
+	}
+	m.Regions = types.ListValueMust(types.StringType, listed)
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -186,11 +263,12 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// assess resolves every cluster's full version (only clusters whose list
-// entry lacks it cost a read, run concurrently) and judges whether it can
-// take a revocation. A read that fails for another reason than a missing
-// upgradeinfo is an error: the first one, in the clusters' order, is reported.
-func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
+// assessIn resolves every cluster's full version (only clusters whose list
+// entry lacks it cost a read, run concurrently) with the client of the
+// clusters' location, and judges whether it can take a revocation. A read
+// that fails for another reason than a missing upgradeinfo is an error: the
+// first one, in the clusters' order, is reported.
+func assessIn(ctx context.Context, client *cce.Client, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
 	versions := make([]*cce.Version, len(clusters))
 	errs := make([]error, len(clusters))
 	var wg sync.WaitGroup
@@ -202,7 +280,7 @@ func (d *clustersDataSource) assess(ctx context.Context, clusters []cce.Cluster,
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			v, _, err := d.client.ClusterVersion(ctx, &clusters[i])
+			v, _, err := client.ClusterVersion(ctx, &clusters[i])
 			switch {
 			case err == nil:
 				versions[i] = &v

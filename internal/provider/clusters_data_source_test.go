@@ -62,6 +62,7 @@ func clusterIs(i int, id, name, phase, version string, supported bool, minimum s
 			"id": knownvalue.StringExact(id), "name": knownvalue.StringExact(name), "phase": knownvalue.StringExact(phase),
 			"version": str(version), "revocation_supported": knownvalue.Bool(supported), "minimum_version": str(minimum),
 			"revocable": knownvalue.Bool(revocable), "reason": reasonCheck,
+			"region": knownvalue.StringExact(mockcloud.Region), "project_id": knownvalue.StringExact(mockcloud.ProjectID),
 		}))
 }
 

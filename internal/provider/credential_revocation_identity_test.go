@@ -24,6 +24,8 @@ func identityIs(clusterID, applicantType, applicantID string) statecheck.StateCh
 		"cluster_id":     knownvalue.StringExact(clusterID),
 		"applicant_type": knownvalue.StringExact(applicantType),
 		"applicant_id":   knownvalue.StringExact(applicantID),
+		"region":         knownvalue.StringExact(mockcloud.Region),
+		"project_id":     knownvalue.StringExact(mockcloud.ProjectID),
 	})
 }
 
@@ -197,7 +199,12 @@ func TestCredentialRevocation_importBadIdentity(t *testing.T) {
 	idType := identityType(t, server)
 	for _, tc := range []struct {
 		name, cluster, typ, id, want string
+		region, project              string
 	}{
+		{name: "region with a space", cluster: mockcloud.ProdClusterID, typ: "user", id: mockcloud.ErinUserID, region: "eu de",
+			want: `region = "eu de" is not a region name`},
+		{name: "project not hex", cluster: mockcloud.ProdClusterID, typ: "user", id: mockcloud.ErinUserID, region: "eu-de",
+			project: "ops", want: `project_id = "ops" is not a project ID`},
 		{name: "kind instead of type", cluster: mockcloud.ProdClusterID, typ: "other", id: mockcloud.ErinUserID,
 			want: `applicant_type = "other" is neither "user" nor "agency"`},
 		{name: "cluster name", cluster: "prod", typ: "user", id: mockcloud.ErinUserID,
@@ -210,6 +217,8 @@ func TestCredentialRevocation_importBadIdentity(t *testing.T) {
 				"cluster_id":     tftypes.NewValue(tftypes.String, tc.cluster),
 				"applicant_type": tftypes.NewValue(tftypes.String, tc.typ),
 				"applicant_id":   tftypes.NewValue(tftypes.String, tc.id),
+				"region":         optionalString(tc.region),
+				"project_id":     optionalString(tc.project),
 			})
 			resp, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{
 				TypeName: "cce_credential_revocation",

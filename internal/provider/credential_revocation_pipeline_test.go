@@ -18,25 +18,14 @@ import (
 // next job of a pipeline signs in on its own.
 func (c *cli) signIn(kv ...string) {
 	c.t.Helper()
-	drop := map[string]bool{}
+	var drop []string
 	for _, v := range []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken} {
 		for _, name := range v {
-			drop[name] = true
+			drop = append(drop, name, "")
 		}
 	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		drop[kv[i]] = true
-	}
-	env := c.env[:0:0]
-	for _, e := range c.env {
-		if name, _, _ := strings.Cut(e, "="); !drop[name] {
-			env = append(env, e)
-		}
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		env = append(env, kv[i]+"="+kv[i+1])
-	}
-	c.env = env
+	c.setEnv(drop...)
+	c.setEnv(kv...)
 }
 
 // noProviderBug fails the test when Terraform blamed the provider in the

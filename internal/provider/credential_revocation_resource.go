@@ -22,13 +22,14 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithConfigure      = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithImportState    = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithUpgradeState   = (*credentialRevocationResource)(nil)
-	_ resource.ResourceWithIdentity       = (*credentialRevocationResource)(nil)
+	_ resource.Resource                    = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithConfigure       = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithValidateConfig  = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithModifyPlan      = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithImportState     = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithUpgradeState    = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithIdentity        = (*credentialRevocationResource)(nil)
+	_ resource.ResourceWithUpgradeIdentity = (*credentialRevocationResource)(nil)
 )
 
 // NewCredentialRevocationResource returns the cce_credential_revocation resource.
@@ -50,12 +51,20 @@ const principalDoc = "Moving the ID from `user_id` to `other_id` (for example on
 
 func (r *credentialRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_credential_revocation"
+	// A record from before locations gains its region and project in the
+	// identity when Read first finds its cluster.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	principal := []planmodifier.String{principalChange}
+	region, project := resourceLocationAttrs("Kept in the state: refresh reads the cluster where the revocation "+
+		"was made. A change (of this argument, or of the provider's `region` when it is left out) plans a "+
+		"replacement, checked at plan like a new revocation: a cluster that is not in the new region is an error "+
+		"at plan. A record from before this argument existed takes the provider's region when its refresh finds "+
+		"the cluster there.", "Kept in the state, and changed like `region`.")
 	resp.Schema = schema.Schema{
 		Version: 1, // 1: other_id_type is null without other_id
 		MarkdownDescription: "Revokes every access credential (kubeconfig / X.509 client certificate) that one IAM " +
@@ -110,6 +119,8 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				PlanModifiers:       []planmodifier.String{otherIDTypeDefault{}, principalChange},
 				Validators:          otherIDTypeValidators(),
 			},
+			"region":     region,
+			"project_id": project,
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
@@ -217,13 +228,20 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		// sends nothing.
 		planned["id"] = revocationID(t.clusterID, *t.applicant)
 	}
+	at, known := r.planLocation(ctx, req, resp, t)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known {
+		planned["region"], planned["project_id"] = at.loc.Region, at.loc.ProjectID
+	}
 	if req.State.Raw.IsNull() {
 		if t.applicant != nil {
 			planned["applicant_type"] = t.applicant.apiType
 		}
 		warnDuplicate(r.client, t, &resp.Diagnostics)
-		if r.client != nil { // nil: provider not configured yet (unknown provider values); Create checks everything.
-			checks := revocationChecks{client: r.client, by: resourceRevoker, callerAtApply: r.separateApply}
+		if known { // else: provider not configured yet (unknown provider values); Create checks everything.
+			checks := revocationChecks{client: at.client, by: resourceRevoker, callerAtApply: r.separateApply}
 			f, diags := checks.check(ctx, t, cce.Cached)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
@@ -263,7 +281,14 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 			"This is a bug in the provider; please report it.")
 		return
 	}
-	checks := revocationChecks{client: r.client, by: resourceRevoker}
+	var region, project types.String
+	getAttr(ctx, req.Plan, "region", &region, &resp.Diagnostics)
+	getAttr(ctx, req.Plan, "project_id", &project, &resp.Diagnostics)
+	at, ok := locate(ctx, r.client, region, project, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	checks := revocationChecks{client: at.client, by: resourceRevoker}
 	f, diags := checks.check(ctx, t, cce.Cached)
 	resp.Diagnostics.Append(diags.Errors()...) // warnings were shown at plan
 	if resp.Diagnostics.HasError() {
@@ -278,8 +303,10 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	computed["id"] = revocationID(t.clusterID, *t.applicant)
 	computed["applicant_type"] = t.applicant.apiType
 	computed["revoked_at"] = time.Now().UTC().Format(time.RFC3339)
+	computed["region"], computed["project_id"] = at.loc.Region, at.loc.ProjectID
 	resp.State.Raw = withUnknownStrings(req.Plan.Raw, computed, &resp.Diagnostics)
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
+	setIdentityLocation(ctx, types.StringValue(at.loc.Region), types.StringValue(at.loc.ProjectID), resp.Identity, &resp.Diagnostics)
 }
 
 // Read keeps the record: CCE has no API to read revocations back. Only a
@@ -301,9 +328,27 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	// and the framework wants one from every Read that does not fail, even
 	// one that removes the resource (Terraform 1.5 stores none).
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
-	cl, err := r.client.Cluster(ctx, t.clusterID, cce.Cached)
+	var region, project types.String
+	getAttr(ctx, req.State, "region", &region, &resp.Diagnostics)
+	getAttr(ctx, req.State, "project_id", &project, &resp.Diagnostics)
+	setIdentityLocation(ctx, region, project, resp.Identity, &resp.Diagnostics)
+	unplaced := region.IsNull() && project.IsNull() // a record from before locations
+	at, ok := locate(ctx, r.client, region, project, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	cl, err := at.client.Cluster(ctx, t.clusterID, cce.Cached)
+	if cce.IsNotFound(err) && unplaced {
+		resp.Diagnostics.AddWarning("Revocation record kept: cluster not found in the provider's location", fmt.Sprintf(
+			"%s was recorded before revocations kept their region and project, so the provider looks for cluster %s "+
+				"in its own (%s), where CCE says there is no such cluster. The provider cannot tell a wrong region or "+
+				"project_id from a deleted cluster, so the record stays unchanged. Set region and project_id on this "+
+				"resource to where the cluster is (the next apply records them), or remove the record from the state "+
+				"if the cluster was deleted.", id.ValueString(), t.clusterID, where(at.loc)))
+		return
+	}
 	if cce.IsNotFound(err) {
-		if clusterGone(ctx, r.client, t.clusterID, id.ValueString(), &resp.Diagnostics) {
+		if clusterGone(ctx, at.client, t.clusterID, id.ValueString(), &resp.Diagnostics) {
 			resp.Diagnostics.AddWarning("Cluster gone: revocation record removed",
 				fmt.Sprintf("Cluster %s no longer exists, so %s leaves the state. Credentials of a deleted cluster "+
 					"are useless anyway.", t.clusterID, id.ValueString()))
@@ -319,11 +364,15 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	// After import, fill in what can be known now; otherwise the state stays
 	// as it is (the framework starts resp.State from it).
 	filled := map[string]string{}
+	if unplaced { // found where the provider works: that is where the record is
+		filled["region"], filled["project_id"] = at.loc.Region, at.loc.ProjectID
+		setIdentityLocation(ctx, types.StringValue(at.loc.Region), types.StringValue(at.loc.ProjectID), resp.Identity, &resp.Diagnostics)
+	}
 	if clusterName.ValueString() == "" {
 		filled["cluster_name"] = cl.Name
 	}
 	if clusterVersion.IsNull() {
-		if v, _, err := r.client.ClusterVersion(ctx, cl); err == nil {
+		if v, _, err := at.client.ClusterVersion(ctx, cl); err == nil {
 			filled["cluster_version"] = v.String()
 		} else if cce.EveryPatchRevokes(cl.Version) {
 			filled["cluster_version"] = cl.Version
@@ -362,6 +411,10 @@ func (r *credentialRevocationResource) Update(ctx context.Context, req resource.
 	}
 	resp.State.Raw = req.Plan.Raw
 	setIdentity(ctx, t, resp.Identity, &resp.Diagnostics)
+	var region, project types.String
+	getAttr(ctx, req.Plan, "region", &region, &resp.Diagnostics)
+	getAttr(ctx, req.Plan, "project_id", &project, &resp.Diagnostics)
+	setIdentityLocation(ctx, region, project, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete forgets the record. There is no API to un-revoke.
@@ -376,12 +429,19 @@ func (r *credentialRevocationResource) Delete(_ context.Context, _ resource.Dele
 // agency_id; a configuration that says other_id moves it there in place.
 func (r *credentialRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var (
-		clusterID string
-		a         applicant
-		err       error
+		clusterID       string
+		a               applicant
+		err             error
+		region, project types.String
 	)
 	if req.ID != "" || req.Identity == nil {
-		if clusterID, a, err = parseRevocationID(req.ID); err != nil {
+		id, reg, proj, lerr := splitImportLocation(req.ID)
+		if lerr != nil {
+			resp.Diagnostics.AddError("Invalid import ID", lerr.Error())
+			return
+		}
+		region, project = types.StringValue(reg), types.StringValue(proj)
+		if clusterID, a, err = parseRevocationID(id); err != nil {
 			resp.Diagnostics.AddError("Invalid import ID", err.Error())
 			return
 		}
@@ -395,8 +455,20 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 			resp.Diagnostics.AddError("Invalid import identity", err.Error())
 			return
 		}
+		region, project = id.Region, id.ProjectID
+		if err := identityLocationProblem(region, project); err != nil {
+			resp.Diagnostics.AddError("Invalid import identity", err.Error())
+			return
+		}
 	}
-	if !importedClusterExists(ctx, r.client, clusterID, &resp.Diagnostics) {
+	imported := located{client: r.client}
+	if r.client != nil {
+		var ok bool
+		if imported, ok = locate(ctx, r.client, region, project, path.Empty(), &resp.Diagnostics); !ok {
+			return
+		}
+	}
+	if !importedClusterExists(ctx, imported.client, clusterID, &resp.Diagnostics) {
 		return
 	}
 	set := func(attr string, v any) {
@@ -410,8 +482,16 @@ func (r *credentialRevocationResource) ImportState(ctx context.Context, req reso
 	}
 	set("applicant_type", a.apiType)
 	set("confirmation", confirmationWord)
+	if r.client != nil {
+		set("region", imported.loc.Region)
+		set("project_id", imported.loc.ProjectID)
+	}
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(clusterID, a))...)
+		if r.client != nil {
+			setIdentityLocation(ctx, types.StringValue(imported.loc.Region), types.StringValue(imported.loc.ProjectID),
+				resp.Identity, &resp.Diagnostics)
+		}
 	}
 }
 

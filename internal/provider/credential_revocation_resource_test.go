@@ -434,9 +434,10 @@ func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *
 	h()
 }
 
-// Refresh with a wrong project (or region, or endpoint: CCE answers 404 for
-// the cluster either way) is an error that keeps the record; only a cluster
-// that the project's cluster list no longer holds leaves the state.
+// Refresh with a wrong provider project reads the cluster where the record
+// says it is, and keeps the record; the plan then refuses to move it to a
+// project without the cluster. Only a cluster that the recorded project's
+// cluster list no longer holds leaves the state.
 func TestAccCredentialRevocation_refreshWithWrongProjectKeepsState(t *testing.T) {
 	e := newAccEnv(t)
 	v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
@@ -447,8 +448,18 @@ func TestAccCredentialRevocation_refreshWithWrongProjectKeepsState(t *testing.T)
 		Steps: []resource.TestStep{
 			{ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v},
 			{
-				ProtoV6ProviderFactories: wrong, RefreshState: true,
-				ExpectError: re(`Cannot confirm that the cluster is gone.*project_id, region or CCE endpoint.*stays in the state`),
+				// The refresh keeps the record (the plan without configuration that
+				// RefreshState makes afterwards destroys it, hence non-empty).
+				ProtoV6ProviderFactories: wrong, RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(revocation, "region", mockcloud.Region),
+					resource.TestCheckResourceAttr(revocation, "project_id", mockcloud.ProjectID)),
+			},
+			{
+				ProtoV6ProviderFactories: wrong, Config: testConfig(t, "revocation.tf"), ConfigVariables: v, PlanOnly: true,
+				ExpectError: re(`Cluster not in region "eu-west-101", project 0000000000000000000000000000beef.*The revocation on cluster ` +
+					mockcloud.ProdClusterID + ` was made in region "eu-west-101", project ` + mockcloud.ProjectID +
+					`.*set region = "eu-west-101" and project_id = "` + mockcloud.ProjectID + `"`),
 			},
 			{
 				ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v,

@@ -53,22 +53,23 @@ type cceProvider struct {
 }
 
 type providerModel struct {
-	Region        types.String  `tfsdk:"region"`
-	ProjectID     types.String  `tfsdk:"project_id"`
-	AccessKey     types.String  `tfsdk:"access_key"`
-	SecretKey     types.String  `tfsdk:"secret_key"`
-	SecurityToken types.String  `tfsdk:"security_token"`
-	UserName      types.String  `tfsdk:"user_name"`
-	Password      types.String  `tfsdk:"password"`
-	DomainName    types.String  `tfsdk:"domain_name"`
-	DomainID      types.String  `tfsdk:"domain_id"`
-	AuthToken     types.String  `tfsdk:"auth_token"`
-	Cloud         types.String  `tfsdk:"cloud"`
-	Endpoints     types.Object  `tfsdk:"endpoints"`
-	Insecure      types.Bool    `tfsdk:"insecure"`
-	CACertFile    types.String  `tfsdk:"cacert_file"`
-	MaxRetries    types.Int64   `tfsdk:"max_retries"`
-	RateLimit     types.Float64 `tfsdk:"rate_limit"`
+	Region          types.String  `tfsdk:"region"`
+	ProjectID       types.String  `tfsdk:"project_id"`
+	AccessKey       types.String  `tfsdk:"access_key"`
+	SecretKey       types.String  `tfsdk:"secret_key"`
+	SecurityToken   types.String  `tfsdk:"security_token"`
+	UserName        types.String  `tfsdk:"user_name"`
+	Password        types.String  `tfsdk:"password"`
+	DomainName      types.String  `tfsdk:"domain_name"`
+	DomainID        types.String  `tfsdk:"domain_id"`
+	AuthToken       types.String  `tfsdk:"auth_token"`
+	Cloud           types.String  `tfsdk:"cloud"`
+	Endpoints       types.Object  `tfsdk:"endpoints"`
+	RegionEndpoints types.Map     `tfsdk:"region_endpoints"`
+	Insecure        types.Bool    `tfsdk:"insecure"`
+	CACertFile      types.String  `tfsdk:"cacert_file"`
+	MaxRetries      types.Int64   `tfsdk:"max_retries"`
+	RateLimit       types.Float64 `tfsdk:"rate_limit"`
 	// SeparateApply says that the apply signs in as another principal than
 	// the plan (a read-only plan job, a revoking apply job).
 	SeparateApply types.Bool `tfsdk:"separate_apply_principal"`
@@ -202,6 +203,7 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					},
 				},
 			},
+			"region_endpoints": regionEndpointsSchema(),
 			"insecure": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Skip TLS certificate verification. Off by default; turning it on prints " +
@@ -335,6 +337,7 @@ func (p *cceProvider) clientConfig(ctx context.Context, m providerModel) (cce.Co
 	if cfg.Cloud == "" {
 		cfg.Cloud = cce.DefaultCloud
 	}
+	cfg.RegionEndpoints = regionEndpointsConfig(ctx, m.RegionEndpoints, &diags)
 	checkEndpoints(cfg, &diags)
 	checkDomainID(cfg.DomainID, &diags)
 	if cfg.Region == "" && (cfg.IAMEndpoint == "" || cfg.CCEEndpoint == "" || cfg.CTSEndpoint == "") {

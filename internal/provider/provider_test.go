@@ -48,13 +48,14 @@ func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
 	if err != nil {
 		t.Fatalf("writing the mock's CA: %s", err)
 	}
+	ep := cloud.Endpoints() // each service on its own host, as in the cloud
 	return map[string]string{
 		"HW_REGION_NAME":  mockcloud.Region,
 		"HW_PROJECT_ID":   mockcloud.ProjectID,
-		"HW_IAM_ENDPOINT": cloud.URL(),
-		"HW_CCE_ENDPOINT": cloud.URL(),
-		"HW_CTS_ENDPOINT": cloud.URL(),
-		"HW_STS_ENDPOINT": cloud.URL(),
+		"HW_IAM_ENDPOINT": ep.IAM,
+		"HW_CCE_ENDPOINT": ep.CCE[mockcloud.Region],
+		"HW_CTS_ENDPOINT": ep.CTS[mockcloud.Region],
+		"HW_STS_ENDPOINT": ep.STS,
 		"HW_CACERT_FILE":  ca,
 		// Fast retries keep failure tests short; the schema's default is 5.
 		"HW_MAX_RETRIES": "2",

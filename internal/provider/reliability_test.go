@@ -61,21 +61,8 @@ func addClusters(e *accEnv) []string {
 // stateRevocations reads "<cluster>/<other ID>" of every revocation in state.
 func stateRevocations(t *testing.T, c *cli) []string {
 	t.Helper()
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Type   string         `json:"type"`
-					Values map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(c.must("show", "-json")), &show); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, r := range show.Values.RootModule.Resources {
+	for _, r := range shownResources(t, c) {
 		if r.Type == "cce_credential_revocation" {
 			out = append(out, fmt.Sprint(r.Values["cluster_id"], "/", r.Values["other_id"]))
 		}

@@ -298,6 +298,8 @@ func TestCredentialRevocation_importFederatedIdentity(t *testing.T) {
 	identity := tftypes.NewValue(idType, map[string]tftypes.Value{
 		"cluster_id":     tftypes.NewValue(tftypes.String, mockcloud.ProdClusterID),
 		"applicant_type": tftypes.NewValue(tftypes.String, "user"),
+		"region":         tftypes.NewValue(tftypes.String, nil),
+		"project_id":     tftypes.NewValue(tftypes.String, nil),
 		"applicant_id":   tftypes.NewValue(tftypes.String, "idp-corp:carol"),
 	})
 	resp, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{

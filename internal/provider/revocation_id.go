@@ -52,7 +52,8 @@ func revocationID(clusterID string, a applicant) string {
 }
 
 var errImportFormat = errors.New("the import ID must look like <cluster_id>/user/<user ID>, <cluster_id>/agency/<agency ID>, " +
-	"<cluster_id>/other/<ID> or <cluster_id>/other/<ID>/agency (an other ID sent as an agency)")
+	"<cluster_id>/other/<ID> or <cluster_id>/other/<ID>/agency (an other ID sent as an agency), each optionally " +
+	"followed by @<region> or @<region>/<project_id>")
 
 // parseRevocationID is the inverse of revocationID.
 func parseRevocationID(id string) (string, applicant, error) {
@@ -92,4 +93,33 @@ func importedIDProblem(kind, appID string) string {
 		return "is not valid: " + applicantIDFormat.rule
 	}
 	return ""
+}
+
+// errImportLocation says which location suffixes an import ID takes.
+const importLocationForms = "An import ID may end in @<region> or @<region>/<project_id> to name the cluster's " +
+	"location (e.g. <cluster_id>/user/<user ID>@eu-de); without it the provider's region and project are meant"
+
+// splitImportLocation takes an optional location suffix off an import ID:
+// the text after the last "@" when it is a region, or a region, "/" and a
+// project ID. A federated ID may hold "@" too: a suffix that is no location
+// is left on the ID.
+func splitImportLocation(id string) (string, string, string, error) {
+	at := strings.LastIndex(id, "@")
+	if at < 0 {
+		return id, "", "", nil
+	}
+	rest := id[at+1:]
+	region, project, hasProject := strings.Cut(rest, "/")
+	if cce.CheckRegion(region) != nil {
+		if hasProject || !strings.Contains(id[:at], "/"+kindOther+"/") { // only an other ID may hold "@"
+			return "", "", "", fmt.Errorf("%s: %q after the last \"@\" is not a region name. %s", quote(id), rest, importLocationForms)
+		}
+		return id, "", "", nil // part of a federated ID
+	}
+	if hasProject {
+		if err := cce.CheckProjectID(project); err != nil {
+			return "", "", "", fmt.Errorf("%s: %w. %s", quote(id), err, importLocationForms)
+		}
+	}
+	return id[:at], region, project, nil
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,10 +21,13 @@ type revocationIdentityModel struct {
 	ClusterID     types.String `tfsdk:"cluster_id"`
 	ApplicantType types.String `tfsdk:"applicant_type"`
 	ApplicantID   types.String `tfsdk:"applicant_id"`
+	Region        types.String `tfsdk:"region"`
+	ProjectID     types.String `tfsdk:"project_id"`
 }
 
 func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
+		Version: 1, // 1: region and project_id (UpgradeIdentity)
 		Attributes: map[string]identityschema.Attribute{
 			"cluster_id": identityschema.StringAttribute{
 				RequiredForImport: true,
@@ -37,6 +41,18 @@ func (r *credentialRevocationResource) IdentitySchema(_ context.Context, _ resou
 			"applicant_id": identityschema.StringAttribute{
 				RequiredForImport: true,
 				Description:       "ID of the user, agency, or deleted or federated identity.",
+			},
+			// Added in identity version 1: an identity stored before has them
+			// null after UpgradeIdentity, and Read fills them in from the state
+			// (MutableIdentity).
+			"region": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description:       "Region of the cluster; the provider's when left out.",
+			},
+			"project_id": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description: "Project of the cluster; the provider's in the provider's region, else the project " +
+					"named after `region`, when left out.",
 			},
 		},
 	}
@@ -82,4 +98,39 @@ func (id revocationIdentityModel) parse() (string, applicant, error) {
 		return clusterID, newApplicant(kindOther, appID, kind), nil
 	}
 	return clusterID, newApplicant(kind, appID, kind), nil
+}
+
+// setIdentityLocation sets the location of the identity from the record's
+// (null for a record from before locations that Read could not place).
+func setIdentityLocation(ctx context.Context, region, project types.String, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil {
+		return
+	}
+	setAttr(ctx, identity, "region", region, diags)
+	setAttr(ctx, identity, "project_id", project, diags)
+}
+
+// UpgradeIdentity reads identities of version 0, stored before region and
+// project_id: OpenTofu refuses an identity that lacks attributes of the
+// current version, so version 1 takes them from this upgrade, null.
+func (r *credentialRevocationResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+	return map[int64]resource.IdentityUpgrader{0: {IdentityUpgrader: upgradeRevocationIdentityV0}}
+}
+
+func upgradeRevocationIdentityV0(ctx context.Context, req resource.UpgradeIdentityRequest, resp *resource.UpgradeIdentityResponse) {
+	var old struct {
+		ClusterID     string `json:"cluster_id"`
+		ApplicantType string `json:"applicant_type"`
+		ApplicantID   string `json:"applicant_id"`
+	}
+	if req.RawIdentity == nil || json.Unmarshal(req.RawIdentity.JSON, &old) != nil {
+		resp.Diagnostics.AddError("Cannot upgrade the identity", "The stored identity of this revocation is not a JSON "+
+			"object with cluster_id, applicant_type and applicant_id. Remove it from the state and import the "+
+			"revocation again.")
+		return
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, revocationIdentityModel{
+		ClusterID: types.StringValue(old.ClusterID), ApplicantType: types.StringValue(old.ApplicantType),
+		ApplicantID: types.StringValue(old.ApplicantID), Region: types.StringNull(), ProjectID: types.StringNull(),
+	})...)
 }

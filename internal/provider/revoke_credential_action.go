@@ -39,7 +39,18 @@ type revokeCredentialAction struct {
 
 type revokeCredentialModel struct {
 	revocationArgs
-	Timeout types.String `tfsdk:"timeout"`
+	Timeout   types.String `tfsdk:"timeout"`
+	Region    types.String `tfsdk:"region"`
+	ProjectID types.String `tfsdk:"project_id"`
+}
+
+// at returns the action working in the location m names.
+func (a *revokeCredentialAction) at(ctx context.Context, m revokeCredentialModel, diags *diag.Diagnostics) (*revokeCredentialAction, bool) {
+	here, ok := locate(ctx, a.client, m.Region, m.ProjectID, path.Empty(), diags)
+	if !ok {
+		return nil, false
+	}
+	return &revokeCredentialAction{client: here.client, separateApply: a.separateApply}, true
 }
 
 func (a *revokeCredentialAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -92,6 +103,16 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 				Required:            true,
 				MarkdownDescription: confirmationDoc,
 				Validators:          []validator.String{exactConfirmation{}},
+			},
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: regionDoc,
+				Validators:          []validator.String{regionFormat},
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: projectIDDoc,
+				Validators:          []validator.String{projectIDFormat},
 			},
 			"timeout": schema.StringAttribute{
 				Optional: true,
@@ -156,7 +177,11 @@ func (a *revokeCredentialAction) ModifyPlan(ctx context.Context, req action.Modi
 		return
 	}
 	resp.Diagnostics.Append(a.validate(ctx, req.Config, m)...)
-	if resp.Diagnostics.HasError() || a.client == nil { // nil: provider values unknown; Invoke checks everything.
+	if resp.Diagnostics.HasError() || a.client == nil || m.Region.IsUnknown() || m.ProjectID.IsUnknown() {
+		return // provider or location unknown: Invoke checks everything
+	}
+	a, ok := a.at(ctx, m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	t := m.target()
@@ -192,6 +217,10 @@ func (a *revokeCredentialAction) Invoke(ctx context.Context, req action.InvokeRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	a, ok := a.at(ctx, m, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	t := m.target()
 	if t.applicant == nil || t.clusterID == "" {
 		resp.Diagnostics.AddError("Revocation not sent", "The cluster or the applicant is unknown at invocation. "+

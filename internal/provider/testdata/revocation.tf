@@ -34,6 +34,16 @@ variable "triggers" {
   default = null
 }
 
+variable "region" {
+  type    = string
+  default = null
+}
+
+variable "project_id" {
+  type    = string
+  default = null
+}
+
 resource "cce_credential_revocation" "this" {
   cluster_id    = var.cluster_id
   user_id       = var.user_id
@@ -42,4 +52,6 @@ resource "cce_credential_revocation" "this" {
   other_id_type = var.other_id_type
   confirmation  = var.confirmation
   triggers      = var.triggers
+  region        = var.region
+  project_id    = var.project_id
 }

@@ -126,7 +126,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	envPath := filepath.Join(stateDir, "env.sh")
-	env := envLines(cloud.URL(), caPath, caller, token)
+	env := envLines(cloud.Endpoints(), cloud.URL(), caPath, caller, token)
 	if err := os.WriteFile(envPath, []byte(env), 0o600); err != nil {
 		return fmt.Errorf("write env.sh: %w", err)
 	}
@@ -172,7 +172,7 @@ var demoCaller = mockcloud.User{ID: mockcloud.AdminUserID, Name: mockcloud.Admin
 
 // envLines renders the export lines of env.sh: the provider's settings
 // signed in as caller, then the control API's address and token.
-func envLines(url, caPath string, caller mockcloud.User, token string) string {
+func envLines(e mockcloud.Endpoints, url, caPath string, caller mockcloud.User, token string) string {
 	return fmt.Sprintf(`export HW_REGION_NAME=%s
 export HW_PROJECT_ID=%s
 export HW_ACCESS_KEY=%s
@@ -184,6 +184,7 @@ export HW_STS_ENDPOINT=%s
 export HW_CACERT_FILE=%s
 export CCE_MOCKCLOUD_CONTROL_URL=%s
 export CCE_MOCKCLOUD_CONTROL_TOKEN=%s
-`, mockcloud.Region, mockcloud.ProjectID, caller.AccessKey, caller.SecretKey, url, url, url, url, caPath,
+`, mockcloud.Region, mockcloud.ProjectID, caller.AccessKey, caller.SecretKey, e.IAM, e.CCE[mockcloud.Region],
+		e.CTS[mockcloud.Region], e.STS, caPath,
 		strings.TrimSuffix(url+mockcloud.ControlPrefix, "/"), token)
 }

@@ -197,8 +197,11 @@ func TestCommand(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"\n#   prod     " + mockcloud.ProdClusterID + "  v1.28.3-r0    Available  yes\n",
-		"\n#   old      " + mockcloud.OldClusterID + "  v1.23.9-r0    Available  no: version v1.23.9-r0 does not support revocation",
+		"\n#   prod       " + mockcloud.ProdClusterID + "  v1.28.3-r0    Available  eu-west-101  " + mockcloud.ProjectID + "  yes\n",
+		"\n#   old        " + mockcloud.OldClusterID + "  v1.23.9-r0    Available  eu-west-101  " + mockcloud.ProjectID +
+			"  no: version v1.23.9-r0 does not support revocation",
+		"\n#   de-ops     " + mockcloud.DEOpsClusterID + "  v1.27.", "\n# Hosts: IAM https://",
+		"\n#     \"eu-nl\" = { cce = \"https://",
 		"\n#   platform-admin  " + mockcloud.AdminUserID + "  admin         " + mockcloud.AdminAccessKey + "  " +
 			mockcloud.AdminSecretKey + "  " + mockcloud.AdminPassword + "  <- env.sh signs in as this user\n",
 		// Every demo user's secrets, for trying a pipeline's read-only plan by hand.
@@ -212,7 +215,7 @@ func TestCommand(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.HasPrefix(env["CCE_MOCKCLOUD_CONTROL_TOKEN"], "mockctl-") || env["CCE_MOCKCLOUD_CONTROL_URL"] != env["HW_CCE_ENDPOINT"]+"/mockcloud/v1" {
+	if !strings.HasPrefix(env["CCE_MOCKCLOUD_CONTROL_TOKEN"], "mockctl-") || !strings.HasSuffix(env["CCE_MOCKCLOUD_CONTROL_URL"], "/mockcloud/v1") {
 		t.Errorf("env.sh lacks the control API:\n%s", m.envFile)
 	}
 
@@ -334,7 +337,7 @@ func TestCommandScenario(t *testing.T) {
 	out := m.stdout.String()
 	for _, want := range []string{
 		"serving scenario ../../../../examples/mockcloud/trial.yaml.\n",
-		"# Clusters (3):\n", "v1.27.1-r10  Available  yes\n", "# Users (23):\n", "#   contractor-20   ",
+		"# Clusters (3):\n", "v1.27.1-r10  Available  eu-west-101  " + mockcloud.ProjectID + "  yes\n", "# Users (23):\n", "#   contractor-20   ",
 		"TRIALADMINAK00000001  trial-admin-secret-key-0001-DoNotLog", "<- env.sh signs in as this user\n", "#   agency  old-vendor   ", "3d12h ago",
 	} {
 		if !strings.Contains(out, want) {

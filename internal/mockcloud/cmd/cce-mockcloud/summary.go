@@ -15,14 +15,15 @@ import (
 func summary(cloud *mockcloud.Cloud, served, callerName string) string {
 	w := cloud.World()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# cce-mockcloud: a FAKE IAM + CCE + CTS at %s, serving %s.\n", cloud.URL(), served)
-	table(&b, fmt.Sprintf("Clusters (%d)", len(w.Clusters)), "NAME\tID\tVERSION\tPHASE\tREVOCATION", len(w.Clusters), func(i int) string {
+	fmt.Fprintf(&b, "# cce-mockcloud: a FAKE IAM + STS + CCE + CTS, serving %s.\n", served)
+	b.WriteString(hostLines(cloud.Endpoints(), cloud.URL()))
+	table(&b, fmt.Sprintf("Clusters (%d)", len(w.Clusters)), "NAME\tID\tVERSION\tPHASE\tREGION\tPROJECT\tREVOCATION", len(w.Clusters), func(i int) string {
 		cl := w.Clusters[i]
 		revocation := "yes"
 		if !cl.Revocable {
 			revocation = "no: " + cl.Reason
 		}
-		return strings.Join([]string{cl.Name, cl.ID, cl.Version, cl.Phase, revocation}, "\t")
+		return strings.Join([]string{cl.Name, cl.ID, cl.Version, cl.Phase, cl.Region, cl.ProjectID, revocation}, "\t")
 	})
 	table(&b, fmt.Sprintf("Users (%d)", len(w.Users)), "NAME\tID\tGROUPS\tACCESS KEY\tSECRET KEY\tPASSWORD", len(w.Users), func(i int) string {
 		u := w.Users[i]
@@ -93,4 +94,20 @@ func ago(d time.Duration) string {
 		return fmt.Sprintf("%dd ago", int(d.Hours())/24)
 	}
 	return fmt.Sprintf("%dd%dh ago", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// hostLines lists every host of the cloud, and the provider's
+// region_endpoints for the regions other than the first.
+func hostLines(e mockcloud.Endpoints, all string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Hosts: IAM %s  STS %s  (every service of %s: %s)\n", e.IAM, e.STS, mockcloud.Region, all)
+	for _, r := range mockcloud.Regions() {
+		fmt.Fprintf(&b, "#   %-12s CCE %s  CTS %s\n", r, e.CCE[r], e.CTS[r])
+	}
+	b.WriteString("# Other regions, in the provider block:\n#   region_endpoints = {\n")
+	for _, r := range mockcloud.Regions()[1:] {
+		fmt.Fprintf(&b, "#     %q = { cce = %q, cts = %q }\n", r, e.CCE[r], e.CTS[r])
+	}
+	b.WriteString("#   }\n")
+	return b.String()
 }

@@ -44,6 +44,28 @@ variable "timeout" {
   default = null
 }
 
+variable "region" {
+  type    = string
+  default = null
+}
+
+variable "project_id" {
+  type    = string
+  default = null
+}
+
+variable "region_endpoints" {
+  type = map(object({
+    cce = string
+    cts = string
+  }))
+  default = null
+}
+
+provider "cce" {
+  region_endpoints = var.region_endpoints
+}
+
 action "cce_revoke_credential" "leaked" {
   config {
     cluster_id    = var.cluster_id
@@ -53,5 +75,7 @@ action "cce_revoke_credential" "leaked" {
     other_id_type = var.other_id_type
     confirmation  = var.confirmation
     timeout       = var.timeout
+    region        = var.region
+    project_id    = var.project_id
   }
 }
