@@ -228,7 +228,7 @@ func (r *credentialRevocationResource) ModifyPlan(ctx context.Context, req resou
 		// sends nothing.
 		planned["id"] = revocationID(t.clusterID, *t.applicant)
 	}
-	at, known := r.planLocation(ctx, req, resp, t)
+	at, known := planLocation(ctx, r.client, req, resp, t.clusterID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -332,39 +332,18 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 	getAttr(ctx, req.State, "region", &region, &resp.Diagnostics)
 	getAttr(ctx, req.State, "project_id", &project, &resp.Diagnostics)
 	setIdentityLocation(ctx, region, project, resp.Identity, &resp.Diagnostics)
-	unplaced := region.IsNull() && project.IsNull() // a record from before locations
-	at, ok := locate(ctx, r.client, region, project, path.Empty(), &resp.Diagnostics)
+	found, ok := refreshAt(ctx, r.client, req.State, t.clusterID, id.ValueString(), func(cce.Location) (string, string) {
+		return "Cluster gone: revocation record removed", fmt.Sprintf("Cluster %s no longer exists, so %s leaves the "+
+			"state. Credentials of a deleted cluster are useless anyway.", t.clusterID, id.ValueString())
+	}, resp)
 	if !ok {
 		return
 	}
-	cl, err := at.client.Cluster(ctx, t.clusterID, cce.Cached)
-	if cce.IsNotFound(err) && unplaced {
-		resp.Diagnostics.AddWarning("Revocation record kept: cluster not found in the provider's location", fmt.Sprintf(
-			"%s was recorded before revocations kept their region and project, so the provider looks for cluster %s "+
-				"in its own (%s), where CCE says there is no such cluster. The provider cannot tell a wrong region or "+
-				"project_id from a deleted cluster, so the record stays unchanged. Set region and project_id on this "+
-				"resource to where the cluster is (the next apply records them), or remove the record from the state "+
-				"if the cluster was deleted.", id.ValueString(), t.clusterID, where(at.loc)))
-		return
-	}
-	if cce.IsNotFound(err) {
-		if clusterGone(ctx, at.client, t.clusterID, id.ValueString(), &resp.Diagnostics) {
-			resp.Diagnostics.AddWarning("Cluster gone: revocation record removed",
-				fmt.Sprintf("Cluster %s no longer exists, so %s leaves the state. Credentials of a deleted cluster "+
-					"are useless anyway.", t.clusterID, id.ValueString()))
-			resp.State.RemoveResource(ctx)
-		}
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the cluster", apiErrorDetail(err,
-			fmt.Sprintf("Refreshing %s needs cluster %s.", id.ValueString(), t.clusterID)))
-		return
-	}
+	at, cl := found.at, found.cluster
 	// After import, fill in what can be known now; otherwise the state stays
 	// as it is (the framework starts resp.State from it).
 	filled := map[string]string{}
-	if unplaced { // found where the provider works: that is where the record is
+	if found.unplaced { // found where the provider works: that is where the record is
 		filled["region"], filled["project_id"] = at.loc.Region, at.loc.ProjectID
 		setIdentityLocation(ctx, types.StringValue(at.loc.Region), types.StringValue(at.loc.ProjectID), resp.Identity, &resp.Diagnostics)
 	}

@@ -77,6 +77,10 @@ func (r *credentialRevocationsResource) Metadata(_ context.Context, req resource
 
 func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	region, project := resourceLocationAttrs("Kept in the state: refresh reads the cluster where the revocations "+
+		"were made, and removes the resource only when CCE says the cluster is gone there. A change (of this "+
+		"argument, or of the provider's `region` when it is left out) plans a replacement, checked at plan like a new "+
+		"batch: a cluster that is not in the new region is an error at plan.", "Kept in the state, and changed like `region`.")
 	idElems := []validator.Set{setvalidator.ValueStringsAre(applicantIDFormat)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Revokes the access credentials (kubeconfigs / X.509 client certificates) of many IAM " +
@@ -124,6 +128,8 @@ func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.S
 					mapvalidator.ValueStringsAre(stringvalidator.OneOf(kindUser, kindAgency)),
 				},
 			},
+			"region":     region,
+			"project_id": project,
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
@@ -394,9 +400,40 @@ func withRevocations(obj tftypes.Value, entries map[string]map[string]tftypes.Va
 	return tftypes.NewValue(obj.Type(), attrs)
 }
 
-// checks is the prerequisite engine of the single resource, for this batch.
-func (r *credentialRevocationsResource) checks(callerAtApply bool) revocationChecks {
-	return revocationChecks{client: r.client(), by: resourceRevoker, callerAtApply: callerAtApply}
+// checks is the prerequisite engine of the single resource, for this batch,
+// in the location of at.
+func (r *credentialRevocationsResource) checks(at located, callerAtApply bool) revocationChecks {
+	return revocationChecks{client: at.client, by: resourceRevoker, callerAtApply: callerAtApply}
+}
+
+// planAt plans the location of the batch (planLocation) and returns where its
+// checks run: for a record from before locations that the configuration does
+// not place, where the provider works (as its apply sends). located is false
+// when the provider or the location is not known yet.
+func (r *credentialRevocationsResource) planAt(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse, clusterID string) (at located, known bool) {
+	at, known = planLocation(ctx, r.client(), req, resp, clusterID)
+	if known || resp.Diagnostics.HasError() || r.client() == nil {
+		return at, known
+	}
+	var region types.String
+	getAttr(ctx, resp.Plan, "region", &region, &resp.Diagnostics)
+	if region.IsUnknown() || resp.Diagnostics.HasError() {
+		return at, false
+	}
+	return locate(ctx, r.client(), types.StringNull(), types.StringNull(), path.Empty(), &resp.Diagnostics)
+}
+
+// applyAt is the location the plan of a batch names (null: where the
+// provider works, for a record from before locations).
+func (r *credentialRevocationsResource) applyAt(ctx context.Context, src attributeGetter, diags *diag.Diagnostics) (located, bool) {
+	var region, project types.String
+	getAttr(ctx, src, "region", &region, diags)
+	getAttr(ctx, src, "project_id", &project, diags)
+	if diags.HasError() {
+		return located{}, false
+	}
+	return locate(ctx, r.client(), region, project, path.Empty(), diags)
 }
 
 // ModifyPlan runs the single resource's checks for every new applicant,
@@ -413,8 +450,14 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A replacement is planned again with a null prior state: the checks run there.
-	replacing := !req.State.Raw.IsNull() && replaced(ctx, req, prior, plan.clusterID, &resp.Diagnostics)
+	at, located := r.planAt(ctx, req, resp, plan.clusterID)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A replacement (a new cluster, new triggers, another location) is planned
+	// again with a null prior state: the checks run there.
+	replacing := !req.State.Raw.IsNull() && (len(resp.RequiresReplace) > 0 ||
+		replaced(ctx, req, prior, plan.clusterID, &resp.Diagnostics))
 	updating := !req.State.Raw.IsNull() && !replacing
 	if !updating {
 		prior.entries = nil // a new resource or a replacement: every applicant is new
@@ -422,6 +465,13 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 	planned := map[string]string{}
 	if plan.clusterID != "" {
 		planned["id"] = plan.clusterID
+	}
+	if located && at.loc.Region != "" {
+		var region types.String
+		getAttr(ctx, resp.Plan, "region", &region, &resp.Diagnostics)
+		if !region.IsNull() { // null: a record from before locations stays so until its refresh places it
+			planned["region"], planned["project_id"] = at.loc.Region, at.loc.ProjectID
+		}
 	}
 	if known && updating {
 		warnForgotten(prior.entries, apps, plan.clusterID, &resp.Diagnostics)
@@ -438,8 +488,8 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 			entries[b.key] = e
 		}
 	}
-	if r.client() != nil && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
-		checks := r.checks(r.separateApply)
+	if located && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
+		checks := r.checks(at, r.separateApply)
 		cf, diags := checks.check(ctx, revocationTarget{clusterID: plan.clusterID}, cce.Cached)
 		resp.Diagnostics.Append(diags...)
 		if req.State.Raw.IsNull() && cf.cluster != nil {
@@ -448,7 +498,7 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 		for _, b := range fresh {
 			if plan.clusterID != "" {
 				var dup diag.Diagnostics
-				warnDuplicate(r.client(), revocationTarget{clusterID: plan.clusterID, applicant: &b.applicant}, &dup)
+				warnDuplicate(at.client, revocationTarget{clusterID: plan.clusterID, applicant: &b.applicant}, &dup)
 				resp.Diagnostics.Append(b.scoped(dup)...)
 			}
 			f, diags := checks.check(ctx, revocationTarget{applicant: &b.applicant}, cce.Cached)
@@ -520,10 +570,10 @@ func warnForgotten(entries map[string]map[string]tftypes.Value, apps []batchAppl
 // revokeNew sends the revocations of fresh, bounded in concurrency, and
 // returns the entries of those that were made, with the diagnostics of the
 // rest. planned holds the entries the plan knew.
-func (r *credentialRevocationsResource) revokeNew(ctx context.Context, clusterID string, fresh []batchApplicant,
+func (r *credentialRevocationsResource) revokeNew(ctx context.Context, at located, clusterID string, fresh []batchApplicant,
 	planned map[string]map[string]tftypes.Value, timeout time.Duration,
 ) (map[string]map[string]tftypes.Value, diag.Diagnostics) {
-	checks := r.checks(false) // the apply enforces every rule
+	checks := r.checks(at, false) // the apply enforces every rule
 	made := map[string]map[string]tftypes.Value{}
 	if len(fresh) == 0 {
 		return made, nil // only forgetting, or confirmation: nothing is sent, whatever the cluster's state
@@ -607,6 +657,10 @@ func (r *credentialRevocationsResource) apply(ctx context.Context, src tfsdk.Pla
 			"in the provider; please report it.")
 		return plan, false
 	}
+	at, ok := r.applyAt(ctx, src, diags)
+	if !ok {
+		return plan, false
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	entries := map[string]map[string]tftypes.Value{}
@@ -618,7 +672,7 @@ func (r *credentialRevocationsResource) apply(ctx context.Context, src tfsdk.Pla
 			fresh = append(fresh, b)
 		}
 	}
-	made, d := r.revokeNew(ctx, ps.clusterID, fresh, ps.entries, timeout)
+	made, d := r.revokeNew(ctx, at, ps.clusterID, fresh, ps.entries, timeout)
 	diags.Append(d...)
 	for k, e := range made {
 		entries[k] = e
@@ -626,12 +680,12 @@ func (r *credentialRevocationsResource) apply(ctx context.Context, src tfsdk.Pla
 	if create && len(entries) == 0 {
 		return plan, false // nothing was revoked: no state
 	}
-	computed := map[string]string{"id": ps.clusterID}
+	computed := map[string]string{"id": ps.clusterID, "region": at.loc.Region, "project_id": at.loc.ProjectID}
 	var name types.String
 	diags.Append(src.GetAttribute(ctx, path.Root("cluster_name"), &name)...)
 	if name.IsUnknown() { // the plan could not read the cluster (provider configured late)
 		computed["cluster_name"] = ""
-		if cl, err := r.client().Cluster(ctx, ps.clusterID, cce.Cached); err == nil {
+		if cl, err := at.client.Cluster(ctx, ps.clusterID, cce.Cached); err == nil {
 			computed["cluster_name"] = cl.Name
 		}
 	}
@@ -679,32 +733,31 @@ func (r *credentialRevocationsResource) Read(ctx context.Context, req resource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cl, err := r.client().Cluster(ctx, s.clusterID, cce.Cached)
-	if cce.IsNotFound(err) {
-		if clusterGone(ctx, r.client(), s.clusterID, "cce_credential_revocations "+s.clusterID, &resp.Diagnostics) {
-			resp.Diagnostics.AddWarning("Cluster gone: revocation records removed",
-				fmt.Sprintf("Cluster %s no longer exists, so its %d revocation records leave the state. Credentials "+
-					"of a deleted cluster are useless anyway.", s.clusterID, len(s.entries)))
-			resp.State.RemoveResource(ctx)
-		}
+	record := "cce_credential_revocations " + s.clusterID
+	found, ok := refreshAt(ctx, r.client(), req.State, s.clusterID, record, func(loc cce.Location) (string, string) {
+		return "Cluster gone: revocation records removed", fmt.Sprintf("Cluster %s no longer exists in %s, so its %d "+
+			"revocation records leave the state. Credentials of a deleted cluster are useless anyway.",
+			s.clusterID, where(loc), len(s.entries))
+	}, resp)
+	if !ok {
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the cluster", apiErrorDetail(err,
-			fmt.Sprintf("Refreshing the revocations on cluster %s needs the cluster.", s.clusterID)))
-		return
+	at, cl := found.at, found.cluster
+	if found.unplaced { // found where the provider works: that is where the records are
+		resp.State.Raw = withStrings(resp.State.Raw, map[string]string{"region": at.loc.Region, "project_id": at.loc.ProjectID},
+			&resp.Diagnostics)
 	}
 	if clusterName.ValueString() == "" {
 		resp.State.Raw = withStrings(resp.State.Raw, map[string]string{"cluster_name": cl.Name}, &resp.Diagnostics)
 	}
 	filled := false
-	names := revocationChecks{client: r.client()}
+	names := revocationChecks{client: at.client}
 	for k, e := range s.entries {
 		if !e["cluster_version"].IsNull() {
 			continue
 		}
 		filled = true
-		if v, _, err := r.client().ClusterVersion(ctx, cl); err == nil {
+		if v, _, err := at.client.ClusterVersion(ctx, cl); err == nil {
 			e["cluster_version"] = tftypes.NewValue(tftypes.String, v.String())
 		} else if cce.EveryPatchRevokes(cl.Version) {
 			e["cluster_version"] = tftypes.NewValue(tftypes.String, cl.Version)
@@ -739,12 +792,28 @@ func (r *credentialRevocationsResource) Delete(ctx context.Context, req resource
 
 // ImportState takes `<cluster_id>/<applicant>,<applicant>,...`, each
 // applicant as in the import ID of cce_credential_revocation without the
-// cluster: user/<ID>, agency/<ID>, other/<ID> or other/<ID>/agency.
+// cluster: user/<ID>, agency/<ID>, other/<ID> or other/<ID>/agency; then,
+// optionally, `@<region>` or `@<region>/<project_id>` (default: the
+// provider's).
 func (r *credentialRevocationsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	const form = "The import ID must look like <cluster_id>/<applicant>,<applicant>,... with each applicant written " +
 		"user/<user ID>, agency/<agency ID>, other/<ID> or other/<ID>/agency (an other ID sent as an agency), e.g. " +
-		"365b5e05-846a-11ea-9fe6-0255ac101107/user/0c97ac3cb280f4d91fa7c0096739e1f8,agency/<agency ID>."
-	clusterID, rest, _ := strings.Cut(req.ID, "/")
+		"365b5e05-846a-11ea-9fe6-0255ac101107/user/0c97ac3cb280f4d91fa7c0096739e1f8,agency/<agency ID>, optionally " +
+		"followed by @<region> or @<region>/<project_id> (default: the provider's)."
+	id := req.ID
+	var region, project string
+	if i := strings.LastIndex(id, "@"); i >= 0 && !strings.Contains(id[i:], ",") { // else: part of an other ID
+		// Read as the single resource's ID: an applicant after "," is one after "/".
+		_, reg, proj, err := splitImportLocation(strings.ReplaceAll(id, ",", "/"))
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error())
+			return
+		}
+		if reg != "" {
+			id, region, project = id[:i], reg, proj
+		}
+	}
+	clusterID, rest, _ := strings.Cut(id, "/")
 	if rest == "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s names no applicant. %s", quote(req.ID), form))
 		return
@@ -768,7 +837,15 @@ func (r *credentialRevocationsResource) ImportState(ctx context.Context, req res
 		}
 		entries[revocationKey(a)] = newEntry(map[string]string{"applicant_type": a.apiType}, entryAttrs...)
 	}
-	if !importedClusterExists(ctx, r.client(), clusterID, &resp.Diagnostics) {
+	imported := located{client: r.client()}
+	if r.client() != nil {
+		var ok bool
+		if imported, ok = locate(ctx, r.client(), types.StringValue(region), types.StringValue(project), path.Empty(),
+			&resp.Diagnostics); !ok {
+			return
+		}
+	}
+	if !importedClusterExists(ctx, imported.client, clusterID, &resp.Diagnostics) {
 		return
 	}
 	set := func(attr string, v any) {
@@ -787,6 +864,10 @@ func (r *credentialRevocationsResource) ImportState(ctx context.Context, req res
 		set("others", others)
 	}
 	set("cluster_name", "")
+	if r.client() != nil {
+		set("region", imported.loc.Region)
+		set("project_id", imported.loc.ProjectID)
+	}
 	if !resp.Diagnostics.HasError() {
 		resp.State.Raw = withRevocations(resp.State.Raw, entries, &resp.Diagnostics)
 	}

@@ -9,13 +9,28 @@ terraform {
 }
 
 variable "batches" {
-  description = "cluster ID -> the applicants to revoke there"
+  description = "cluster ID -> the applicants to revoke there, and where the cluster is"
   type = map(object({
-    users    = optional(set(string))
-    agencies = optional(set(string))
-    others   = optional(map(string))
-    triggers = optional(map(string))
+    users      = optional(set(string))
+    agencies   = optional(set(string))
+    others     = optional(map(string))
+    triggers   = optional(map(string))
+    region     = optional(string)
+    project_id = optional(string)
   }))
+}
+
+variable "region_endpoints" {
+  description = "the mock's CCE and CTS hosts of other regions"
+  type = map(object({
+    cce = string
+    cts = string
+  }))
+  default = null
+}
+
+provider "cce" {
+  region_endpoints = var.region_endpoints
 }
 
 resource "cce_credential_revocations" "this" {
@@ -26,5 +41,7 @@ resource "cce_credential_revocations" "this" {
   agencies     = each.value.agencies
   others       = each.value.others
   triggers     = each.value.triggers
+  region       = each.value.region
+  project_id   = each.value.project_id
   confirmation = "REVOKE"
 }
