@@ -44,6 +44,9 @@ for cli in "$@"; do
     module=$(dirname "$tests")
     copy=$work/run/$(basename "$cli")/$(basename "$module")
     mkdir -p "$(dirname "$copy")" && cp -r "$module" "$copy"
+    # The mock's other regions: the region_endpoints block its summary prints, in a provider
+    # block of the copy (the environment gives only the provider's own region's endpoints).
+    { echo 'provider "cce" {'; sed -n '/^#   region_endpoints = {/,/^#   }/s/^#   /  /p' "$work/mock.out"; echo '}'; } >"$copy/mock_regions.tf"
     echo "== $name: $module"
     # The runs' warnings (revocations cannot be undone) are printed only on failure.
     if out=$("$cli" -chdir="$copy" test -no-color 2>&1); then

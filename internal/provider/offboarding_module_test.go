@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,8 +107,8 @@ func TestAccExamples_offboarding(t *testing.T) {
 
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	for _, w := range []string{
-		`Skipped, nothing new is revoked there: .*dev-asleep \(` + asleepCluster + `\): The cluster is hibernated;.*Wake the cluster up`,
-		`old \(` + mockcloud.OldClusterID + `\): Cluster version v1.23.9-r0 does not support credential revocation.*needs v1.23.9-r10 or later`,
+		`Skipped, nothing new is revoked there: .*dev-asleep \(` + asleepCluster + `, eu-west-101\): The cluster is hibernated;.*Wake the cluster up`,
+		`old \(` + mockcloud.OldClusterID + `, eu-west-101\): Cluster version v1.23.9-r0 does not support credential revocation.*needs v1.23.9-r10 or later`,
 		`69 revocation\(s\) are not in keep yet`,
 	} {
 		if !re(w).MatchString(out) {
@@ -243,5 +244,110 @@ func TestAccModules_offboardingInputs(t *testing.T) {
 	c.output("ineligible_clusters", &ineligible)
 	if len(ineligible) != 1 || ineligible[mockcloud.OldClusterID]["name"] != "old" {
 		t.Errorf("ineligible_clusters output: %v", ineligible)
+	}
+}
+
+// The offboarding example across three regions with one provider block: the
+// leaver and this week's deletions are revoked on every eligible cluster of
+// each region, each POST on its region's CCE host; the ineligible clusters of
+// every region are reported with their region, and the leaver, whose IAM user
+// is still enabled, is named. IAM is read once per provider process and each
+// cluster at most once, whatever the number of regions.
+func TestAccModules_offboardingAcrossRegions(t *testing.T) {
+	e := newAccEnv(t)
+	c := newExampleCLI(t, e, "offboarding")
+	override, err := json.Marshal(map[string]any{"provider": map[string]any{"cce": map[string]any{"region_endpoints": regionEndpoints(e.cloud)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.writeFile("provider_override.tf.json", string(override))
+	c.writeVars("leavers", map[string]any{"leaver_names": []string{mockcloud.LeaverUserName}})
+	c.must("get", "-no-color")
+
+	regionOf := map[string]string{ // the eligible clusters of each region's own project
+		mockcloud.ProdClusterID: mockcloud.Region, mockcloud.StagingClusterID: mockcloud.Region,
+		mockcloud.LegacyClusterID: mockcloud.Region, mockcloud.DEProdClusterID: mockcloud.RegionDE,
+		mockcloud.NLProdClusterID: mockcloud.RegionNL,
+	}
+	// One provider process per command: each reads each cluster at most once,
+	// and IAM as often as a plan of the provider's region alone.
+	iamReads := func() int {
+		n := 0
+		for _, r := range e.cloud.Requests() {
+			if r.Host == "iam" && r.Route != mockcloud.RouteProjects {
+				n++
+			}
+		}
+		return n
+	}
+	clustersOnce := func(phase string) {
+		t.Helper()
+		reads := map[string]int{}
+		for _, r := range e.cloud.Requests() {
+			if r.Route == mockcloud.RouteGetCluster {
+				reads[r.Path]++
+			}
+		}
+		for k, n := range reads {
+			if n > 1 {
+				t.Errorf("%s: GET %s sent %d times, want at most once", phase, k, n)
+			}
+		}
+	}
+	c.writeVars("regions", map[string]any{"regions": []string{mockcloud.Region}})
+	c.must("plan", "-input=false", "-no-color")
+	iamOneRegion := iamReads()
+	e.cloud.ResetRequests()
+	c.writeVars("regions", map[string]any{"regions": []string{mockcloud.Region, mockcloud.RegionDE, mockcloud.RegionNL}})
+	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
+	mustMatch(t, "the plan", out, `Still enabled in IAM: `+mockcloud.LeaverUserName+`\.`, `Disable the user in IAM before you revoke`,
+		`de-old \(`+mockcloud.DEOldClusterID+`, eu-de\)`)
+	e.readOnly()
+	clustersOnce("plan")
+	if n := iamReads(); n > iamOneRegion {
+		t.Errorf("the plan of three regions sent %d IAM requests, of one region %d: IAM must not grow with the regions", n, iamOneRegion)
+	}
+	e.cloud.ResetRequests()
+	noProviderBug(t, c.must("apply", "-input=false", "-no-color", "tfplan"))
+	clustersOnce("apply")
+	if n := iamReads(); n > iamOneRegion {
+		t.Errorf("the apply of three regions sent %d IAM requests, a plan of one region %d", n, iamOneRegion)
+	}
+
+	var want []mockcloud.Revocation
+	for cl := range regionOf {
+		for _, d := range []mockcloud.Revocation{{UserID: mockcloud.LeaverUserID}, {UserID: mockcloud.ErinUserID},
+			{UserID: mockcloud.FrankOldUserID}, {AgencyID: mockcloud.OldVendorAgencyID}} {
+			want = append(want, mockcloud.Revocation{ClusterID: cl, UserID: d.UserID, AgencyID: d.AgencyID, RevokedBy: mockcloud.AdminUserID})
+		}
+	}
+	e.wantRevocations(want...)
+	perHost := map[string]int{}
+	for _, r := range e.cloud.Requests() {
+		if r.Route == mockcloud.RouteRevoke {
+			perHost[r.Host]++
+			cl := strings.Split(strings.TrimPrefix(r.Path, "/api/v3/projects/"), "/")[2]
+			if r.Host != "cce."+regionOf[cl] {
+				t.Errorf("the revocation on %s reached %s, want cce.%s", cl, r.Host, regionOf[cl])
+			}
+		}
+	}
+	if want := map[string]int{"cce." + mockcloud.Region: 12, "cce." + mockcloud.RegionDE: 4, "cce." + mockcloud.RegionNL: 4}; !maps.Equal(perHost, want) {
+		t.Errorf("revocations per host %v, want %v", perHost, want)
+	}
+	var ineligible map[string]map[string]any
+	c.output("ineligible_clusters", &ineligible)
+	if len(ineligible) != 3 || ineligible[mockcloud.DEOldClusterID]["region"] != mockcloud.RegionDE ||
+		ineligible[mockcloud.NLLegacyClusterID]["project_id"] != mockcloud.ProjectIDNL || ineligible[mockcloud.OldClusterID]["region"] != mockcloud.Region {
+		t.Errorf("ineligible_clusters output: %v", ineligible)
+	}
+	var enabled []string
+	c.output("still_enabled", &enabled)
+	if !slices.Equal(enabled, []string{mockcloud.LeaverUserName}) {
+		t.Errorf("still_enabled output %v, want [%s]", enabled, mockcloud.LeaverUserName)
+	}
+	c.saveKeep()
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("with keep saved, a second plan is not empty (exit %d):\n%s", code, out)
 	}
 }

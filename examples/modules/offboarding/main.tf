@@ -4,7 +4,8 @@
 #    (their certificates keep working after deletion until revoked), and
 #  - everything in `keep`, the revocations of earlier runs.
 # Clusters that cannot take one (too old, hibernated, failed) are skipped and
-# reported instead of failing the plan. See README.md.
+# reported instead of failing the plan. One call covers every listed region
+# (`regions`) with one provider block. See README.md.
 terraform {
   required_version = ">= 1.5.0"
 
@@ -16,15 +17,22 @@ terraform {
 }
 
 variable "cluster_ids" {
-  description = "Clusters to cut the leavers off from. Leave empty and set all_clusters = true for every cluster of the project."
+  description = "Clusters to cut the leavers off from, in any of the regions. Leave empty and set all_clusters = true for every cluster of the regions."
   type        = list(string)
   default     = []
 }
 
 variable "all_clusters" {
-  description = "Revoke on every cluster of the project instead of the clusters in cluster_ids."
+  description = "Revoke on every cluster of the regions instead of the clusters in cluster_ids."
   type        = bool
   default     = false
+}
+
+variable "regions" {
+  description = "Regions whose clusters to revoke on, e.g. [\"eu-de\", \"eu-nl\"]; each region's own project (the one named after it). Empty: the provider's region and project."
+  type        = list(string)
+  default     = []
+  nullable    = false
 }
 
 variable "leaver_names" {
@@ -51,6 +59,8 @@ variable "keep" {
 }
 
 data "cce_clusters" "all" {
+  regions = length(var.regions) > 0 ? var.regions : null
+
   lifecycle {
     precondition {
       condition     = var.all_clusters != (length(var.cluster_ids) > 0)
@@ -58,7 +68,7 @@ data "cce_clusters" "all" {
     }
     postcondition {
       condition     = alltrue([for id in var.cluster_ids : contains(self.ids, id)])
-      error_message = "cluster_ids lists clusters this project does not have: ${join(", ", [for id in var.cluster_ids : id if !contains(self.ids, id)])}. Check the IDs, and the provider's region and project_id."
+      error_message = "cluster_ids lists clusters ${length(var.regions) > 0 ? "the regions ${join(", ", var.regions)} do" : "this project does"} not have: ${join(", ", [for id in var.cluster_ids : id if !contains(self.ids, id)])}. Check the IDs, and the module's regions (else the provider's region and project_id)."
     }
   }
 }
@@ -83,6 +93,10 @@ locals {
 
   applicants = data.cce_certificate_applicants.all.applicants
   names      = { for a in local.applicants : a.id => a.name }
+
+  # Leavers whose IAM user is still enabled: they can download a new
+  # kubeconfig the minute after the revocation.
+  still_enabled = sort([for a in local.applicants : a.name if a.type == "user" && a.enabled == true && contains(keys(local.identities), a.id)])
 
   # Everyone to cut off, by identity ID: "user" or "agency".
   kept_ids = { for k, type in var.keep : split("/", k)[1] => type... }
@@ -111,6 +125,8 @@ resource "cce_credential_revocations" "this" {
   for_each = local.by_cluster
 
   cluster_id   = each.key
+  region       = local.clusters[each.key].region
+  project_id   = local.clusters[each.key].project_id
   others       = { for t in each.value : t.id => t.type }
   confirmation = "REVOKE"
 }
@@ -130,7 +146,14 @@ locals {
 check "every_cluster_takes_revocations" {
   assert {
     condition     = length(local.ineligible) == 0
-    error_message = "Skipped, nothing new is revoked there: ${join(" ", [for id, c in local.ineligible : "${c.name} (${id}): ${c.reason}"])}"
+    error_message = "Skipped, nothing new is revoked there: ${join(" ", [for id, c in local.ineligible : "${c.name} (${id}, ${c.region}): ${c.reason}"])}"
+  }
+}
+
+check "leavers_are_disabled" {
+  assert {
+    condition     = length(local.still_enabled) == 0
+    error_message = "Still enabled in IAM: ${join(", ", local.still_enabled)}. Revoking ends the credentials issued so far, but an enabled user can download a new kubeconfig the minute after. Disable the user in IAM before you revoke; the revocations stand either way."
   }
 }
 
@@ -147,9 +170,11 @@ output "revoked" {
 }
 
 output "ineligible_clusters" {
-  description = "Selected clusters that cannot take a revocation now, by ID, with the reason and what to do. No new revocation is planned on them."
+  description = "Selected clusters that cannot take a revocation now, by ID, with their region and project, the reason and what to do. No new revocation is planned on them."
   value = { for id, c in local.ineligible : id => {
     name            = c.name
+    region          = c.region
+    project_id      = c.project_id
     phase           = c.phase
     version         = c.version
     minimum_version = c.minimum_version
@@ -160,4 +185,9 @@ output "ineligible_clusters" {
 output "keep" {
   description = "Every revocation in the state, to pass back as the keep input on the next run."
   value       = { for k, r in local.recorded : k => r.type }
+}
+
+output "still_enabled" {
+  description = "IAM user names of the identities revoked here whose user is still enabled: each can download a new kubeconfig the minute after the revocation. Disable them."
+  value       = local.still_enabled
 }

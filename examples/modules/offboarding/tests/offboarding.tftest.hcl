@@ -3,10 +3,16 @@
 # examples/mockcloud/modules.yaml. `make test-modules` does all of it; the
 # README's "Testing the module" shows how to run them by hand.
 #
-# That scenario has the clusters prod (a1) and staging (a2), which take
-# revocations, and old (a3, v1.23.9-r0), which is too old; the leaver
-# dana.leaver (...a2); and, deleted this week, the user erin.former (...a4)
-# and the agency old-vendor (...a5).
+# That scenario has, in the provider's region eu-west-101, the clusters prod
+# (a1) and staging (a2), which take revocations, and old (a3, v1.23.9-r0),
+# which is too old; in eu-de de-prod (d1) and the too old de-old (d2); in
+# eu-nl nl-prod (e1). The leaver dana.leaver (...a2) is disabled in IAM, the
+# leaver max.leaving (...a6) is not; deleted this week are the user
+# erin.former (...a4) and the agency old-vendor (...a5).
+#
+# The runs across regions need the mock's region_endpoints in a provider
+# block: scripts/module-tests.sh writes it into its copy of the module
+# (mock_regions.tf) from the summary the mock prints.
 
 variables {
   leaver_names = ["dana.leaver"]
@@ -141,4 +147,55 @@ run "keep_saved" {
     condition     = jsonencode(output.keep) == jsonencode(var.keep)
     error_message = "keep changed: ${jsonencode(output.keep)}"
   }
+}
+
+# Every region in one call: one batch per eligible cluster of each region, in
+# the cluster's region and project; the ineligible clusters of every region
+# are reported with their region; the enabled leaver is named.
+run "regions" {
+  variables {
+    all_clusters = true
+    regions      = ["eu-west-101", "eu-de", "eu-nl"]
+    leaver_names = ["dana.leaver", "max.leaving"]
+    keep         = run.keep_saved.keep
+  }
+
+  expect_failures = [check.every_cluster_takes_revocations, check.keep_is_saved, check.leavers_are_disabled]
+
+  assert {
+    condition     = jsonencode(sort(keys(cce_credential_revocations.this))) == jsonencode(["c0000000-0000-4000-8000-0000000000a1", "c0000000-0000-4000-8000-0000000000a2", "c0000000-0000-4000-8000-0000000000d1", "c0000000-0000-4000-8000-0000000000e1"])
+    error_message = "One batch per eligible cluster of the three regions: ${jsonencode(keys(cce_credential_revocations.this))}"
+  }
+  assert {
+    condition     = cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000d1"].region == "eu-de" && cce_credential_revocations.this["c0000000-0000-4000-8000-0000000000e1"].project_id == "0a0000000000000000000000000000a1"
+    error_message = "Each batch is made in its cluster's region and project: ${jsonencode({ for id, r in cce_credential_revocations.this : id => "${r.region}/${r.project_id}" })}"
+  }
+  assert {
+    condition     = keys(output.ineligible_clusters) == ["c0000000-0000-4000-8000-0000000000a3", "c0000000-0000-4000-8000-0000000000d2"] && output.ineligible_clusters["c0000000-0000-4000-8000-0000000000d2"].region == "eu-de"
+    error_message = "old and de-old are skipped, each with its region: ${jsonencode(output.ineligible_clusters)}"
+  }
+  assert {
+    condition     = jsonencode(output.still_enabled) == jsonencode(["max.leaving"])
+    error_message = "Only max.leaving is still enabled: ${jsonencode(output.still_enabled)}"
+  }
+  assert {
+    condition     = output.revoked["c0000000-0000-4000-8000-0000000000e1/1ea7e0000000000000000000000000a6"] == "user max.leaving on nl-prod" && output.revoked["c0000000-0000-4000-8000-0000000000d1/1ea7e0000000000000000000000000a2"] == "user dana.leaver on de-prod"
+    error_message = "The leavers are revoked in every region: ${jsonencode(output.revoked)}"
+  }
+  assert {
+    condition     = length(output.revoked) == 4 * 4
+    error_message = "4 identities on 4 clusters: ${jsonencode(output.revoked)}"
+  }
+}
+
+# cluster_ids may name clusters of any listed region; one outside them is an error.
+run "cluster_outside_the_regions" {
+  command = plan
+
+  variables {
+    cluster_ids = ["c0000000-0000-4000-8000-0000000000a1", "c0000000-0000-4000-8000-0000000000d1"]
+    regions     = ["eu-west-101", "eu-nl"]
+  }
+
+  expect_failures = [data.cce_clusters.all]
 }
