@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
-	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -25,21 +22,13 @@ import (
 func TestAccCredentialRevocations_threeRegions(t *testing.T) {
 	e := newAccEnv(t)
 	v := config.Variables{"region_endpoints": regionEndpointsVar(e.cloud), "user_id": config.StringVariable(mockcloud.LeaverUserID)}
-	var checks []statecheck.StateCheck
+	checks := locationChecks("cce_credential_revocations")
 	for _, lr := range locatedRevocations {
-		addr := "cce_credential_revocations." + lr.name
-		checks = append(checks,
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(lr.region)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(lr.project)),
-			statecheck.ExpectKnownValue(addr, entry("user/"+mockcloud.LeaverUserID, "applicant_name"), knownvalue.StringExact("dana.leaver")),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_name"), knownvalue.NotNull()))
+		checks = append(checks, statecheck.ExpectKnownValue("cce_credential_revocations."+lr.name,
+			entry("user/"+mockcloud.LeaverUserID, "applicant_name"), knownvalue.StringExact("dana.leaver")))
 	}
 	importStep := func(name, id string) resource.TestStep {
-		return resource.TestStep{
-			ResourceName: "cce_credential_revocations." + name, ImportState: true, ImportStateId: id,
-			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"revocations"},
-			Config: testConfig(t, "revocations_location.tf"), ConfigVariables: v,
-		}
+		return importVerifyStep(testConfig(t, "revocations_location.tf"), v, "cce_credential_revocations."+name, id, "revocations")
 	}
 	leaver := "/user/" + mockcloud.LeaverUserID
 	resource.Test(t, resource.TestCase{
@@ -69,6 +58,36 @@ func TestAccCredentialRevocations_threeRegions(t *testing.T) {
 	}
 }
 
+// A batch's region changed to one without its cluster stops the plan at
+// region, naming where the revocations were made; a malformed region stops
+// it before any request. Nothing is revoked again.
+func TestAccCredentialRevocations_badLocation(t *testing.T) {
+	e := newAccEnv(t)
+	vars := func(nl string) config.Variables {
+		return config.Variables{"region_endpoints": regionEndpointsVar(e.cloud), "user_id": config.StringVariable(mockcloud.LeaverUserID),
+			"nl_region": config.StringVariable(nl)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testConfig(t, "revocations_location.tf"), ConfigVariables: vars(mockcloud.RegionNL)},
+			{
+				Config: testConfig(t, "revocations_location.tf"), ConfigVariables: vars(mockcloud.RegionDE), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Error: Cluster not in region "eu-de".*with cce_credential_revocations\.nl,.*` +
+					`region\s+=\s+var\.nl_region.*was made in\s+region\s+"eu-nl".*set\s+region\s+=\s+"eu-nl"\s+and\s+project_id\s+=\s+"` +
+					mockcloud.ProjectIDNL + `"`),
+			},
+			{
+				Config: testConfig(t, "revocations_location.tf"), ConfigVariables: vars("EU_NL"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Invalid region`),
+			},
+		},
+	})
+	if n := e.revokePosts(); n != len(locatedRevocations) {
+		t.Errorf("the mock saw %d revocations, want %d", n, len(locatedRevocations))
+	}
+}
+
 // An import ID whose location has no such cluster fails, naming the cluster;
 // one whose location is malformed fails with the forms.
 func TestAccCredentialRevocations_importLocationErrors(t *testing.T) {
@@ -89,39 +108,6 @@ func TestAccCredentialRevocations_importLocationErrors(t *testing.T) {
 		},
 	})
 	e.assertNoWrites()
-}
-
-// batchLocations returns region/project of every batch of testdata/batch in
-// the state, by cluster ID.
-func batchLocations(t *testing.T, c *cli) map[string]string {
-	t.Helper()
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Index  string         `json:"index"`
-					Values map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(c.must("show", "-json")), &show); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range show.Values.RootModule.Resources {
-		out[r.Index] = fmt.Sprintf("%v/%v", r.Values["region"], r.Values["project_id"])
-	}
-	return out
-}
-
-func wantBatchesLocated(t *testing.T, what string, got map[string]string) {
-	t.Helper()
-	for _, lr := range locatedRevocations {
-		if want := lr.region + "/" + lr.project; got[lr.cluster] != want {
-			t.Errorf("%s: the batch of %s (%s) is at %q, want %q (all: %v)", what, lr.cluster, lr.name, got[lr.cluster], want, got)
-		}
-	}
 }
 
 // newLocatedBatchCLI prepares testdata/batch with one batch per cluster of
@@ -160,38 +146,11 @@ func TestAccCredentialRevocations_providerLocationChanges(t *testing.T) {
 	if err := e.revokedOnTheirHosts(); err != nil {
 		t.Fatal(err)
 	}
-	wantBatchesLocated(t, "after apply", batchLocations(t, c))
+	wantAllLocated(t, "after apply", stateLocations(t, c))
 
-	// A wrong but existing project: the sandbox project of the same region, without clusters.
-	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
-	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	wantBatchesLocated(t, "after a refresh in a wrong project", batchLocations(t, c))
-	out, code := c.run("plan", "-input=false", "-no-color")
-	if code == 0 {
-		t.Fatalf("the plan moved the batch to a project without its cluster:\n%s", out)
-	}
-	mustMatch(t, "the plan in a wrong project", out, `Error: Cluster not in region "eu-west-101", project `+mockcloud.ProjectIDSandbox,
-		`with cce_credential_revocations.this\["`+mockcloud.ProdClusterID+`"\]`,
-		`set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`)
-	if strings.Count(out, "Error: ") != 1 {
-		t.Errorf("only the batch that follows the provider may fail:\n%s", out)
-	}
-
-	// Another region: the provider moves to eu-de (its project discovered).
-	ep := e.cloud.Endpoints()
-	c.setEnv("HW_PROJECT_ID", "", "HW_REGION_NAME", mockcloud.RegionDE,
-		"HW_CCE_ENDPOINT", ep.CCE[mockcloud.RegionDE], "HW_CTS_ENDPOINT", ep.CTS[mockcloud.RegionDE])
-	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	wantBatchesLocated(t, "after a refresh in another region", batchLocations(t, c))
-	out, code = c.run("plan", "-input=false", "-no-color")
-	if code == 0 {
-		t.Fatalf("the plan moved the batch to a region without its cluster:\n%s", out)
-	}
-	mustMatch(t, "the plan in another region", out, `Error: Cluster not in region "eu-de", project `+mockcloud.ProjectIDDE,
-		`the provider's region or project_id changed`)
-	if n := e.revokePosts(); n != len(locatedRevocations) {
-		t.Errorf("the mock saw %d revocations, want %d", n, len(locatedRevocations))
-	}
+	providerMovesUnderRecords(t, e, c, `cce_credential_revocations.this["`+mockcloud.ProdClusterID+`"]`, func(what string) {
+		wantAllLocated(t, what, stateLocations(t, c))
+	})
 }
 
 // Batches recorded without a location: a refresh in a wrong project keeps
@@ -202,28 +161,5 @@ func TestAccCredentialRevocations_recordsFromBefore(t *testing.T) {
 	e := newAccEnv(t)
 	c := newLocatedBatchCLI(t, e)
 	c.must("apply", "-auto-approve", "-input=false", "-no-color")
-	stripLocations(t, c)
-
-	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
-	out := c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	mustMatch(t, "the refresh", out, `Warning: Revocation record kept: cluster not found in the provider's location`)
-	for cluster, at := range batchLocations(t, c) {
-		if at != "<nil>/<nil>" {
-			t.Errorf("the batch of %s was located at %q by a refresh that did not find it", cluster, at)
-		}
-	}
-
-	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectID)
-	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	if got := batchLocations(t, c)[mockcloud.ProdClusterID]; got != mockcloud.Region+"/"+mockcloud.ProjectID {
-		t.Errorf("the provider's batch after the refresh: %q", got)
-	}
-	noProviderBug(t, c.must("apply", "-auto-approve", "-input=false", "-no-color"))
-	wantBatchesLocated(t, "after the apply", batchLocations(t, c))
-	if n := e.revokePosts(); n != len(locatedRevocations) {
-		t.Errorf("the mock saw %d revocations, want %d: a record from before was revoked again", n, len(locatedRevocations))
-	}
-	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
-		t.Errorf("plan after the records were placed (exit %d):\n%s", code, out)
-	}
+	placeRecordsFromBefore(t, e, c)
 }

@@ -408,7 +408,7 @@ func (r *credentialRevocationsResource) checks(at located, callerAtApply bool) r
 
 // planAt plans the location of the batch (planLocation) and returns where its
 // checks run: for a record from before locations that the configuration does
-// not place, where the provider works (as its apply sends). located is false
+// not place, where the provider works (as its apply sends). known is false
 // when the provider or the location is not known yet.
 func (r *credentialRevocationsResource) planAt(ctx context.Context, req resource.ModifyPlanRequest,
 	resp *resource.ModifyPlanResponse, clusterID string) (at located, known bool) {
@@ -450,7 +450,7 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	at, located := r.planAt(ctx, req, resp, plan.clusterID)
+	at, placed := r.planAt(ctx, req, resp, plan.clusterID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -466,7 +466,7 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 	if plan.clusterID != "" {
 		planned["id"] = plan.clusterID
 	}
-	if located && at.loc.Region != "" {
+	if placed {
 		var region types.String
 		getAttr(ctx, resp.Plan, "region", &region, &resp.Diagnostics)
 		if !region.IsNull() { // null: a record from before locations stays so until its refresh places it
@@ -488,7 +488,7 @@ func (r *credentialRevocationsResource) ModifyPlan(ctx context.Context, req reso
 			entries[b.key] = e
 		}
 	}
-	if located && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
+	if placed && !replacing && (len(fresh) > 0 || (!known && req.State.Raw.IsNull())) {
 		checks := r.checks(at, r.separateApply)
 		cf, diags := checks.check(ctx, revocationTarget{clusterID: plan.clusterID}, cce.Cached)
 		resp.Diagnostics.Append(diags...)

@@ -78,16 +78,27 @@ func (e *accEnv) revokedOnTheirHosts() error {
 	return nil
 }
 
-func locationChecks() []statecheck.StateCheck {
+// locationChecks checks region, project_id and cluster_name of the
+// resources of type typ named after locatedRevocations.
+func locationChecks(typ string) []statecheck.StateCheck {
 	var out []statecheck.StateCheck
 	for _, lr := range locatedRevocations {
-		addr := "cce_credential_revocation." + lr.name
+		addr := typ + "." + lr.name
 		out = append(out,
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(lr.region)),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(lr.project)),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_name"), knownvalue.NotNull()))
 	}
 	return out
+}
+
+// importVerifyStep imports addr by id under config and compares the result
+// with the state, but for the attributes in ignore.
+func importVerifyStep(config string, v config.Variables, addr, id string, ignore ...string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true, ImportStateVerifyIgnore: ignore,
+		Config: config, ConfigVariables: v,
+	}
 }
 
 // One provider block revokes a person on clusters in three regions and two
@@ -97,11 +108,7 @@ func TestAccLocation_oneProviderThreeRegions(t *testing.T) {
 	e := newAccEnv(t)
 	v := config.Variables{"region_endpoints": regionEndpointsVar(e.cloud), "user_id": config.StringVariable(mockcloud.LeaverUserID)}
 	importStep := func(name, id string) resource.TestStep {
-		return resource.TestStep{
-			ResourceName: "cce_credential_revocation." + name, ImportState: true, ImportStateId: id,
-			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"revoked_at", "revoked_by"},
-			Config: testConfig(t, "location.tf"), ConfigVariables: v,
-		}
+		return importVerifyStep(testConfig(t, "location.tf"), v, "cce_credential_revocation."+name, id, "revoked_at", "revoked_by")
 	}
 	leaver := "/user/" + mockcloud.LeaverUserID
 	resource.Test(t, resource.TestCase{
@@ -109,7 +116,7 @@ func TestAccLocation_oneProviderThreeRegions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: testConfig(t, "location.tf"), ConfigVariables: v,
-				ConfigStateChecks: locationChecks(),
+				ConfigStateChecks: locationChecks("cce_credential_revocation"),
 				Check:             func(*terraform.State) error { return e.revokedOnTheirHosts() },
 			},
 			importStep("de_ops", mockcloud.DEOpsClusterID+leaver+"@"+mockcloud.RegionDE+"/"+mockcloud.ProjectIDDE2),
@@ -189,6 +196,7 @@ func (c *cli) setEnv(kv ...string) {
 type shownResource struct {
 	Type   string         `json:"type"`
 	Name   string         `json:"name"`
+	Index  any            `json:"index"` // for_each key or count index; nil without
 	Values map[string]any `json:"values"`
 }
 
@@ -208,21 +216,38 @@ func shownResources(t *testing.T, c *cli) []shownResource {
 	return show.Values.RootModule.Resources
 }
 
-// stateLocations returns region/project of every revocation in the state.
+// stateLocations returns region/project of every revocation in the state,
+// by resource name, or by index for the instances of a for_each.
 func stateLocations(t *testing.T, c *cli) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, r := range shownResources(t, c) {
-		out[r.Name] = fmt.Sprintf("%v/%v", r.Values["region"], r.Values["project_id"])
+		key := r.Name
+		if r.Index != nil {
+			key = fmt.Sprint(r.Index)
+		}
+		out[key] = fmt.Sprintf("%v/%v", r.Values["region"], r.Values["project_id"])
 	}
 	return out
 }
 
+// locatedKey is the key of a revocation in stateLocations: its name, or its
+// cluster ID for the instances of a for_each over the clusters.
+func locatedKey(got map[string]string, name, cluster string) string {
+	if _, ok := got[name]; ok {
+		return name
+	}
+	return cluster
+}
+
+// wantAllLocated checks the locations of locatedRevocations in got, keyed by
+// their names, or by their cluster IDs (a for_each over the clusters).
 func wantAllLocated(t *testing.T, what string, got map[string]string) {
 	t.Helper()
 	for _, lr := range locatedRevocations {
-		if want := lr.region + "/" + lr.project; got[lr.name] != want {
-			t.Errorf("%s: %s is at %q, want %q (all: %v)", what, lr.name, got[lr.name], want, got)
+		key := locatedKey(got, lr.name, lr.cluster)
+		if want := lr.region + "/" + lr.project; got[key] != want {
+			t.Errorf("%s: %s is at %q, want %q (all: %v)", what, key, got[key], want, got)
 		}
 	}
 }
@@ -242,19 +267,32 @@ func TestAccLocation_providerLocationChanges(t *testing.T) {
 	}
 	wantAllLocated(t, "after apply", stateLocations(t, c))
 
+	providerMovesUnderRecords(t, e, c, "cce_credential_revocation.home", func(what string) {
+		wantAllLocated(t, what, stateLocations(t, c))
+	})
+}
+
+// providerMovesUnderRecords changes the provider's project, then its region,
+// under the records c applied: every refresh keeps every record where it was
+// made (check), and the plan refuses to move the one at address home, which
+// follows the provider, to a place without its cluster, saying how to keep
+// it. Nothing is revoked again.
+func providerMovesUnderRecords(t *testing.T, e *accEnv, c *cli, home string, check func(what string)) {
+	t.Helper()
+	revoked := e.revokePosts()
 	// A wrong but existing project: the sandbox project of the same region, without clusters.
 	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
 	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	wantAllLocated(t, "after a refresh in a wrong project", stateLocations(t, c))
+	check("after a refresh in a wrong project")
 	out, code := c.run("plan", "-input=false", "-no-color")
 	if code == 0 {
 		t.Fatalf("the plan moved the record to a project without its cluster:\n%s", out)
 	}
+	keep := `set region = "eu-west-101" and project_id = "` + mockcloud.ProjectID + `"`
 	mustMatch(t, "the plan in a wrong project", out, `Error: Cluster not in region "eu-west-101", project `+mockcloud.ProjectIDSandbox,
-		`with cce_credential_revocation.home`, mockcloud.ProdClusterID,
-		`set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`)
+		`with `+regexp.QuoteMeta(home), mockcloud.ProdClusterID, keep)
 	if strings.Count(out, "Error: ") != 1 {
-		t.Errorf("only the revocation that follows the provider may fail:\n%s", out)
+		t.Errorf("only the record that follows the provider may fail:\n%s", out)
 	}
 
 	// Another region: the provider moves to eu-de (its project discovered).
@@ -262,16 +300,15 @@ func TestAccLocation_providerLocationChanges(t *testing.T) {
 	c.setEnv("HW_PROJECT_ID", "", "HW_REGION_NAME", mockcloud.RegionDE,
 		"HW_CCE_ENDPOINT", ep.CCE[mockcloud.RegionDE], "HW_CTS_ENDPOINT", ep.CTS[mockcloud.RegionDE])
 	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	wantAllLocated(t, "after a refresh in another region", stateLocations(t, c))
+	check("after a refresh in another region")
 	out, code = c.run("plan", "-input=false", "-no-color")
 	if code == 0 {
 		t.Fatalf("the plan moved the record to a region without its cluster:\n%s", out)
 	}
 	mustMatch(t, "the plan in another region", out, `Error: Cluster not in region "eu-de", project `+mockcloud.ProjectIDDE,
-		`with cce_credential_revocation.home`, `the provider's region or project_id changed`,
-		`set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`)
-	if n := e.revokePosts(); n != len(locatedRevocations) {
-		t.Errorf("the mock saw %d revocations, want %d", n, len(locatedRevocations))
+		`with `+regexp.QuoteMeta(home), `the provider's region or project_id changed`, keep)
+	if n := e.revokePosts(); n != revoked {
+		t.Errorf("the mock saw %d revocations, want %d", n, revoked)
 	}
 }
 
@@ -322,33 +359,40 @@ func TestAccLocation_recordsFromBefore(t *testing.T) {
 	e := newAccEnv(t)
 	c := newLocationCLI(t, e)
 	c.must("apply", "-auto-approve", "-input=false", "-no-color")
-	stripLocations(t, c)
+	placeRecordsFromBefore(t, e, c)
+}
 
-	// In a wrong but existing project nothing is found: every record stays as it was.
+// placeRecordsFromBefore strips the locations from the records c applied
+// (locatedRevocations), as a state written before locations: a refresh in a
+// wrong but existing project keeps them unchanged with a warning; one in the
+// provider's location places the record of the provider's cluster there; the
+// next apply places the others, whose configuration names their location,
+// and revokes nothing again.
+func placeRecordsFromBefore(t *testing.T, e *accEnv, c *cli) {
+	t.Helper()
+	stripLocations(t, c)
 	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectIDSandbox)
 	out := c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 	mustMatch(t, "the refresh", out, `Warning: Revocation record kept: cluster not found in the provider's location`)
-	got := stateLocations(t, c)
-	for _, lr := range locatedRevocations {
-		if got[lr.name] != "<nil>/<nil>" {
-			t.Errorf("%s: located at %q by a refresh that did not find it", lr.name, got[lr.name])
+	for key, at := range stateLocations(t, c) {
+		if at != "<nil>/<nil>" {
+			t.Errorf("%s: located at %q by a refresh that did not find it", key, at)
 		}
 	}
 
-	// In the right place the record of the provider's cluster takes its location;
-	// the others, whose configuration names their region, are placed by the plan.
 	c.setEnv("HW_PROJECT_ID", mockcloud.ProjectID)
 	c.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	if got := stateLocations(t, c)["home"]; got != mockcloud.Region+"/"+mockcloud.ProjectID {
-		t.Errorf("home after the refresh: %q", got)
+	got := stateLocations(t, c)
+	if home := locatedRevocations[0]; got[locatedKey(got, home.name, home.cluster)] != mockcloud.Region+"/"+mockcloud.ProjectID {
+		t.Errorf("the provider's record after the refresh: %v", got)
 	}
 	noProviderBug(t, c.must("apply", "-auto-approve", "-input=false", "-no-color"))
 	wantAllLocated(t, "after the apply", stateLocations(t, c))
 	if n := e.revokePosts(); n != len(locatedRevocations) {
 		t.Errorf("the mock saw %d revocations, want %d: a record from before was revoked again", n, len(locatedRevocations))
 	}
-	if out := c.must("plan", "-input=false", "-no-color", "-detailed-exitcode"); !regexp.MustCompile(`No changes`).MatchString(out) {
-		t.Errorf("plan after the records were placed:\n%s", out)
+	if out, code := c.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("plan after the records were placed (exit %d):\n%s", code, out)
 	}
 }
 

@@ -12,6 +12,11 @@ variable "user_id" {
   type = string
 }
 
+variable "nl_region" {
+  type    = string
+  default = "eu-nl"
+}
+
 provider "cce" {
   region_endpoints = var.region_endpoints
 }
@@ -42,7 +47,7 @@ resource "cce_credential_revocations" "de_ops" {
 
 resource "cce_credential_revocations" "nl" {
   cluster_id   = "0a000000-0000-4000-8000-000000000001"
-  region       = "eu-nl"
+  region       = var.nl_region
   users        = [var.user_id]
   confirmation = "REVOKE"
 }
