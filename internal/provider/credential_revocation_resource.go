@@ -378,27 +378,11 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 			filled["cluster_version"] = cl.Version
 		}
 	}
-	if applicantName.IsNull() {
-		filled["applicant_name"] = r.lookupName(ctx, t.applicant)
+	if a := t.applicant; applicantName.IsNull() && a != nil && a.kind != kindOther {
+		// The name of a user or agency named by its own argument; "" when IAM does not say.
+		filled["applicant_name"], _ = revocationChecks{client: r.client}.iamName(ctx, a.kind, a.id, cce.Cached)
 	}
 	resp.State.Raw = withStrings(resp.State.Raw, filled, &resp.Diagnostics)
-}
-
-// lookupName is the IAM name of a user or agency given by its own argument,
-// "" for an other ID or when IAM does not say.
-func (r *credentialRevocationResource) lookupName(ctx context.Context, a *applicant) string {
-	switch {
-	case a == nil:
-	case a.kind == kindUser:
-		if u, err := r.client.User(ctx, a.id, cce.Cached); err == nil {
-			return u.Name
-		}
-	case a.kind == kindAgency:
-		if ag, err := r.client.Agency(ctx, a.id, cce.Cached); err == nil {
-			return ag.Name
-		}
-	}
-	return ""
 }
 
 // Update only happens when confirmation changes, triggers are first written
