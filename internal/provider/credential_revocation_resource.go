@@ -372,15 +372,18 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 		filled["cluster_name"] = cl.Name
 	}
 	if clusterVersion.IsNull() {
-		if v, _, err := at.client.ClusterVersion(ctx, cl); err == nil {
-			filled["cluster_version"] = v.String()
-		} else if cce.EveryPatchRevokes(cl.Version) {
-			filled["cluster_version"] = cl.Version
+		if v := judgeCluster(cl, versionOf(ctx, at.client, cl)).version; v != "" {
+			filled["cluster_version"] = v
 		}
 	}
-	if a := t.applicant; applicantName.IsNull() && a != nil && a.kind != kindOther {
-		// The name of a user or agency named by its own argument; "" when IAM does not say.
-		filled["applicant_name"], _ = revocationChecks{client: r.client}.iamName(ctx, a.kind, a.id, cce.Cached)
+	if applicantName.IsNull() {
+		// The name of a user or agency named by its own argument; "" for an
+		// other ID, and when IAM does not say.
+		name := ""
+		if a := t.applicant; a != nil && a.kind != kindOther {
+			name, _ = revocationChecks{client: r.client}.iamName(ctx, a.kind, a.id, cce.Cached)
+		}
+		filled["applicant_name"] = name
 	}
 	resp.State.Raw = withStrings(resp.State.Raw, filled, &resp.Diagnostics)
 }
