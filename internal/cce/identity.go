@@ -6,8 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
 )
 
 // PrincipalKind classifies the caller.
@@ -83,27 +82,37 @@ func (c *Client) Caller(ctx context.Context, read Read) (*Identity, error) {
 // to the run time.
 func (c *Client) whoAmI(ctx context.Context) (*Identity, error) {
 	id := &Identity{AuthMethod: c.cfg.method, Kind: PrincipalUnknown}
+	// The first round: STS, the project, and the sign-in's token or the
+	// account, all at once.
 	var (
-		who    *stsIdentity
-		stsErr error
-		tok    *tokenInfo
-		dom    domainJSON
+		who                    *stsIdentity
+		tok                    *tokenInfo
+		dom                    domainJSON
+		stsErr, tokErr, domErr error
+		projErr                error
+		wg                     sync.WaitGroup
 	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { who, stsErr = c.stsCaller(gctx); return nil }) // its failure is weighed below
-	g.Go(func() (err error) { id.ProjectID, err = c.ProjectID(gctx); return err })
+	wg.Go(func() { who, stsErr = c.stsCaller(ctx) })
+	wg.Go(func() { id.ProjectID, projErr = c.ProjectID(ctx) })
 	switch {
 	case !c.cfg.method.signsRequests():
-		g.Go(func() (err error) { tok, err = c.tokenBody(gctx); return err })
+		wg.Go(func() { tok, tokErr = c.tokenBody(ctx) })
 	case c.cfg.DomainID == "":
 		// Needed for X-Domain-Id anyway; it also names the account.
-		g.Go(func() (err error) { dom, err = c.authDomain(gctx); return err })
+		wg.Go(func() { dom, domErr = c.authDomain(ctx) })
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	wg.Wait()
+	// What failed, in the order one depends on the other: the sign-in, then
+	// the account, then the project. STS may fail alone (an older region,
+	// a federated caller): IAM answers then, unless STS refused the key
+	// pair itself, which IAM would refuse too.
+	for _, err := range []error{tokErr, domErr, projErr} {
+		if err != nil {
+			return nil, err
+		}
 	}
 	if stsErr != nil && (IsUnauthorized(stsErr) && tok == nil || ctx.Err() != nil) {
-		return nil, stsErr // the key pair was refused: IAM would refuse it too
+		return nil, stsErr
 	}
 	id.DomainID, id.DomainName = c.cfg.DomainID, dom.Name
 	if id.DomainID == "" {
@@ -197,18 +206,22 @@ func (c *Client) readGroups(ctx context.Context, id *Identity) error {
 			return nil
 		}
 	}
+	// The second round: the user's name (when the first did not give it)
+	// and groups, at once. A failed name look-up fails the whole; failed
+	// groups leave the admin question open, unless the key was refused.
 	var (
-		user      *User
-		groups    []Group
-		groupsErr error
+		user               *User
+		groups             []Group
+		userErr, groupsErr error
+		wg                 sync.WaitGroup
 	)
-	g, gctx := errgroup.WithContext(ctx)
 	if id.UserName == "" {
-		g.Go(func() (err error) { user, err = c.userByID(gctx, id.UserID, Cached); return err })
+		wg.Go(func() { user, userErr = c.userByID(ctx, id.UserID, Cached) })
 	}
-	g.Go(func() error { groups, groupsErr = c.ListUserGroups(gctx, id.UserID); return nil })
-	if err := g.Wait(); err != nil {
-		return err
+	wg.Go(func() { groups, groupsErr = c.ListUserGroups(ctx, id.UserID) })
+	wg.Wait()
+	if userErr != nil {
+		return userErr
 	}
 	if user != nil {
 		id.UserName = user.Name

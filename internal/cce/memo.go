@@ -26,7 +26,9 @@ const (
 type memo[V any] struct {
 	mu   sync.Mutex
 	done map[string]memoEntry[V]
-	g    singleflight.Group
+	// Concurrent reads of one key share one fetch: Cached reads one that
+	// may also return the kept answer, Fresh reads one that asks again.
+	cached, fresh singleflight.Group
 }
 
 type memoEntry[V any] struct {
@@ -58,11 +60,11 @@ func (m *memo[V]) get(ctx context.Context, key string, read Read, fetch func(con
 	if e, ok := m.lookup(key); ok && read == Cached {
 		return e.v, e.err
 	}
-	group := key
+	group := &m.cached
 	if read == Fresh {
-		group = "\x00fresh\x00" + key // shares only a fetch that ignores the kept answer too
+		group = &m.fresh
 	}
-	return shared(ctx, &m.g, group, func(sctx context.Context) (V, error) {
+	return shared(ctx, group, key, func(sctx context.Context) (V, error) {
 		if e, ok := m.lookup(key); ok && read == Cached {
 			return e.v, e.err
 		}

@@ -218,7 +218,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{name: "cluster in error", config: rev, vars: bob, setup: inPhase("Error"), summary: "Cluster cannot accept a revocation", detail: `is in an error state;`, attr: "cluster_id"},
 		{name: "cluster without patch level", config: rev, vars: bob, setup: lineOf("45", "v1.25", "", ""),
 			summary: "Cannot tell the cluster's version",
-			detail:  `reports version "v1.25" without a patch level.*only v1.25.4-r10 or later.*Give the caller read access.*upgrade the cluster first`,
+			detail:  `reports version "v1.25" without a patch level.*CCE has no upgrade information for it.*only v1.25.4-r10 or later.*upgrade it to a patch that supports revocation`,
 			attr:    "cluster_id"},
 		{name: "user ID as agency_id", config: rev, vars: vars("agency_id", mockcloud.LeaverUserID), setup: prod,
 			summary: "No such agency", detail: `this is the ID of user dana.leaver: use user_id = "` + mockcloud.LeaverUserID + `"`,

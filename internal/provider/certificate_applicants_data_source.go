@@ -355,14 +355,17 @@ func (d *certificateApplicantsDataSource) readCluster(ctx context.Context, m *ce
 				"page in the CCE console, and the provider's region and project_id.", m.ClusterID.ValueString())))
 		return
 	}
-	v, _, err := d.client.ClusterVersion(ctx, cl)
-	if err != nil {
-		diags.AddAttributeError(at, "Cannot tell the cluster's version", apiErrorDetail(err,
-			fmt.Sprintf("Cluster %q reports no full patch version and its upgrade information could not be read.", cl.Name)))
+	e := judgeCluster(cl, versionOf(ctx, d.client, cl))
+	if e.supported == nil { // the version cannot be told: say why, as the revocation's plan would
+		for _, r := range e.refusals {
+			if r.err != nil {
+				diags.AddAttributeError(at, r.summary, r.detail())
+			}
+		}
 		return
 	}
-	m.ClusterVersion = types.StringValue(v.String())
-	m.RevocationSupported = types.BoolValue(cce.CheckRevocationSupport(v) == nil)
+	m.ClusterVersion = types.StringValue(e.version)
+	m.RevocationSupported = types.BoolValue(*e.supported)
 }
 
 // permissionAdvice returns advice for a 403 and a generic sentence otherwise.

@@ -3,14 +3,11 @@ package provider
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -269,90 +266,54 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 // that fails for another reason than a missing upgradeinfo is an error: the
 // first one, in the clusters' order, is reported.
 func assessIn(ctx context.Context, client *cce.Client, clusters []cce.Cluster, diags *diag.Diagnostics) ([]clusterRow, bool) {
-	versions := make([]*cce.Version, len(clusters))
-	errs := make([]error, len(clusters))
+	answers := make([]versionAnswer, len(clusters))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, versionLookups)
 	for i := range clusters {
-		if lineOnly(clusters[i]) {
-			continue // any patch of its line can revoke: no need to ask for it
-		}
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			v, _, err := client.ClusterVersion(ctx, &clusters[i])
-			switch {
-			case err == nil:
-				versions[i] = &v
-			case !cce.IsNotFound(err):
-				errs[i] = err
-			}
+			answers[i] = versionOf(ctx, client, &clusters[i]) // no request when the list entry has it
 		})
 	}
 	wg.Wait()
-	if i := slices.IndexFunc(errs, func(err error) bool { return err != nil }); i >= 0 {
+	failed := func(a versionAnswer) bool { return a.err != nil && !cce.IsNotFound(a.err) }
+	if i := slices.IndexFunc(answers, failed); i >= 0 {
 		cl := clusters[i]
-		diags.AddError("Cannot tell a cluster's version", apiErrorDetail(errs[i], fmt.Sprintf(
+		diags.AddError("Cannot tell a cluster's version", apiErrorDetail(answers[i].err, fmt.Sprintf(
 			"Cluster %q (%s) reports version %q, platform version %q and no full patch version, and reading its "+
 				"upgrade information failed.", cl.Name, cl.ID, cl.Version, cl.PlatformVersion)+
-			ifForbidden(errs[i], "The caller needs the cce:cluster:get permission on it.")))
+			ifForbidden(answers[i].err, "The caller needs the cce:cluster:get permission on it.")))
 		return nil, false
 	}
 	rows := make([]clusterRow, len(clusters))
-	for i, cl := range clusters {
-		rows[i] = clusterRevocability(cl, versions[i])
+	for i := range clusters {
+		rows[i] = clusterRevocability(&clusters[i], answers[i])
 	}
 	return rows, true
 }
 
-// clusterRevocability judges one cluster with the rules cce_credential_revocation
-// applies at plan: the version (cce.CheckRevocationSupport) and the phase.
-func clusterRevocability(cl cce.Cluster, v *cce.Version) clusterRow {
-	row := clusterRow{ID: cl.ID, Name: cl.Name, Phase: cl.Phase}
-	var reasons []string
-	if v == nil && lineOnly(cl) {
-		row.Version, row.RevocationSupported = &cl.Version, true
-	} else if v == nil {
-		reasons = append(reasons, fmt.Sprintf("CCE reports version %q, platform version %q and no upgrade information, "+
-			"so whether the cluster supports credential revocation cannot be told.", cl.Version, cl.PlatformVersion))
-	} else {
-		s := v.String()
-		row.Version = &s
-		err := cce.CheckRevocationSupport(*v)
-		row.RevocationSupported = err == nil
-		var unsupported *cce.UnsupportedVersionError
-		if errors.As(err, &unsupported) {
-			reasons = append(reasons, sentence(err.Error()))
-			if !unsupported.LineUnsupported {
-				m := unsupported.Minimum.String()
-				row.MinimumVersion = &m
-			}
-		}
+// clusterRevocability is the row of one cluster: judgeCluster's verdict, the
+// one cce_credential_revocation reaches at plan, with its reasons.
+func clusterRevocability(cl *cce.Cluster, ans versionAnswer) clusterRow {
+	e := judgeCluster(cl, ans)
+	row := clusterRow{ID: cl.ID, Name: cl.Name, Phase: cl.Phase, Revocable: e.eligible(),
+		RevocationSupported: e.supported != nil && *e.supported}
+	if e.version != "" {
+		row.Version = &e.version
 	}
-	if cce.ClassifyPhase(cl.Phase) == cce.PhaseUnusable {
-		reasons = append(reasons, fmt.Sprintf("The cluster is %s; CCE revokes credentials only on an Available cluster. %s",
-			phaseText(cl.Phase), phaseAdvice(cl.Phase)))
+	if e.minimum != "" {
+		row.MinimumVersion = &e.minimum
 	}
-	reasons = appendLocked(reasons, &cl)
-	row.Revocable = len(reasons) == 0
 	if !row.Revocable {
+		reasons := make([]string, len(e.refusals))
+		for i, r := range e.refusals {
+			reasons[i] = r.reason
+		}
 		r := strings.Join(reasons, " ")
 		row.Reason = &r
 	}
 	return row
-}
-
-// lineOnly reports a cluster that gives only its line, v1.28 or later, with no
-// patch level: cce_credential_revocation accepts it as it is.
-func lineOnly(cl cce.Cluster) bool {
-	_, _, resolved := cce.ResolveVersion(cl.Version, cl.PlatformVersion, cl.LegacyVersion)
-	return !resolved && cce.EveryPatchRevokes(cl.Version)
-}
-
-// sentence capitalises s and ends it with a full stop.
-func sentence(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:] + "."
 }
 
 // markdownList renders values as a comma-separated list of code spans.

@@ -351,33 +351,20 @@ func (r *credentialRevocationResource) Read(ctx context.Context, req resource.Re
 		filled["cluster_name"] = cl.Name
 	}
 	if clusterVersion.IsNull() {
-		if v, _, err := at.client.ClusterVersion(ctx, cl); err == nil {
-			filled["cluster_version"] = v.String()
-		} else if cce.EveryPatchRevokes(cl.Version) {
-			filled["cluster_version"] = cl.Version
+		if v := judgeCluster(cl, versionOf(ctx, at.client, cl)).version; v != "" {
+			filled["cluster_version"] = v
 		}
 	}
 	if applicantName.IsNull() {
-		filled["applicant_name"] = r.lookupName(ctx, t.applicant)
+		// The name of a user or agency named by its own argument; "" for an
+		// other ID, and when IAM does not say.
+		name := ""
+		if a := t.applicant; a != nil && a.kind != kindOther {
+			name, _ = revocationChecks{client: r.client}.iamName(ctx, a.kind, a.id, cce.Cached)
+		}
+		filled["applicant_name"] = name
 	}
 	resp.State.Raw = withStrings(resp.State.Raw, filled, &resp.Diagnostics)
-}
-
-// lookupName is the IAM name of a user or agency given by its own argument,
-// "" for an other ID or when IAM does not say.
-func (r *credentialRevocationResource) lookupName(ctx context.Context, a *applicant) string {
-	switch {
-	case a == nil:
-	case a.kind == kindUser:
-		if u, err := r.client.User(ctx, a.id, cce.Cached); err == nil {
-			return u.Name
-		}
-	case a.kind == kindAgency:
-		if ag, err := r.client.Agency(ctx, a.id, cce.Cached); err == nil {
-			return ag.Name
-		}
-	}
-	return ""
 }
 
 // Update only happens when confirmation changes, triggers are first written

@@ -107,8 +107,8 @@ func TestAccExamples_offboarding(t *testing.T) {
 
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	for _, w := range []string{
-		`Skipped, nothing new is revoked there: .*dev-asleep \(` + asleepCluster + `, eu-west-101\): The cluster is hibernated;.*Wake the cluster up`,
-		`old \(` + mockcloud.OldClusterID + `, eu-west-101\): Cluster version v1.23.9-r0 does not support credential revocation.*needs v1.23.9-r10 or later`,
+		`Skipped, nothing new is revoked there: .*dev-asleep \(` + asleepCluster + `, eu-west-101\): Cluster "dev-asleep" is hibernated;.*Wake the cluster up`,
+		`old \(` + mockcloud.OldClusterID + `, eu-west-101\): Cluster "old" runs v1.23.9-r0.*needs v1.23.9-r10 or later`,
 		`69 revocation\(s\) are not in keep yet`,
 	} {
 		if !re(w).MatchString(out) {

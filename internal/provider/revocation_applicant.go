@@ -120,40 +120,6 @@ func warnDuplicate(client *cce.Client, t revocationTarget, diags *diag.Diagnosti
 		a.describe(), t.clusterID))
 }
 
-// lockedRefusal is the refusal of a cluster that its status reports locked
-// (status.isLocked: frozen, for example for an unpaid bill), as a sentence
-// that starts with the cluster's name; "" when it is not locked.
-func lockedRefusal(cl *cce.Cluster) string {
-	if !cl.IsLocked {
-		return ""
-	}
-	scene := ""
-	if cl.LockScene != "" {
-		scene = fmt.Sprintf(" (lock scene %s)", quote(cl.LockScene))
-	}
-	return fmt.Sprintf("Cluster %q is locked%s: CCE reports status.isLocked = true, as for a cluster frozen for an "+
-		"unpaid bill or by an administrator, and refuses changes to it until it is unlocked. Settle or lift the "+
-		"lock (Billing Center, or the CCE console), then apply again.", cl.Name, scene)
-}
-
-// checkLocked refuses a locked cluster at plan, like a hibernated one.
-func checkLocked(cl *cce.Cluster, diags *diag.Diagnostics) bool {
-	if msg := lockedRefusal(cl); msg != "" {
-		diags.AddAttributeError(path.Root("cluster_id"), "Cluster cannot accept a revocation", msg)
-		return true
-	}
-	return false
-}
-
-// appendLocked adds the refusal of a locked cluster to the reasons why
-// cce_clusters finds it not revocable.
-func appendLocked(reasons []string, cl *cce.Cluster) []string {
-	if msg := lockedRefusal(cl); msg != "" {
-		return append(reasons, msg)
-	}
-	return reasons
-}
-
 // importedClusterExists refuses the import of a revocation on a cluster CCE
 // does not know: there is nothing to import. Other errors are left to the
 // refresh that follows the import, which explains them.

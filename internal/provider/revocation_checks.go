@@ -147,10 +147,10 @@ func warnIrreversible(diags *diag.Diagnostics, t revocationTarget, f revocationF
 }
 
 // checkCluster reads the cluster and checks its phase and version into f.
-func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.Read, f *revocationFacts) diag.Diagnostics {
+func (ec revocationChecks) checkCluster(ctx context.Context, id string, read cce.Read, f *revocationFacts) diag.Diagnostics {
 	var diags diag.Diagnostics
 	at := path.Root("cluster_id")
-	cl, err := e.client.Cluster(ctx, id, read)
+	cl, err := ec.client.Cluster(ctx, id, read)
 	switch {
 	case cce.IsNotFound(err):
 		diags.AddAttributeError(at, "Cluster not found", apiErrorDetail(err, fmt.Sprintf(
@@ -163,65 +163,17 @@ func (e revocationChecks) checkCluster(ctx context.Context, id string, read cce.
 			ifForbidden(err, "The caller needs the cce:cluster:get permission.")))
 		return diags
 	}
-	if checkLocked(cl, &diags) {
-		return diags
+	e := judgeCluster(cl, versionOf(ctx, ec.client, cl))
+	for _, r := range e.refusals {
+		diags.AddAttributeError(at, r.summary, r.detail())
 	}
-	switch cce.ClassifyPhase(cl.Phase) {
-	case cce.PhaseReady:
-	case cce.PhaseTransitional:
-		f.busy = true
+	if e.busy && e.eligible() {
 		diags.AddAttributeWarning(at, "Cluster is busy",
 			fmt.Sprintf("Cluster %q is %s. Apply will wait for it to become Available, up to the %s (%s, default %s).",
-				cl.Name, phaseText(cl.Phase), e.by.timeout, e.by.timeoutArg, shortDuration(defaultTimeout)))
-	default:
-		diags.AddAttributeError(at, "Cluster cannot accept a revocation",
-			fmt.Sprintf("Cluster %q is %s; CCE revokes credentials only on an Available cluster, and this "+
-				"does not end by itself. %s", cl.Name, phaseText(cl.Phase), phaseAdvice(cl.Phase)))
-		return diags
+				cl.Name, phaseText(cl.Phase), ec.by.timeout, ec.by.timeoutArg, shortDuration(defaultTimeout)))
 	}
-	f.cluster = cl
-	f.clusterVersion = e.checkVersion(ctx, cl, &diags)
+	f.cluster, f.clusterVersion, f.busy = cl, e.version, e.busy
 	return diags
-}
-
-// checkVersion resolves the cluster's version and checks that it can revoke.
-func (e revocationChecks) checkVersion(ctx context.Context, cl *cce.Cluster, diags *diag.Diagnostics) string {
-	at := path.Root("cluster_id")
-	if lineOnly(*cl) {
-		return cl.Version // "v1.29": its patch level cannot change the answer, so it is not asked for.
-	}
-	v, source, err := e.client.ClusterVersion(ctx, cl)
-	if err != nil {
-		diags.AddAttributeError(at, "Cannot tell the cluster's version", apiErrorDetail(err, fmt.Sprintf(
-			"Cluster %q reports version %s without a patch level (platform version %s), and its upgrade "+
-				"information, which has the patch level, could not be read. %s Give the caller read access "+
-				"to the cluster (cce:cluster:get) and apply again; if the CCE console shows an older patch, "+
-				"upgrade the cluster first.", cl.Name, quote(cl.Version), quote(cl.PlatformVersion), lineRule(cl.Version))))
-		return ""
-	}
-	var old *cce.UnsupportedVersionError
-	if errors.As(cce.CheckRevocationSupport(v), &old) {
-		rule := fmt.Sprintf("On the %s line, credential revocation needs %s or later: upgrade the cluster's patch "+
-			"version, then apply again.", v.Line(), old.Minimum)
-		if old.LineUnsupported {
-			rule = fmt.Sprintf("No %s patch can revoke credentials; revocation needs %s. Upgrade the cluster to a "+
-				"supported line, then apply again.", v.Line(), cce.RevocationRule())
-		}
-		diags.AddAttributeError(at, "Cluster version too old for revocation",
-			fmt.Sprintf("Cluster %q runs %s (read from %s). %s", cl.Name, v, source, rule))
-	}
-	return v.String()
-}
-
-// lineRule says which patch of a cluster's line can revoke, to explain why
-// the patch level matters.
-func lineRule(version string) string {
-	if line, ok := cce.ParseLine(version); ok {
-		if m, ok := cce.RevocationMinimum(line); ok {
-			return fmt.Sprintf("On the %s line only %s or later can revoke credentials, so the provider needs the patch level.", line.Line(), m)
-		}
-	}
-	return "Credential revocation needs " + cce.RevocationRule() + "."
 }
 
 // checkApplicant confirms that a user or agency exists and returns its name.

@@ -227,7 +227,7 @@ func TestAccExamples_offboardingTrial(t *testing.T) {
 	if changes := c.plannedChanges(); len(changes) > 0 {
 		t.Errorf("with a hibernated cluster the plan changes %v", changes)
 	}
-	if out := c.must("plan", "-input=false", "-no-color"); !re(`Skipped, nothing new is revoked there: analytics \(.*The cluster is hibernated`).MatchString(out) {
+	if out := c.must("plan", "-input=false", "-no-color"); !re(`Skipped, nothing new is revoked there: analytics \(.*Cluster "analytics" is hibernated`).MatchString(out) {
 		t.Errorf("the plan does not warn about the hibernated cluster:\n%s", out)
 	}
 
