@@ -407,15 +407,6 @@ func TestAccLocation_clustersOfSeveralRegions(t *testing.T) {
 		}
 		return config.ListVariable(vals...)
 	}
-	iamRequests := func() int {
-		n := 0
-		for _, r := range e.cloud.Requests() {
-			if r.Host == "iam" && r.Route != mockcloud.RouteProjects {
-				n++
-			}
-		}
-		return n
-	}
 	const ds = "data.cce_clusters.this"
 	var iamOne int
 	resource.Test(t, resource.TestCase{
@@ -429,7 +420,7 @@ func TestAccLocation_clustersOfSeveralRegions(t *testing.T) {
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("project_id"), knownvalue.StringExact(mockcloud.ProjectID)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("clusters"), knownvalue.ListSizeExact(4)),
 				},
-				Check: func(*terraform.State) error { iamOne = iamRequests(); return nil },
+				Check: func(*terraform.State) error { iamOne = e.iamRequests(); return nil },
 			},
 			{
 				PreConfig: func() { e.cloud.ResetRequests() },
@@ -453,7 +444,7 @@ func TestAccLocation_clustersOfSeveralRegions(t *testing.T) {
 					})),
 				},
 				Check: func(*terraform.State) error {
-					if n := iamRequests(); n > iamOne {
+					if n := e.iamRequests(); n > iamOne {
 						return fmt.Errorf("IAM saw %d requests for three regions, %d for one: it must not grow with the regions", n, iamOne)
 					}
 					return nil
@@ -461,6 +452,18 @@ func TestAccLocation_clustersOfSeveralRegions(t *testing.T) {
 			},
 		},
 	})
+}
+
+// iamRequests counts the requests IAM saw, but the project look-ups (one
+// per region by design).
+func (e *accEnv) iamRequests() int {
+	n := 0
+	for _, r := range e.cloud.Requests() {
+		if r.Host == "iam" && r.Route != mockcloud.RouteProjects {
+			n++
+		}
+	}
+	return n
 }
 
 // optionalString is a string value, null for "".

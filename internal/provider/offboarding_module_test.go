@@ -271,15 +271,6 @@ func TestAccModules_offboardingAcrossRegions(t *testing.T) {
 	}
 	// One provider process per command: each reads each cluster at most once,
 	// and IAM as often as a plan of the provider's region alone.
-	iamReads := func() int {
-		n := 0
-		for _, r := range e.cloud.Requests() {
-			if r.Host == "iam" && r.Route != mockcloud.RouteProjects {
-				n++
-			}
-		}
-		return n
-	}
 	clustersOnce := func(phase string) {
 		t.Helper()
 		reads := map[string]int{}
@@ -296,7 +287,7 @@ func TestAccModules_offboardingAcrossRegions(t *testing.T) {
 	}
 	c.writeVars("regions", map[string]any{"regions": []string{mockcloud.Region}})
 	c.must("plan", "-input=false", "-no-color")
-	iamOneRegion := iamReads()
+	iamOneRegion := e.iamRequests()
 	e.cloud.ResetRequests()
 	c.writeVars("regions", map[string]any{"regions": []string{mockcloud.Region, mockcloud.RegionDE, mockcloud.RegionNL}})
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
@@ -304,13 +295,13 @@ func TestAccModules_offboardingAcrossRegions(t *testing.T) {
 		`de-old \(`+mockcloud.DEOldClusterID+`, eu-de\)`)
 	e.readOnly()
 	clustersOnce("plan")
-	if n := iamReads(); n > iamOneRegion {
+	if n := e.iamRequests(); n > iamOneRegion {
 		t.Errorf("the plan of three regions sent %d IAM requests, of one region %d: IAM must not grow with the regions", n, iamOneRegion)
 	}
 	e.cloud.ResetRequests()
 	noProviderBug(t, c.must("apply", "-input=false", "-no-color", "tfplan"))
 	clustersOnce("apply")
-	if n := iamReads(); n > iamOneRegion {
+	if n := e.iamRequests(); n > iamOneRegion {
 		t.Errorf("the apply of three regions sent %d IAM requests, a plan of one region %d", n, iamOneRegion)
 	}
 
