@@ -18,8 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// revocation has the attributes, validators, plan modifiers, schema version,
-// timeouts block and identity of cce_credential_revocation; its ModifyPlan
+// revocation has the attributes (region and project_id too), validators,
+// plan modifiers, schema version, timeouts block and identity (version 1) of
+// cce_credential_revocation; its ModifyPlan
 // returns at once and its Create only fills in the computed values and the
 // identity.
 type revocation struct{}
@@ -31,10 +32,12 @@ var (
 
 // IdentitySchema is the resource identity of cce_credential_revocation.
 func (revocation) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+	resp.IdentitySchema = identityschema.Schema{Version: 1, Attributes: map[string]identityschema.Attribute{
 		"cluster_id":     identityschema.StringAttribute{RequiredForImport: true},
 		"applicant_type": identityschema.StringAttribute{RequiredForImport: true},
 		"applicant_id":   identityschema.StringAttribute{RequiredForImport: true},
+		"region":         identityschema.StringAttribute{OptionalForImport: true},
+		"project_id":     identityschema.StringAttribute{OptionalForImport: true},
 	}}
 }
 
@@ -53,6 +56,8 @@ type revocationModel struct {
 	ClusterVersion types.String   `tfsdk:"cluster_version"`
 	RevokedAt      types.String   `tfsdk:"revoked_at"`
 	RevokedBy      types.String   `tfsdk:"revoked_by"`
+	Region         types.String   `tfsdk:"region"`
+	ProjectID      types.String   `tfsdk:"project_id"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -93,6 +98,10 @@ func (revocation) Schema(ctx context.Context, _ resource.SchemaRequest, resp *re
 			"cluster_version": computed(),
 			"revoked_at":      computed(),
 			"revoked_by":      computed(),
+			"region": schema.StringAttribute{Optional: true, Computed: true, Description: "Region.",
+				Validators: []validator.String{matches(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)}},
+			"project_id": schema.StringAttribute{Optional: true, Computed: true, Description: "Project.",
+				Validators: []validator.String{matches(`^[0-9a-f]{32}$`)}},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
@@ -116,11 +125,15 @@ func (revocation) Create(ctx context.Context, req resource.CreateRequest, resp *
 	m.ClusterVersion = types.StringValue("v1.28.1-r0")
 	m.RevokedAt = types.StringValue("2026-01-01T00:00:00Z")
 	m.RevokedBy = types.StringValue("0123456789abcdef0123456789abcdef")
+	m.Region = types.StringValue("eu-de")
+	m.ProjectID = types.StringValue("0123456789abcdef0123456789abcdef")
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("cluster_id"), m.ClusterID)...)
 		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("applicant_type"), m.ApplicantType)...)
 		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("applicant_id"), m.OtherID)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("region"), m.Region)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("project_id"), m.ProjectID)...)
 	}
 }
 
