@@ -228,7 +228,7 @@ func (r *clusterCredentialResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if cce.IsNotFound(err) {
 		record := "Credential " + state.SerialNumber.ValueString()
-		if !clusterGone(ctx, here.client, state.ClusterID.ValueString(), record, &resp.Diagnostics) {
+		if !confirmClusterGone(ctx, here.client, state.ClusterID.ValueString(), record, &resp.Diagnostics) {
 			return
 		}
 		resp.Diagnostics.AddWarning("Cluster gone: credential removed from state",

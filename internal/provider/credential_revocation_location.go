@@ -147,7 +147,7 @@ func refreshAt(ctx context.Context, client *cce.Client, state attributeGetter, c
 				"if the cluster was deleted.", record, clusterID, where(at.loc)))
 		return refreshed{}, false
 	case cce.IsNotFound(err):
-		if clusterGone(ctx, at.client, clusterID, record, &resp.Diagnostics) {
+		if confirmClusterGone(ctx, at.client, clusterID, record, &resp.Diagnostics) {
 			resp.Diagnostics.AddWarning(gone(at.loc))
 			resp.State.RemoveResource(ctx)
 		}

@@ -294,7 +294,7 @@ func (r *credentialRevocationResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checks.revoke(ctx, t, timeout)...)
+	resp.Diagnostics.Append(checks.sendRevocation(ctx, t, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -595,7 +595,7 @@ func (r *credentialRevocationsResource) revokeNew(ctx context.Context, at locate
 			t := revocationTarget{clusterID: clusterID, applicant: &b.applicant}
 			f, d := checks.check(ctx, revocationTarget{applicant: &b.applicant}, cce.Cached)
 			if d = b.scoped(d.Errors()); !d.HasError() {
-				d = b.scoped(checks.revoke(ctx, t, timeout))
+				d = b.scoped(checks.sendRevocation(ctx, t, timeout))
 			}
 			mu.Lock()
 			defer mu.Unlock()

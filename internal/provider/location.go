@@ -123,12 +123,12 @@ func regionEndpointsSchema() providerschema.MapNestedAttribute {
 				"cce": providerschema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "CCE endpoint of the region, e.g. `https://cce.eu-nl.otc.t-systems.com`.",
-					Validators:          []validator.String{absoluteURL{}},
+					Validators:          []validator.String{endpointURL{}},
 				},
 				"cts": providerschema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "CTS (Cloud Trace Service) endpoint of the region.",
-					Validators:          []validator.String{absoluteURL{}},
+					Validators:          []validator.String{endpointURL{}},
 				},
 			},
 		},

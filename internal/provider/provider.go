@@ -182,24 +182,24 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"iam": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "IAM endpoint. " + envDoc(envIAMEndpoint),
-						Validators:          []validator.String{absoluteURL{}},
+						Validators:          []validator.String{endpointURL{}},
 					},
 					"cce": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "CCE endpoint. " + envDoc(envCCEEndpoint),
-						Validators:          []validator.String{absoluteURL{}},
+						Validators:          []validator.String{endpointURL{}},
 					},
 					"cts": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "CTS (Cloud Trace Service) endpoint. " + envDoc(envCTSEndpoint),
-						Validators:          []validator.String{absoluteURL{}},
+						Validators:          []validator.String{endpointURL{}},
 					},
 					"sts": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "STS (Security Token Service) endpoint, asked who the provider is signed in " +
 							"as. Where the cloud has no STS (a request to it fails), the provider asks IAM instead, which " +
 							"names IAM users only. " + envDoc(envSTSEndpoint),
-						Validators: []validator.String{absoluteURL{}},
+						Validators: []validator.String{endpointURL{}},
 					},
 				},
 			},

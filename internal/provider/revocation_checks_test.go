@@ -67,7 +67,7 @@ func TestRevocationChecks_refusedBusyWaitsAndRevokes(t *testing.T) {
 	cloud.SetClusterPhase(mockcloud.ProdClusterID, "Upgrading")
 	time.AfterFunc(1500*time.Millisecond, func() { cloud.SetClusterPhase(mockcloud.ProdClusterID, "Available") })
 
-	if diags := e.revoke(t.Context(), target, time.Minute); diags.HasError() {
+	if diags := e.sendRevocation(t.Context(), target, time.Minute); diags.HasError() {
 		t.Fatalf("revoke: %s", diagText(diags))
 	}
 	var refused, accepted int
@@ -96,7 +96,7 @@ func TestRevocationChecks_refusedExplainedLive(t *testing.T) {
 	mustCheck(t, e, target)
 	cloud.DeleteCluster(mockcloud.StagingClusterID)
 
-	diags := e.revoke(t.Context(), target, time.Minute)
+	diags := e.sendRevocation(t.Context(), target, time.Minute)
 	if len(diags) != 1 || diags[0].Summary() != "Cluster not found" || !strings.Contains(diags[0].Detail(), "no such cluster") {
 		t.Fatalf("want one Cluster not found, got:\n%s", diagText(diags))
 	}
@@ -116,7 +116,7 @@ func TestRevocationChecks_interruptedBeforeSending(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 
-	diags := e.revoke(ctx, target, time.Minute)
+	diags := e.sendRevocation(ctx, target, time.Minute)
 	if n := cloud.Count(mockcloud.RouteRevoke); n != 0 {
 		t.Errorf("an interrupted revocation sent %d requests", n)
 	}
@@ -134,7 +134,7 @@ func TestRevocationChecks_interruptDoesNotCancelTheRequest(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(300*time.Millisecond, cancel)
 
-	if diags := e.revoke(ctx, target, time.Minute); diags.HasError() {
+	if diags := e.sendRevocation(ctx, target, time.Minute); diags.HasError() {
 		t.Fatalf("an interrupt during the request failed it:\n%s", diagText(diags))
 	}
 	if n := len(cloud.Revocations()); n != 1 {
@@ -154,7 +154,7 @@ func TestRevocationChecks_notSent(t *testing.T) {
 	_ = l.Close()
 	e := engineFor(t, cloud, dead)
 
-	wantNotSent(t, e.revoke(t.Context(), bobOn(mockcloud.ProdClusterID), time.Minute), "could not be sent")
+	wantNotSent(t, e.sendRevocation(t.Context(), bobOn(mockcloud.ProdClusterID), time.Minute), "could not be sent")
 }
 
 func wantNotSent(t *testing.T, diags diag.Diagnostics, detail string) {

@@ -234,7 +234,7 @@ func (a *revokeCredentialAction) Invoke(ctx context.Context, req action.InvokeRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checks.revoke(ctx, t, timeout)...)
+	resp.Diagnostics.Append(checks.sendRevocation(ctx, t, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

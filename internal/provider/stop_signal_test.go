@@ -50,7 +50,7 @@ func TestStopSignal_applyAfterStop(t *testing.T) {
 	e := engineFor(t, cloud, cloud.URL())
 	target := bobOn(mockcloud.ProdClusterID)
 	mustCheck(t, e, target)
-	diags := e.revoke(rec.ctx, target, time.Minute)
+	diags := e.sendRevocation(rec.ctx, target, time.Minute)
 	if !diags.HasError() || cloud.Count(mockcloud.RouteRevoke) != 0 {
 		t.Fatalf("after the stop: %d revocations sent, diagnostics %s", cloud.Count(mockcloud.RouteRevoke), diagText(diags))
 	}

@@ -13,17 +13,17 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
-// absoluteURL accepts an absolute https URL with a host and no query, and
+// endpointURL accepts an absolute https URL with a host and no query, and
 // an http one only for a loopback host.
-type absoluteURL struct{}
+type endpointURL struct{}
 
-func (absoluteURL) Description(context.Context) string {
+func (endpointURL) Description(context.Context) string {
 	return "value must be an absolute https:// URL such as https://cce.eu-de.otc.t-systems.com"
 }
 
-func (v absoluteURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v endpointURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v absoluteURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v endpointURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}

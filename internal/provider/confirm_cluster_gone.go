@@ -10,12 +10,12 @@ import (
 	"github.com/cceops/terraform-provider-cce/internal/cce"
 )
 
-// clusterGone confirms a 404 for cluster id before a record of it leaves the
+// confirmClusterGone confirms a 404 for cluster id before a record of it leaves the
 // state: a wrong project, region or endpoint also answers 404, and must not
 // empty the state. The cluster is gone when the project's cluster list
 // answers without it; otherwise an error says why the record (named by
 // record) stays.
-func clusterGone(ctx context.Context, client *cce.Client, id, record string, diags *diag.Diagnostics) bool {
+func confirmClusterGone(ctx context.Context, client *cce.Client, id, record string, diags *diag.Diagnostics) bool {
 	list, err := client.Clusters(ctx, cce.Cached)
 	if err != nil {
 		diags.AddError("Cannot confirm that the cluster is gone", apiErrorDetail(err, fmt.Sprintf(
