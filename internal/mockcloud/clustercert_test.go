@@ -29,6 +29,37 @@ type kubeconfigDoc struct {
 	CurrentContext string              `json:"current-context"`
 }
 
+// The kubeconfig's parts, as a client reads them (the kube package has the
+// writer's; these are the reader's own, so that a wrong tag shows).
+type (
+	namedCluster struct {
+		Name    string `json:"name"`
+		Cluster struct {
+			Server                   string `json:"server"`
+			CertificateAuthorityData string `json:"certificate-authority-data"`
+			InsecureSkipTLSVerify    bool   `json:"insecure-skip-tls-verify"`
+		} `json:"cluster"`
+	}
+	namedUser struct {
+		Name string `json:"name"`
+		User struct {
+			ClientCertificateData string `json:"client-certificate-data"`
+			ClientKeyData         string `json:"client-key-data"`
+		} `json:"user"`
+	}
+	namedContext struct {
+		Name    string      `json:"name"`
+		Context contextInfo `json:"context"`
+	}
+	contextInfo struct {
+		Cluster string `json:"cluster"`
+		User    string `json:"user"`
+	}
+)
+
+// selfSubjectReviewsPath is the path kubectl auth whoami posts to.
+const selfSubjectReviewsPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
+
 // parseKubeconfig decodes a kubeconfig JSON document.
 func parseKubeconfig(t testing.TB, raw []byte) kubeconfigDoc {
 	t.Helper()

@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // This file is the control API: a JSON API on the cloud's own port that
@@ -30,7 +33,7 @@ type control struct {
 
 // NewControlToken returns a fresh random control token. It shares no format
 // with the cloud's credentials, so neither can be mistaken for the other.
-func NewControlToken() string { return "mockctl-" + randomHex(24) }
+func NewControlToken() string { return "mockctl-" + world.RandomHex(24) }
 
 // EnableControl turns the control API on. Requests must come from a
 // loopback address with "Authorization: Bearer <token>". actorUserID is the
@@ -76,34 +79,55 @@ type controlReq struct {
 }
 
 // reply writes a JSON answer.
-func (q *controlReq) reply(status int, v any) { writeJSON(q.w, status, v) }
+func (q *controlReq) reply(status int, v any) { wire.JSON(q.w, status, v) }
 
 // fail writes {"error": msg}.
 func (q *controlReq) fail(status int, format string, args ...any) {
 	q.reply(status, map[string]string{"error": fmt.Sprintf(format, args...)})
 }
 
-// serveControl answers r if it is a control API request and reports whether it was.
-func (c *Cloud) serveControl(w http.ResponseWriter, r *http.Request) bool {
-	ctl := c.control.Load()
-	if ctl == nil || !strings.HasPrefix(r.URL.Path, ControlPrefix) || !fromLoopback(r) {
-		return false
+// controlFront puts the control API in front of a listener's handler: it
+// answers the control API's requests, and passes every other request on.
+func (c *Cloud) controlFront(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctl := c.control.Load()
+		if ctl == nil || !strings.HasPrefix(r.URL.Path, ControlPrefix) || !fromLoopback(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c.serveControl(ctl, w, r)
+	})
+}
+
+// statusWriter remembers the status a control API handler answered.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records and sends the status.
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
 	}
-	rec := &bufferedWriter{header: w.Header()}
-	start := c.now()
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// serveControl answers a control API request.
+func (c *Cloud) serveControl(ctl *control, w http.ResponseWriter, r *http.Request) {
+	rec := &statusWriter{ResponseWriter: w}
+	start := c.acct.Now()
 	presented, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if subtle.ConstantTimeCompare([]byte(presented), []byte(ctl.token)) != 1 {
-		writeJSON(rec, http.StatusUnauthorized, map[string]string{"error": "missing or wrong control token: send " +
+		wire.JSON(rec, http.StatusUnauthorized, map[string]string{"error": "missing or wrong control token: send " +
 			"Authorization: Bearer $CCE_MOCKCLOUD_CONTROL_TOKEN (from the mock's env.sh)"})
 	} else {
 		ctl.mux.ServeHTTP(rec, r)
 	}
 	if c.opts.logTo != nil {
 		// Marked as control, never recorded in Requests: tests assert on cloud calls only.
-		_, _ = fmt.Fprintf(c.opts.logTo, "%s control %s %s %d\n", start.UTC().Format(time.RFC3339), r.Method, r.URL.Path, rec.status())
+		_, _ = fmt.Fprintf(c.opts.logTo, "%s control %s %s %d\n", start.UTC().Format(time.RFC3339), r.Method, r.URL.Path, rec.status)
 	}
-	rec.flush(w)
-	return true
 }
 
 // fromLoopback reports whether r comes from a loopback address.
@@ -168,24 +192,24 @@ func (c *Cloud) ctlAddUser(_ *control, q *controlReq) {
 	if !ok {
 		return
 	}
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	d.checkUser("", &u, func(g string) bool { _, ok := c.st.groups[g]; return ok })
-	c.st.checkNewUser(d, "", u, "")
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	d.checkUser("", &u, func(g string) bool { _, ok := c.acct.Groups[g]; return ok })
+	checkNewUser(c.acct, d, "", u, "")
 	if !q.problems(d, "user") {
 		return
 	}
-	c.st.addUser(u, c.now())
-	q.reply(http.StatusCreated, worldUser(c.st.users[u.ID].User))
+	c.acct.AddUser(u, c.acct.Now())
+	q.reply(http.StatusCreated, worldUser(c.acct.Users[u.ID].User))
 }
 
 // ctlDeleteUser answers DELETE /users/{user}: IAM deletes the user and CTS
 // records a deleteUser trace.
 func (c *Cloud) ctlDeleteUser(ctl *control, q *controlReq) {
-	c.st.mu.Lock()
-	u := c.st.findUserRef(q.r.PathValue("user"))
-	by, byOK := c.st.actor(ctl, q.r.URL.Query().Get("by"))
-	c.st.mu.Unlock()
+	c.acct.Mu.Lock()
+	u := findUserRef(c.acct, q.r.PathValue("user"))
+	by, byOK := actor(c.acct, ctl, q.r.URL.Query().Get("by"))
+	c.acct.Mu.Unlock()
 	switch {
 	case u == nil:
 		q.fail(http.StatusNotFound, "no user has the name or ID %q", q.r.PathValue("user"))
@@ -220,18 +244,18 @@ func (c *Cloud) ctlLeaveGroup(_ *control, q *controlReq) {
 // changeMembership applies change to the user's groups and answers the user.
 func (c *Cloud) changeMembership(q *controlReq, change func(groups []string, group string) []string) {
 	group, ref := q.r.PathValue("group"), q.r.PathValue("user")
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	if _, ok := c.st.groups[group]; !ok {
-		names := make([]string, 0, len(c.st.groups))
-		for g := range c.st.groups {
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	if _, ok := c.acct.Groups[group]; !ok {
+		names := make([]string, 0, len(c.acct.Groups))
+		for g := range c.acct.Groups {
 			names = append(names, g)
 		}
 		slices.Sort(names)
 		q.fail(http.StatusNotFound, "no group is named %q; the groups are %s", group, strings.Join(names, ", "))
 		return
 	}
-	u := c.st.findUserRef(ref)
+	u := findUserRef(c.acct, ref)
 	if u == nil {
 		q.fail(http.StatusNotFound, "no user has the name or ID %q", ref)
 		return
@@ -248,13 +272,13 @@ func (c *Cloud) ctlAddAgency(_ *control, q *controlReq) {
 		return
 	}
 	d.checkAgency("", &a)
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	c.st.checkNewAgency(d, "", a, "")
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	checkNewAgency(c.acct, d, "", a, "")
 	if !q.problems(d, "agency") {
 		return
 	}
-	c.st.addAgency(a, c.now())
+	c.acct.AddAgency(a, c.acct.Now())
 	q.reply(http.StatusCreated, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName, Admin: a.Admin})
 }
 
@@ -262,13 +286,13 @@ func (c *Cloud) ctlAddAgency(_ *control, q *controlReq) {
 // records a deleteAgency trace.
 func (c *Cloud) ctlDeleteAgency(ctl *control, q *controlReq) {
 	ref := q.r.PathValue("agency")
-	c.st.mu.Lock()
-	a, ok := c.st.agencies[ref]
+	c.acct.Mu.Lock()
+	a, ok := c.acct.Agencies[ref]
 	if !ok {
-		a = c.st.agencyByName(ref)
+		a = c.acct.AgencyByName(ref)
 	}
-	by, byOK := c.st.actor(ctl, q.r.URL.Query().Get("by"))
-	c.st.mu.Unlock()
+	by, byOK := actor(c.acct, ctl, q.r.URL.Query().Get("by"))
+	c.acct.Mu.Unlock()
 	switch {
 	case a == nil:
 		q.fail(http.StatusNotFound, "no agency has the name or ID %q", ref)
@@ -290,13 +314,13 @@ func (c *Cloud) ctlAddCluster(_ *control, q *controlReq) {
 		return
 	}
 	d.checkCluster("", &cl)
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	c.st.checkNewCluster(d, "", cl, "")
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	checkNewCluster(c.acct, d, "", cl, "")
 	if !q.problems(d, "cluster") {
 		return
 	}
-	c.st.putCluster(cl, c.now())
+	c.acct.PutCluster(cl, c.acct.Now())
 	q.reply(http.StatusCreated, worldCluster(cl))
 }
 
@@ -307,9 +331,9 @@ func (c *Cloud) ctlPatchCluster(_ *control, q *controlReq) {
 		return
 	}
 	ref := q.r.PathValue("cluster")
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	cur := c.st.findClusterRef(ref)
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	cur := findClusterRef(c.acct, ref)
 	if cur == nil {
 		q.fail(http.StatusNotFound, "no cluster has the name or ID %q", ref)
 		return
@@ -326,15 +350,15 @@ func (c *Cloud) ctlPatchCluster(_ *control, q *controlReq) {
 	if !q.problems(d, "cluster change") {
 		return
 	}
-	c.st.putCluster(cl, c.now())
+	c.acct.PutCluster(cl, c.acct.Now())
 	q.reply(http.StatusOK, worldCluster(cl))
 }
 
 // ctlDeleteCluster answers DELETE /clusters/{cluster}.
 func (c *Cloud) ctlDeleteCluster(_ *control, q *controlReq) {
-	c.st.mu.Lock()
-	cl := c.st.findClusterRef(q.r.PathValue("cluster"))
-	c.st.mu.Unlock()
+	c.acct.Mu.Lock()
+	cl := findClusterRef(c.acct, q.r.PathValue("cluster"))
+	c.acct.Mu.Unlock()
 	if cl == nil {
 		q.fail(http.StatusNotFound, "no cluster has the name or ID %q", q.r.PathValue("cluster"))
 		return
@@ -345,11 +369,10 @@ func (c *Cloud) ctlDeleteCluster(_ *control, q *controlReq) {
 
 // faultsJSON lists the active fault rules with how often each fired.
 func (c *Cloud) faultsJSON() map[string]any {
-	c.faults.mu.Lock()
-	defer c.faults.mu.Unlock()
-	rules := make([]map[string]any, len(c.faults.rules))
-	for i, rl := range c.faults.rules {
-		rules[i] = map[string]any{"fault": rl.String(), "hits": rl.hits}
+	active := c.gw.Faults()
+	rules := make([]map[string]any, len(active))
+	for i, rl := range active {
+		rules[i] = map[string]any{"fault": rl.Fault.String(), "hits": rl.Hits}
 	}
 	return map[string]any{"faults": rules}
 }
@@ -373,9 +396,10 @@ func (c *Cloud) ctlAddFault(_ *control, q *controlReq) {
 		q.problems(d, "fault")
 		return
 	}
-	c.faults.mu.Lock()
-	c.faults.rules = append(c.faults.rules, faultRule{Fault: f})
-	c.faults.mu.Unlock()
+	if err := c.gw.AddFault(f); err != nil { // ParseFault checked it; cannot fail
+		q.fail(http.StatusBadRequest, "%v", err)
+		return
+	}
 	q.reply(http.StatusCreated, c.faultsJSON())
 }
 
@@ -387,10 +411,10 @@ func (c *Cloud) ctlClearFaults(_ *control, q *controlReq) {
 
 // deletedEntry returns the newest successful delete trace of an identity.
 func (c *Cloud) deletedEntry(id string) WorldDeleted {
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	for _, t := range slices.Backward(c.st.traces) {
-		if t.ResourceID == id && isDeletion(t) {
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	for _, t := range slices.Backward(c.acct.Traces) {
+		if t.ResourceID == id && t.IsDeletion() {
 			return WorldDeleted{Type: t.ResourceType, ID: id, Name: t.ResourceName, DeletedAt: t.Time.UTC(), By: t.UserName}
 		}
 	}
@@ -403,28 +427,51 @@ func worldUser(u User) WorldUser {
 }
 
 // findUserRef finds a user by ID, else by name.
-func (s *state) findUserRef(ref string) *userRec {
-	if u, ok := s.users[ref]; ok {
+func findUserRef(s *world.Account, ref string) *world.UserRec {
+	if u, ok := s.Users[ref]; ok {
 		return u
 	}
-	return s.userByName(ref)
+	return s.UserByName(ref)
 }
 
 // findClusterRef finds a cluster by ID, else by name.
-func (s *state) findClusterRef(ref string) *clusterRec {
-	if cl, ok := s.clusters[ref]; ok {
+func findClusterRef(s *world.Account, ref string) *world.ClusterRec {
+	if cl, ok := s.Clusters[ref]; ok {
 		return cl
 	}
-	return s.clusterByName(ref)
+	return s.ClusterByName(ref)
 }
 
 // actor resolves ?by= to a user ID; empty means the control API's actor.
-func (s *state) actor(ctl *control, by string) (string, bool) {
+func actor(s *world.Account, ctl *control, by string) (string, bool) {
 	if by == "" {
 		return ctl.actorID, true
 	}
-	if u := s.findUserRef(by); u != nil {
+	if u := findUserRef(s, by); u != nil {
 		return u.ID, true
 	}
 	return "", false
+}
+
+// ctlQuota answers GET /quota: the quota's settings and counts.
+func (c *Cloud) ctlQuota(_ *control, q *controlReq) { q.reply(http.StatusOK, c.QuotaStats()) }
+
+// revocationJSON is one revocation as GET /revocations answers it.
+type revocationJSON struct {
+	ClusterID string    `json:"cluster_id"`
+	UserID    string    `json:"user_id,omitempty"`
+	AgencyID  string    `json:"agency_id,omitempty"`
+	RevokedBy string    `json:"revoked_by"`
+	At        time.Time `json:"at"`
+}
+
+// ctlRevocations answers GET /revocations: every accepted revocation,
+// oldest first, so that a harness can check that each happened once.
+func (c *Cloud) ctlRevocations(_ *control, q *controlReq) {
+	revs := c.Revocations()
+	out := make([]revocationJSON, len(revs))
+	for i, r := range revs {
+		out[i] = revocationJSON(r)
+	}
+	q.reply(http.StatusOK, out)
 }

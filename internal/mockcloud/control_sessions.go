@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // sessionNamePattern is what STS accepts as a session name (UNCONFIRMED:
@@ -47,22 +50,22 @@ func (c *Cloud) ctlAssumeAgency(_ *control, q *controlReq) {
 		return
 	}
 	ref := q.r.PathValue("agency")
-	c.st.mu.Lock()
-	a := c.st.agencies[ref]
+	c.acct.Mu.Lock()
+	a := c.acct.Agencies[ref]
 	if a == nil {
-		a = c.st.agencyByName(ref)
+		a = c.acct.AgencyByName(ref)
 	}
-	c.st.mu.Unlock()
+	c.acct.Mu.Unlock()
 	if a == nil {
 		q.fail(http.StatusNotFound, "no agency with ID or name %q; GET /mockcloud/v1/world lists them", ref)
 		return
 	}
 	ak, sk, tok := c.AssumeAgency(a.ID, req.SessionName)
-	c.st.mu.Lock()
-	expires := c.st.tempCreds[ak].expires
-	c.st.mu.Unlock()
-	s := session{kind: sessionAgency, id: a.ID, name: req.SessionName}
+	c.acct.Mu.Lock()
+	expires := c.acct.TempCreds[ak].Expires
+	c.acct.Mu.Unlock()
+	s := world.Session{Kind: world.SessionAgency, ID: a.ID, Name: req.SessionName}
 	q.reply(http.StatusCreated, SessionKeys{AccessKey: ak, SecretKey: sk, SecurityToken: tok,
-		ExpiresAt: expires.UTC().Format(iamTimeLayout), AgencyID: a.ID,
-		SessionName: req.SessionName, PrincipalID: s.principalID()})
+		ExpiresAt: expires.UTC().Format(wire.IAMTimeLayout), AgencyID: a.ID,
+		SessionName: req.SessionName, PrincipalID: s.PrincipalID()})
 }

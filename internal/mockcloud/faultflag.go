@@ -89,7 +89,7 @@ func ParseFault(s string) (Fault, error) {
 			return Fault{}, fmt.Errorf("fault %q: %s= is required", s, k)
 		}
 	}
-	if err := f.validate(); err != nil {
+	if err := f.Validate(knownRoute); err != nil {
 		return Fault{}, fmt.Errorf("fault %q: %w", s, err)
 	}
 	return f, nil

@@ -8,11 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/gateway"
 )
 
 // cred is how a test client authenticates. AK/SK requests carry X-Domain-Id
@@ -139,7 +140,6 @@ func send(client *http.Client, req *http.Request) (response, error) {
 // signForTest signs req like the APIG guide (content-type;host;x-sdk-date).
 func signForTest(req *http.Request, body []byte, cr cred, at time.Time) {
 	req.Host = req.URL.Host
-	req.Header.Set("X-Sdk-Date", at.UTC().Format(sdkDateLayout))
 	if cr.secToken != "" {
 		req.Header.Set("X-Security-Token", cr.secToken)
 	}
@@ -150,18 +150,7 @@ func signForTest(req *http.Request, body []byte, cr cred, at time.Time) {
 	if cr.secToken != "" {
 		signed = append(signed, "x-security-token")
 	}
-	q := canonicalQueries(req.URL.Query())[0]
-	cr2 := canonicalRequest(req, q, signed, body)
-	sig := signatureOf(cr.sk, stringToSign(cr2, req.Header.Get("X-Sdk-Date")))
-	req.Header.Set("Authorization", signAlgorithm+" Access="+cr.ak+", SignedHeaders="+
-		strings.Join(sortedCopy(signed), ";")+", Signature="+sig)
-}
-
-// sortedCopy returns a sorted copy.
-func sortedCopy(in []string) []string {
-	out := slices.Clone(in)
-	slices.Sort(out)
-	return out
+	gateway.SignRequest(req, body, cr.ak, cr.sk, signed, at)
 }
 
 // expectStatus fails the test when the status differs.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
 )
 
 // passwordBody builds a password token request.
@@ -33,7 +35,7 @@ func TestTokenFlow(t *testing.T) {
 		str(m, "token.user.domain.name") != DomainName || str(m, "token.expires_at") == "" {
 		t.Errorf("token body %s", r.body)
 	}
-	exp, err := time.Parse(iamTimeLayout, str(m, "token.expires_at"))
+	exp, err := time.Parse(wire.IAMTimeLayout, str(m, "token.expires_at"))
 	if err != nil || exp.Sub(clock.now()) < 23*time.Hour {
 		t.Errorf("expires_at %v %v", exp, err)
 	}

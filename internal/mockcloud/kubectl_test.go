@@ -67,7 +67,13 @@ func (k kubectlRunner) whoamiUser(t *testing.T, path string) (string, string, er
 	if err != nil {
 		return "", out, err
 	}
-	var review selfSubjectReview
+	var review struct {
+		Status struct {
+			UserInfo struct {
+				Username string `json:"username"`
+			} `json:"userInfo"`
+		} `json:"status"`
+	}
 	if jerr := json.Unmarshal([]byte(out), &review); jerr != nil {
 		t.Fatalf("whoami output %q: %v", out, jerr)
 	}

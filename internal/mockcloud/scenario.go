@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -313,12 +314,12 @@ func (d *decoder) checkClusterState(path string, cl Cluster) {
 		ok           bool
 		want         string
 	}{
-		{"version", cl.Version, shortVersionRe.MatchString(cl.Version) || fullVersionRe.MatchString(cl.Version),
+		{"version", cl.Version, world.IsLineVersion(cl.Version) || world.IsFullVersion(cl.Version),
 			`vMAJOR.MINOR such as "v1.28" (with platformVersion), or vMAJOR.MINOR.PATCH-rREV such as "v1.28.3-r0"`},
-		{"platformVersion", cl.PlatformVersion, platformVersionRe.MatchString(cl.PlatformVersion), `cce.PATCH.REV such as "cce.3.0"`},
-		{"legacyVersion", cl.LegacyVersion, fullVersionRe.MatchString(cl.LegacyVersion), `vMAJOR.MINOR.PATCH-rREV such as "v1.28.3-r0"`},
-		{"upgradeRelease", cl.UpgradeRelease, releaseRe.MatchString(cl.UpgradeRelease), `vMAJOR.MINOR.PATCH such as "v1.28.3"`},
-		{"upgradePatch", cl.UpgradePatch, patchRe.MatchString(cl.UpgradePatch), `rREV such as "r0"`},
+		{"platformVersion", cl.PlatformVersion, world.IsPlatformVersion(cl.PlatformVersion), `cce.PATCH.REV such as "cce.3.0"`},
+		{"legacyVersion", cl.LegacyVersion, world.IsFullVersion(cl.LegacyVersion), `vMAJOR.MINOR.PATCH-rREV such as "v1.28.3-r0"`},
+		{"upgradeRelease", cl.UpgradeRelease, world.IsRelease(cl.UpgradeRelease), `vMAJOR.MINOR.PATCH such as "v1.28.3"`},
+		{"upgradePatch", cl.UpgradePatch, world.IsPatch(cl.UpgradePatch), `rREV such as "r0"`},
 	}
 	for _, f := range formats {
 		if f.value != "" && !f.ok {
@@ -330,7 +331,7 @@ func (d *decoder) checkClusterState(path string, cl Cluster) {
 		d.fail(path, "give both upgradeRelease and upgradePatch, or neither")
 		bad = true
 	}
-	if _, ok := resolveVersion(cl); !bad && !ok {
+	if _, ok := world.ResolveVersion(cl); !bad && !ok {
 		d.fail(path, `the cluster has no version: give version "v1.28" with platformVersion "cce.3.0", `+
 			`or a full version "v1.28.3-r0" (in version or legacyVersion)`)
 	}
@@ -392,7 +393,7 @@ func (d *decoder) checkPlace(path, region, projectID string) {
 	if projectID == "" {
 		return
 	}
-	for _, p := range seedProjects {
+	for _, p := range world.Projects {
 		if p.ID == projectID {
 			if region != "" && p.Region != region {
 				d.fail(join(path, "projectId"), "project %s is in region %s, not %s: leave region out or name its region", projectID, p.Region, region)
@@ -400,8 +401,8 @@ func (d *decoder) checkPlace(path, region, projectID string) {
 			return
 		}
 	}
-	ids := make([]string, 0, len(seedProjects))
-	for _, p := range seedProjects {
+	ids := make([]string, 0, len(world.Projects))
+	for _, p := range world.Projects {
 		ids = append(ids, p.ID+" ("+p.Name+")")
 	}
 	d.fail(join(path, "projectId"), "%q is not a project of the mock: use one of %s", projectID, strings.Join(ids, ", "))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // LoadScenario adds what s declares to the cloud. It first checks that
@@ -14,21 +16,21 @@ import (
 // group admin with an access key (the scenario's users first, in order).
 func (c *Cloud) LoadScenario(s *Scenario) (User, error) {
 	d := &decoder{file: s.file, pos: s.pos}
-	now := c.now()
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	st := c.st
+	now := c.acct.Now()
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	st := c.acct
 	for i, u := range s.users {
-		st.checkNewUser(d, fmt.Sprintf("users[%d]", i), u, s.base)
+		checkNewUser(st, d, fmt.Sprintf("users[%d]", i), u, s.base)
 	}
 	for i, a := range s.agencies {
-		st.checkNewAgency(d, fmt.Sprintf("agencies[%d]", i), a, s.base)
+		checkNewAgency(st, d, fmt.Sprintf("agencies[%d]", i), a, s.base)
 	}
 	for i, cl := range s.clusters {
-		st.checkNewCluster(d, fmt.Sprintf("clusters[%d]", i), cl, s.base)
+		checkNewCluster(st, d, fmt.Sprintf("clusters[%d]", i), cl, s.base)
 	}
 	for i, di := range s.deleted {
-		st.checkFreeID(d, fmt.Sprintf("deleted[%d].id", i), di.id)
+		checkFreeID(st, d, fmt.Sprintf("deleted[%d].id", i), di.id)
 	}
 	caller, found := s.pickCaller(st)
 	if !found {
@@ -51,22 +53,22 @@ func (c *Cloud) LoadScenario(s *Scenario) (User, error) {
 	}
 
 	for _, g := range s.groups {
-		if _, ok := st.groups[g]; !ok {
-			st.groups[g] = derivedID("group", g)
+		if _, ok := st.Groups[g]; !ok {
+			st.Groups[g] = derivedID("group", g)
 		}
 	}
 	for _, u := range s.users {
-		st.addUser(u, now)
+		st.AddUser(u, now)
 	}
 	for _, a := range s.agencies {
-		st.addAgency(a, now)
+		st.AddAgency(a, now)
 	}
 	for _, cl := range s.clusters {
-		st.putCluster(cl, now)
+		st.PutCluster(cl, now)
 	}
 	for i, di := range s.deleted {
 		ago, _ := parseAgo(di.ago) // Checked by ParseScenario.
-		st.addTrace(deleteTrace(di.kind, di.id, di.name, now.Add(-ago), actors[i], st.nameOf(actors[i])))
+		st.AddTrace(deleteTrace(di.kind, di.id, di.name, now.Add(-ago), actors[i], st.NameOf(actors[i])))
 	}
 	return caller, nil
 }
@@ -82,30 +84,30 @@ func deleteTrace(kind, id, name string, at time.Time, byID, byName string) Trace
 
 // checkNewUser reports what of u clashes with the users the cloud holds;
 // base, when not "", names what the cloud started from.
-func (s *state) checkNewUser(d *decoder, path string, u User, base string) {
-	if s.userByName(u.Name) != nil {
+func checkNewUser(s *world.Account, d *decoder, path string, u User, base string) {
+	if s.UserByName(u.Name) != nil {
 		d.fail(join(path, "name"), "a user named %q already exists%s; choose another name", u.Name, baseNote(base))
 	}
-	s.checkFreeID(d, join(path, "id"), u.ID)
-	if u.AccessKey != "" && s.userByAccessKey(u.AccessKey) != nil {
+	checkFreeID(s, d, join(path, "id"), u.ID)
+	if u.AccessKey != "" && s.UserByAccessKey(u.AccessKey) != nil {
 		d.fail(join(path, "accessKey"), "access key %q is already taken%s; choose another", u.AccessKey, baseNote(base))
 	}
 }
 
 // checkNewAgency reports what of a clashes with the cloud's agencies.
-func (s *state) checkNewAgency(d *decoder, path string, a Agency, base string) {
-	if s.agencyByName(a.Name) != nil {
+func checkNewAgency(s *world.Account, d *decoder, path string, a Agency, base string) {
+	if s.AgencyByName(a.Name) != nil {
 		d.fail(join(path, "name"), "an agency named %q already exists%s; choose another name", a.Name, baseNote(base))
 	}
-	s.checkFreeID(d, join(path, "id"), a.ID)
+	checkFreeID(s, d, join(path, "id"), a.ID)
 }
 
 // checkNewCluster reports what of cl clashes with the cloud's clusters.
-func (s *state) checkNewCluster(d *decoder, path string, cl Cluster, base string) {
-	if s.clusterByName(cl.Name) != nil {
+func checkNewCluster(s *world.Account, d *decoder, path string, cl Cluster, base string) {
+	if s.ClusterByName(cl.Name) != nil {
 		d.fail(join(path, "name"), "a cluster named %q already exists%s; choose another name", cl.Name, baseNote(base))
 	}
-	if _, ok := s.clusters[cl.ID]; ok {
+	if _, ok := s.Clusters[cl.ID]; ok {
 		d.fail(join(path, "id"), "cluster ID %s is already taken%s; choose another, or leave id out", cl.ID, baseNote(base))
 	}
 }
@@ -119,20 +121,20 @@ func baseNote(base string) string {
 }
 
 // checkFreeID reports an IAM ID that a user or agency already holds.
-func (s *state) checkFreeID(d *decoder, path, id string) {
-	_, user := s.users[id]
-	_, agency := s.agencies[id]
+func checkFreeID(s *world.Account, d *decoder, path, id string) {
+	_, user := s.Users[id]
+	_, agency := s.Agencies[id]
 	if user || agency {
 		d.fail(path, "ID %s is already taken; choose another, or leave id out", id)
 	}
 }
 
 // findUser finds a user by name in the scenario, then in the cloud.
-func (s *Scenario) findUser(st *state, name string) *User {
+func (s *Scenario) findUser(st *world.Account, name string) *User {
 	if i := slices.IndexFunc(s.users, func(u User) bool { return u.Name == name }); i >= 0 {
 		return &s.users[i]
 	}
-	if u := st.userByName(name); u != nil {
+	if u := st.UserByName(name); u != nil {
 		return &u.User
 	}
 	return nil
@@ -142,7 +144,7 @@ func (s *Scenario) findUser(st *state, name string) *User {
 func canSignIn(u *User) bool { return u != nil && u.Enabled && u.AccessKey != "" && u.SecretKey != "" }
 
 // pickCaller resolves the caller (see LoadScenario).
-func (s *Scenario) pickCaller(st *state) (User, bool) {
+func (s *Scenario) pickCaller(st *world.Account) (User, bool) {
 	if s.caller != "" {
 		u := s.findUser(st, s.caller)
 		if !canSignIn(u) {
@@ -151,7 +153,7 @@ func (s *Scenario) pickCaller(st *state) (User, bool) {
 		return *u, true
 	}
 	candidates := slices.Clone(s.users)
-	for _, u := range st.sortedUsers() {
+	for _, u := range st.SortedUsers() {
 		candidates = append(candidates, u.User)
 	}
 	for _, u := range candidates {
@@ -163,7 +165,7 @@ func (s *Scenario) pickCaller(st *state) (User, bool) {
 }
 
 // callerProblem explains why pickCaller found no caller.
-func (s *Scenario) callerProblem(st *state) string {
+func (s *Scenario) callerProblem(st *world.Account) string {
 	if s.caller == "" {
 		return "no enabled member of group admin has an accessKey and a secretKey, so env.sh cannot sign in: " +
 			"give an admin user both, or name a user with keys in caller"
@@ -177,34 +179,4 @@ func (s *Scenario) callerProblem(st *state) string {
 	default:
 		return fmt.Sprintf("user %q has no accessKey and secretKey, so env.sh cannot sign in as it: give it both", s.caller)
 	}
-}
-
-// userByAccessKey finds a user by permanent access key.
-func (s *state) userByAccessKey(ak string) *userRec {
-	for _, u := range s.users {
-		if u.AccessKey == ak {
-			return u
-		}
-	}
-	return nil
-}
-
-// agencyByName finds an agency by name.
-func (s *state) agencyByName(name string) *agencyRec {
-	for _, a := range s.agencies {
-		if a.Name == name {
-			return a
-		}
-	}
-	return nil
-}
-
-// clusterByName finds a cluster by name.
-func (s *state) clusterByName(name string) *clusterRec {
-	for _, cl := range s.clusters {
-		if cl.Name == name {
-			return cl
-		}
-	}
-	return nil
 }

@@ -6,15 +6,23 @@
 // every request so tests can assert what was called. URL is one more
 // listener that serves every service of the first region, for tests that
 // need no more than that.
+//
+// It is built in layers, each importing only the ones below it:
+//
+//	mockcloud          the assembly (Cloud, Start, options), the control API, scenarios, the demo account
+//	gateway            listeners, http.ServeMux routing, quota, faults, signature and token checks, the request log
+//	iam sts cce cts kube   one handler set per service (kube: every cluster's Kubernetes API server)
+//	wire               what the gateway and the services share: Call, Route, the answers' shapes
+//	world pki          the account and its rules; the certificate authorities
+//
+// This package re-exports what tests use of the layers below (types,
+// constants), so that they need to import it alone.
 package mockcloud
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,20 +30,30 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/cce"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/cts"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/gateway"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/iam"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/pki"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/sts"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // Flavour selects cloud-specific response shapes.
-type Flavour string
+type Flavour = cce.Flavour
 
 // Supported flavours.
 const (
 	// FlavourHWC is Huawei Cloud: status.endpoints is an array of {url, type}.
-	FlavourHWC Flavour = "hwc"
+	FlavourHWC = cce.FlavourHWC
 	// FlavourOTC is Open Telekom Cloud: status.endpoints is one object.
-	FlavourOTC Flavour = "otc"
+	FlavourOTC = cce.FlavourOTC
 )
 
-// maxBodyBytes caps request bodies.
+// maxBodyBytes caps control API request bodies.
 const maxBodyBytes = 1 << 20
 
 // options configure Start.
@@ -49,8 +67,8 @@ type options struct {
 	faultSeed int64
 	faults    []Fault
 	clockSkew time.Duration
-	lockout   *lockoutPolicy // WithSignInLockout; nil: the default (lockout.go)
-	quota     quotaConfig    // WithQuota (quota.go)
+	lockout   world.LockoutPolicy // WithSignInLockout
+	quota     gateway.Quota       // WithQuota
 }
 
 // Option configures Start.
@@ -74,88 +92,103 @@ func WithoutSeed() Option { return func(o *options) { o.seed = false } }
 // bodies) to w.
 func WithLogWriter(w io.Writer) Option { return func(o *options) { o.logTo = w } }
 
-// Cloud is a running fake cloud.
-type Cloud struct {
-	opts      options
-	st        *state
-	log       requestLog
-	muxes     []*http.ServeMux
-	ca        *certAuthority
-	kube      kubeRegistry
-	faults    faultSet
-	byService map[string]*http.ServeMux
-	srv       *http.Server
-	ln        net.Listener
-	url       string
-	hosts     []*host // one listener per service and region (hosts.go)
-	closing   sync.Once
-	control   atomic.Pointer[control] // nil until EnableControl
-	quota     *quotaBucket            // WithQuota; nil: none (quota.go)
+// WithFaults injects faults from the start. Fractional probabilities draw
+// from one PCG source seeded with seed, so the same requests in the same
+// order meet the same faults. Start fails on an invalid rule; a later
+// WithFaults replaces an earlier one.
+func WithFaults(seed int64, faults ...Fault) Option {
+	return func(o *options) {
+		o.faultSeed = seed
+		o.faults = append([]Fault(nil), faults...)
+	}
 }
 
-// Start starts the fake cloud on an HTTPS listener with its own CA.
+// WithClockSkew runs the server clock d ahead of the clock it would use
+// otherwise (time.Now or WithClock's), whatever the order of the options.
+// AK/SK signatures dated more than 15 minutes from the skewed clock fail with
+// the API gateway's 401.
+func WithClockSkew(d time.Duration) Option { return func(o *options) { o.clockSkew = d } }
+
+// WithSignInLockout locks a user's password sign-in for period after
+// attempts failed sign-ins in a row (default DefaultLockoutAttempts and
+// DefaultLockoutPeriod); attempts 0 turns the lock off.
+func WithSignInLockout(attempts int, period time.Duration) Option {
+	return func(o *options) { o.lockout = world.LockoutPolicy{Attempts: attempts, Period: period} }
+}
+
+// WithQuota gives the account a quota of rps requests per second with bursts
+// of up to burst requests: a token bucket that starts full and refills at rps.
+// A request beyond it is answered 429 APIGW.0308 as a throttling fault is,
+// without Retry-After, is recorded with Fault QuotaFault and reaches no
+// service (no authentication, no fault rule, no handler). A refused request
+// takes no token. The mock has one account, so every request of the cloud's
+// listeners counts; kube API servers and the control API do not. The bucket
+// runs on real time, whatever WithClock says. rps 0 turns the quota off (the
+// default); Start fails on a negative rps or on burst < 1 with rps > 0.
+func WithQuota(rps float64, burst int) Option {
+	return func(o *options) { o.quota = gateway.Quota{RPS: rps, Burst: burst} }
+}
+
+// Cloud is a running fake cloud.
+type Cloud struct {
+	opts    options
+	acct    *world.Account
+	ca      *pki.CA
+	kube    *kube.Servers
+	gw      *gateway.Gateway
+	closing sync.Once
+	control atomic.Pointer[control] // nil until EnableControl
+}
+
+// Start starts the fake cloud on HTTPS listeners with its own CA.
 func Start(opts ...Option) (*Cloud, error) {
-	o := options{addr: "127.0.0.1:0", flavour: FlavourHWC, now: time.Now, seed: true}
+	o := options{addr: "127.0.0.1:0", flavour: FlavourHWC, now: time.Now, seed: true, lockout: world.DefaultLockout}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.flavour != FlavourHWC && o.flavour != FlavourOTC {
 		return nil, fmt.Errorf("mockcloud: unknown flavour %q", o.flavour)
 	}
-	for i, f := range o.faults {
-		if err := f.validate(); err != nil {
-			return nil, fmt.Errorf("mockcloud: fault %d: %w", i, err)
-		}
-	}
-	if err := o.quota.validate(); err != nil {
-		return nil, fmt.Errorf("mockcloud: %w", err)
-	}
 	if skew, base := o.clockSkew, o.now; skew != 0 {
 		o.now = func() time.Time { return base().Add(skew) }
 	}
-	ca, err := newCertAuthority("cce-mockcloud CA")
+	ca, err := pki.NewCA("cce-mockcloud CA")
 	if err != nil {
 		return nil, err
 	}
-	serverCert, err := ca.serverCert()
+	serverCert, err := ca.ServerCert()
 	if err != nil {
 		return nil, err
 	}
-	c := &Cloud{opts: o, st: newState(), ca: ca, quota: newQuotaBucket(o.quota, time.Now)}
-	c.faults.set(o.faultSeed, o.faults)
-	c.st.seedIdentity()
+	c := &Cloud{opts: o, acct: world.NewAccount(o.now, o.lockout), ca: ca}
 	if o.seed {
-		c.st.seed(c.now())
+		seedDemo(c.acct, c.now())
 	}
-	c.muxes, c.byService = newMuxes(c.routeTable())
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return nil, fmt.Errorf("mockcloud: listen: %w", err)
+	cfg := gateway.Config{Account: c.acct, KubeRoutes: kube.Routes, Addr: o.addr, Cert: serverCert,
+		Front: c.controlFront, LogTo: o.logTo, FaultSeed: o.faultSeed, Faults: o.faults, Quota: o.quota}
+	// The routes' handlers need the kube servers, which the gateway wraps:
+	// the gateway exists before its routes are known.
+	var gw *gateway.Gateway
+	c.kube = kube.New(c.acct, func(label func(*http.Request) string, h kube.Handle) http.Handler { return gw.Kube(label, h) })
+	cfg.Routes = routeTable(c.acct, o.flavour, c.kube)
+	if gw, err = gateway.New(cfg); err != nil {
+		return nil, fmt.Errorf("mockcloud: %w", err)
 	}
-	c.ln = ln
-	c.url = "https://" + ln.Addr().String()
-	c.srv = serveTLS(ln, c, serverCert)
-	if err := c.startHosts(serverCert); err != nil {
+	c.gw = gw
+	if err := gw.Start(cfg); err != nil {
 		c.Close()
-		return nil, err
+		return nil, fmt.Errorf("mockcloud: %w", err)
 	}
 	return c, nil
 }
 
-// serveTLS serves h on ln with the server certificate.
-func serveTLS(ln net.Listener, h http.Handler, cert tls.Certificate) *http.Server {
-	srv := &http.Server{
-		Handler:           h,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
-	}
-	go func() {
-		if serveErr := srv.ServeTLS(ln, "", ""); serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-			fmt.Fprintf(os.Stderr, "mockcloud: serve: %v\n", serveErr)
-		}
-	}()
-	return srv
+// routeTable is every service's routes, each service over the account.
+func routeTable(acct *world.Account, flavour Flavour, issuer cce.Issuer) []wire.Route {
+	var out []wire.Route
+	out = append(out, cce.New(acct, flavour, issuer).Routes()...)
+	out = append(out, iam.New(acct).Routes()...)
+	out = append(out, sts.New(acct).Routes()...)
+	return append(out, cts.New(acct).Routes()...)
 }
 
 // NewForTest starts a fake cloud that is closed when the test ends.
@@ -170,15 +203,23 @@ func NewForTest(t testing.TB, opts ...Option) *Cloud {
 }
 
 // URL returns the base URL, e.g. "https://127.0.0.1:PORT" (no trailing slash).
-func (c *Cloud) URL() string { return c.url }
+func (c *Cloud) URL() string { return c.gw.URL() }
+
+// Endpoints are the base URLs of the fake cloud's hosts, laid out as the
+// client's defaults: one IAM and one STS for the account, CCE and CTS per
+// region (keys: Regions()).
+type Endpoints = gateway.Endpoints
+
+// Endpoints returns the base URLs of every host (no trailing slash).
+func (c *Cloud) Endpoints() Endpoints { return c.gw.Endpoints() }
 
 // CACertPEM returns the PEM of the CA that signed the server certificate.
-func (c *Cloud) CACertPEM() []byte { return append([]byte(nil), c.ca.certPEM...) }
+func (c *Cloud) CACertPEM() []byte { return append([]byte(nil), c.ca.CertPEM...) }
 
 // WriteCACert writes dir/ca.pem and returns its path.
 func (c *Cloud) WriteCACert(dir string) (string, error) {
 	p := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(p, c.ca.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(p, c.ca.CertPEM, 0o600); err != nil {
 		return "", fmt.Errorf("mockcloud: write CA: %w", err)
 	}
 	return p, nil
@@ -190,123 +231,15 @@ func (c *Cloud) Close() {
 	c.closing.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		for _, srv := range c.servers() {
-			if err := srv.Shutdown(ctx); err != nil {
-				_ = srv.Close() // Best effort after a timed-out graceful shutdown.
-			}
+		if c.gw != nil {
+			c.gw.Close(ctx)
 		}
-		c.kube.closeAll(ctx)
+		c.kube.CloseAll(ctx)
 	})
 }
 
+// ServeHTTP answers a request as the combined listener (URL) does.
+func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.gw.ServeHTTP(w, r) }
+
 // now returns the server time.
-func (c *Cloud) now() time.Time { return c.opts.now() }
-
-// ServeHTTP dispatches one request: the control API (control.go), else route
-// match, injected faults, authentication, handler, log.
-func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if c.serveControl(w, r) {
-		return
-	}
-	c.serve(w, r, &host{region: Region})
-}
-
-// serve answers one request that reached the listener h: only the routes of
-// h's service (all on the combined listener), for h's region.
-func (c *Cloud) serve(w http.ResponseWriter, r *http.Request, h *host) {
-	rec := &bufferedWriter{header: w.Header()}
-	rt, routed := c.match(r, h.service)
-	rc := &reqCtx{w: rec, r: routed, reqID: randomHex(16), cloud: c, region: h.region}
-	rec.Header().Set("X-Request-Id", rc.reqID)
-	start := c.now()
-	rec.Header().Set("Date", start.UTC().Format(http.TimeFormat)) // the cloud's clock, not this machine's
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	rc.body = body
-	label := ""
-	if rt != nil {
-		label = rt.label
-	}
-	throttled := c.overQuota(rc) // beyond the account's quota nothing else happens (quota.go)
-	var inj injection
-	if !throttled {
-		inj = c.pickFaults(rt, r)
-	}
-	sleepFor(r, inj.latency)
-	// The body is masked by the matched route whatever happens next: a token
-	// request cut short still holds the start of its password.
-	entry := Request{
-		Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Route: label,
-		Body: maskBody(label, body), RequestID: rc.reqID, UserAgent: r.UserAgent(), Fault: inj.recorded(),
-		Header: recordedHeader(r.Header), Host: h.name(),
-	}
-	switch {
-	case throttled:
-		entry.Fault = QuotaFault
-	case inj.kind == FaultReset:
-		c.record(entry)
-		dropConnection(w, true)
-		return
-	case err != nil:
-		entry.Route = ""
-		writeAPIGW(rc, http.StatusBadRequest, "APIGW.0201", "Request body could not be read")
-	case isStatusFault(inj.kind):
-		writeFault(rc, label, inj.rule)
-	case rt == nil:
-		writeNoRoute(rc)
-	default:
-		if inj.kind == FaultExpireTokens {
-			c.expireToken(presentedToken(r))
-		}
-		if rt.public || c.authenticate(rc, rt) {
-			rt.handle(rc)
-		}
-	}
-	entry.Status, entry.Caller, entry.Auth = rec.status(), rc.caller.userID, rc.caller.auth
-	c.record(entry)
-	if inj.kind == FaultCommitDrop {
-		dropConnection(w, false)
-		return
-	}
-	rec.flush(w)
-}
-
-// bufferedWriter holds a handler's response until the request is recorded,
-// so a client that got its answer always finds its request in the log.
-type bufferedWriter struct {
-	header http.Header
-	code   int
-	buf    []byte
-}
-
-// Header returns the response header map.
-func (b *bufferedWriter) Header() http.Header { return b.header }
-
-// WriteHeader records the status code.
-func (b *bufferedWriter) WriteHeader(code int) {
-	if b.code == 0 {
-		b.code = code
-	}
-}
-
-// Write buffers the body, implying 200 when no status was set.
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	if b.code == 0 {
-		b.code = http.StatusOK
-	}
-	b.buf = append(b.buf, p...)
-	return len(p), nil
-}
-
-// status returns the recorded status (200 when the handler wrote nothing).
-func (b *bufferedWriter) status() int {
-	if b.code == 0 {
-		return http.StatusOK
-	}
-	return b.code
-}
-
-// flush sends the buffered response.
-func (b *bufferedWriter) flush(w http.ResponseWriter) {
-	w.WriteHeader(b.status())
-	_, _ = w.Write(b.buf) // The client may have gone; nothing useful to do with the error.
-}
+func (c *Cloud) now() time.Time { return c.acct.Now() }

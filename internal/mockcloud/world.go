@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/cts"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // World is what the cloud holds now, as the standalone command prints it at
@@ -66,29 +69,29 @@ type WorldDeleted struct {
 
 // World returns what the cloud holds now, sorted by name.
 func (c *Cloud) World() World {
-	now := c.now()
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
+	now := c.acct.Now()
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
 	w := World{Now: now.UTC(), Clusters: []WorldCluster{}, Users: []WorldUser{}, Agencies: []WorldAgency{}, Deleted: []WorldDeleted{}}
-	for _, cl := range c.st.clusters {
+	for _, cl := range c.acct.Clusters {
 		w.Clusters = append(w.Clusters, worldCluster(cl.Cluster))
 	}
 	slices.SortFunc(w.Clusters, func(a, b WorldCluster) int { return strings.Compare(a.Name, b.Name) })
-	for _, u := range c.st.sortedUsers() {
+	for _, u := range c.acct.SortedUsers() {
 		w.Users = append(w.Users, WorldUser{ID: u.ID, Name: u.Name, Enabled: u.Enabled,
 			Groups: append([]string{}, u.Groups...), AccessKey: u.AccessKey})
 	}
-	for _, a := range c.st.agencies {
+	for _, a := range c.acct.Agencies {
 		w.Agencies = append(w.Agencies, WorldAgency{ID: a.ID, Name: a.Name, TrustDomainName: a.TrustDomainName, Admin: a.Admin})
 	}
 	slices.SortFunc(w.Agencies, func(a, b WorldAgency) int { return strings.Compare(a.Name, b.Name) })
-	for g := range c.st.groups {
+	for g := range c.acct.Groups {
 		w.Groups = append(w.Groups, g)
 	}
 	slices.Sort(w.Groups)
-	oldest := now.Add(-ctsRetention)
-	for _, t := range c.st.traces {
-		if isDeletion(t) && !t.Time.Before(oldest) && !t.Time.After(now) {
+	oldest := now.Add(-cts.Retention)
+	for _, t := range c.acct.Traces {
+		if t.IsDeletion() && !t.Time.Before(oldest) && !t.Time.After(now) {
 			w.Deleted = append(w.Deleted, WorldDeleted{Type: t.ResourceType, ID: t.ResourceID, Name: t.ResourceName,
 				DeletedAt: t.Time.UTC(), By: t.UserName})
 		}
@@ -102,17 +105,17 @@ func (c *Cloud) World() World {
 // worldCluster resolves a cluster's version and whether it takes a revocation now.
 func worldCluster(cl Cluster) WorldCluster {
 	wc := WorldCluster{ID: cl.ID, Name: cl.Name, Phase: cl.Phase, Region: cl.Region, ProjectID: cl.ProjectID}
-	v, ok := resolveVersion(cl)
+	v, ok := world.ResolveVersion(cl)
 	if ok {
 		wc.Version = v.String()
 	}
 	switch {
 	case !ok:
 		wc.Reason = "no version resolves"
-	case !supportsRevocation(v):
+	case !world.SupportsRevocation(v):
 		wc.Reason = "version " + wc.Version + " does not support revocation"
-		if least, found := revokeMinimums[[2]int{v.major, v.minor}]; found {
-			wc.Reason += fmt.Sprintf(" (the v%d.%d line needs %s)", v.major, v.minor, least)
+		if least, found := world.RevokeMinimum(v.Major, v.Minor); found {
+			wc.Reason += fmt.Sprintf(" (the v%d.%d line needs %s)", v.Major, v.Minor, least)
 		}
 	case cl.Phase != PhaseAvailable:
 		wc.Reason = "phase " + cl.Phase + " (revocation needs Available)"
@@ -120,10 +123,4 @@ func worldCluster(cl Cluster) WorldCluster {
 		wc.Revocable = true
 	}
 	return wc
-}
-
-// isDeletion reports whether t records a user or agency that IAM deleted
-// (a refused deletion is traced too, with its error code).
-func isDeletion(t *traceRec) bool {
-	return (t.Name == "deleteUser" || t.Name == "deleteAgency") && t.Code == "200"
 }

@@ -1,4 +1,8 @@
-package mockcloud
+// Package pki is the fake cloud's certificate authorities: the CA of its
+// HTTPS listeners and one CA per cluster, which signs the cluster's kube API
+// server and the client certificates clustercert hands out. It is a bottom
+// layer: it knows nothing of the cloud.
+package pki
 
 import (
 	"crypto/ecdsa"
@@ -15,42 +19,42 @@ import (
 	"time"
 )
 
-// certAuthority is an in-memory ECDSA P-256 CA. It backs both the CA of the
+// CA is an in-memory ECDSA P-256 CA. It backs both the CA of the
 // cloud's own listener and the per-cluster CAs of the kube API servers.
-type certAuthority struct {
-	cert    *x509.Certificate
+type CA struct {
+	Cert    *x509.Certificate
+	CertPEM []byte // the PEM of Cert
 	key     *ecdsa.PrivateKey
-	certPEM []byte
 }
 
 // newSigned creates a fresh ECDSA P-256 key and a certificate for it from
 // tmpl (whose SerialNumber it sets to a random 128-bit number), signed by ca,
 // or self-signed when ca is nil. It returns the key and the parsed certificate.
-func newSigned(tmpl *x509.Certificate, ca *certAuthority) (*ecdsa.PrivateKey, *x509.Certificate, error) {
+func newSigned(tmpl *x509.Certificate, ca *CA) (*ecdsa.PrivateKey, *x509.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mockcloud: key for %q: %w", tmpl.Subject.CommonName, err)
+		return nil, nil, fmt.Errorf("pki: key for %q: %w", tmpl.Subject.CommonName, err)
 	}
 	if tmpl.SerialNumber, err = rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128)); err != nil {
-		return nil, nil, fmt.Errorf("mockcloud: serial: %w", err)
+		return nil, nil, fmt.Errorf("pki: serial: %w", err)
 	}
 	parent, signer := tmpl, key
 	if ca != nil {
-		parent, signer = ca.cert, ca.key
+		parent, signer = ca.Cert, ca.key
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mockcloud: certificate for %q: %w", tmpl.Subject.CommonName, err)
+		return nil, nil, fmt.Errorf("pki: certificate for %q: %w", tmpl.Subject.CommonName, err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mockcloud: parse certificate for %q: %w", tmpl.Subject.CommonName, err)
+		return nil, nil, fmt.Errorf("pki: parse certificate for %q: %w", tmpl.Subject.CommonName, err)
 	}
 	return key, cert, nil
 }
 
-// newCertAuthority creates a self-signed CA with the given common name.
-func newCertAuthority(cn string) (*certAuthority, error) {
+// NewCA creates a self-signed CA with the given common name.
+func NewCA(cn string) (*CA, error) {
 	key, cert, err := newSigned(&x509.Certificate{
 		Subject:               pkix.Name{CommonName: cn},
 		NotBefore:             time.Now().Add(-time.Hour),
@@ -62,12 +66,12 @@ func newCertAuthority(cn string) (*certAuthority, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &certAuthority{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})}, nil
+	return &CA{Cert: cert, key: key, CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})}, nil
 }
 
-// serverCert issues a TLS server certificate for localhost, 127.0.0.1 and ::1,
+// ServerCert issues a TLS server certificate for localhost, 127.0.0.1 and ::1,
 // the only addresses the cloud and its kube API servers listen on.
-func (ca *certAuthority) serverCert() (tls.Certificate, error) {
+func (ca *CA) ServerCert() (tls.Certificate, error) {
 	key, cert, err := newSigned(&x509.Certificate{
 		Subject:     pkix.Name{CommonName: "cce-mockcloud"},
 		NotBefore:   time.Now().Add(-time.Hour),
@@ -80,19 +84,19 @@ func (ca *certAuthority) serverCert() (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	return tls.Certificate{Certificate: [][]byte{cert.Raw, ca.cert.Raw}, PrivateKey: key}, nil
+	return tls.Certificate{Certificate: [][]byte{cert.Raw, ca.Cert.Raw}, PrivateKey: key}, nil
 }
 
-// clientCert is an issued client certificate with its private key.
-type clientCert struct {
-	cert    *x509.Certificate
-	certPEM []byte
-	keyPEM  []byte // SEC1 "EC PRIVATE KEY"
+// ClientCert is an issued client certificate with its private key.
+type ClientCert struct {
+	Cert    *x509.Certificate
+	CertPEM []byte
+	KeyPEM  []byte // SEC1 "EC PRIVATE KEY"
 }
 
-// clientCert issues a client-authentication certificate with a fresh ECDSA
+// ClientCert issues a client-authentication certificate with a fresh ECDSA
 // P-256 key for subject CN=cn, O=orgs, valid from notBefore to notAfter.
-func (ca *certAuthority) clientCert(cn string, orgs []string, notBefore, notAfter time.Time) (*clientCert, error) {
+func (ca *CA) ClientCert(cn string, orgs []string, notBefore, notAfter time.Time) (*ClientCert, error) {
 	key, cert, err := newSigned(&x509.Certificate{
 		Subject:     pkix.Name{CommonName: cn, Organization: orgs},
 		NotBefore:   notBefore,
@@ -105,20 +109,20 @@ func (ca *certAuthority) clientCert(cn string, orgs []string, notBefore, notAfte
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return nil, fmt.Errorf("mockcloud: client key encode: %w", err)
+		return nil, fmt.Errorf("pki: client key encode: %w", err)
 	}
-	return &clientCert{
-		cert:    cert,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
+	return &ClientCert{
+		Cert:    cert,
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}),
+		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
 	}, nil
 }
 
-// verifyClient reports whether cert was signed by ca for client
+// VerifyClient reports whether cert was signed by ca for client
 // authentication. Validity dates are checked by the caller against the
 // cloud's clock, which may differ from the wall clock.
-func (ca *certAuthority) verifyClient(cert *x509.Certificate) bool {
-	if cert.CheckSignatureFrom(ca.cert) != nil {
+func (ca *CA) VerifyClient(cert *x509.Certificate) bool {
+	if cert.CheckSignatureFrom(ca.Cert) != nil {
 		return false
 	}
 	return slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageClientAuth)

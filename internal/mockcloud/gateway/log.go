@@ -1,4 +1,4 @@
-package mockcloud
+package gateway
 
 import (
 	"fmt"
@@ -22,8 +22,8 @@ type Request struct {
 	// Auth is "aksk" | "temporary_aksk" | "token" | "", or for kube API
 	// requests "x509" when the client certificate was accepted.
 	Auth string
-	// Body is the request body; for POST /v3/auth/tokens the password value
-	// is "***". Responses are never recorded (clustercert's holds a key).
+	// Body is the request body with every password value "***" (POST
+	// /v3/auth/tokens has one). Responses are never recorded (clustercert's holds a key).
 	Body string
 	// Header holds the request headers that tell how a client called an API
 	// (see recordedHeaders), keyed by canonical name. Secret values are
@@ -84,20 +84,17 @@ func recordedHeader(h http.Header) map[string]string {
 	return out
 }
 
-// maskBody hides passwords in token requests.
-func maskBody(route string, body []byte) string {
-	if route == RouteCreateToken {
-		return passwordValue.ReplaceAllString(string(body), `$1"***"`)
-	}
-	return string(body)
+// maskBody hides password values (POST /v3/auth/tokens has one).
+func maskBody(body []byte) string {
+	return passwordValue.ReplaceAllString(string(body), `$1"***"`)
 }
 
 // record appends r to the log and writes the optional log line.
-func (c *Cloud) record(r Request) {
-	c.log.mu.Lock()
-	c.log.reqs = append(c.log.reqs, r)
-	c.log.mu.Unlock()
-	if c.opts.logTo != nil {
+func (g *Gateway) record(r Request) {
+	g.log.mu.Lock()
+	g.log.reqs = append(g.log.reqs, r)
+	g.log.mu.Unlock()
+	if g.logTo != nil {
 		caller := r.Caller
 		if caller == "" {
 			caller = "-"
@@ -107,52 +104,34 @@ func (c *Cloud) record(r Request) {
 		if r.Fault != "" {
 			fault = " fault=" + r.Fault
 		}
-		_, _ = fmt.Fprintf(c.opts.logTo, "%s %s %s %d %s%s\n",
+		_, _ = fmt.Fprintf(g.logTo, "%s %s %s %d %s%s\n",
 			r.Time.UTC().Format(time.RFC3339), r.Method, r.Path, r.Status, caller, fault)
 	}
 }
 
 // Requests returns a copy of the request log in arrival order.
-func (c *Cloud) Requests() []Request {
-	c.log.mu.Lock()
-	defer c.log.mu.Unlock()
-	return slices.Clone(c.log.reqs)
+func (g *Gateway) Requests() []Request {
+	g.log.mu.Lock()
+	defer g.log.mu.Unlock()
+	return slices.Clone(g.log.reqs)
 }
 
 // ResetRequests empties the request log.
-func (c *Cloud) ResetRequests() {
-	c.log.mu.Lock()
-	defer c.log.mu.Unlock()
-	c.log.reqs = nil
+func (g *Gateway) ResetRequests() {
+	g.log.mu.Lock()
+	defer g.log.mu.Unlock()
+	g.log.reqs = nil
 }
 
 // Count returns the number of recorded requests with that Route label.
-func (c *Cloud) Count(route string) int {
-	c.log.mu.Lock()
-	defer c.log.mu.Unlock()
+func (g *Gateway) Count(route string) int {
+	g.log.mu.Lock()
+	defer g.log.mu.Unlock()
 	n := 0
-	for _, r := range c.log.reqs {
+	for _, r := range g.log.reqs {
 		if r.Route == route {
 			n++
 		}
 	}
 	return n
-}
-
-// Writes returns every recorded request whose method is not GET or HEAD,
-// except POST /v3/auth/tokens.
-func (c *Cloud) Writes() []Request {
-	c.log.mu.Lock()
-	defer c.log.mu.Unlock()
-	var out []Request
-	for _, r := range c.log.reqs {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			continue
-		}
-		if r.Method == http.MethodPost && r.Path == "/v3/auth/tokens" {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
 }

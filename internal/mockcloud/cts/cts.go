@@ -1,4 +1,7 @@
-package mockcloud
+// Package cts is the fake cloud's CTS: the management traces of the
+// account (IAM's deleteUser and deleteAgency above all), as every region's
+// CTS answers them.
+package cts
 
 import (
 	"cmp"
@@ -6,27 +9,45 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
+
+// RouteListTraces is CTS's trace list API (its http.ServeMux pattern).
+const RouteListTraces = "GET /v3/{project_id}/traces"
 
 // CTS query limits (cce-api.md section 12).
 const (
 	ctsDefaultLimit = 10
 	ctsMaxLimit     = 200
-	ctsRetention    = 7 * 24 * time.Hour
 	ctsDefaultSpan  = time.Hour
+	// Retention is how long CTS answers for a trace.
+	Retention = 7 * 24 * time.Hour
 )
+
+// Service is CTS.
+type Service struct{ acct *world.Account }
+
+// New returns CTS over the account.
+func New(acct *world.Account) *Service { return &Service{acct: acct} }
+
+// Routes returns CTS's APIs.
+func (s *Service) Routes() []wire.Route {
+	return []wire.Route{{Pattern: RouteListTraces, Service: wire.CTS, Handle: s.handleListTraces}}
+}
 
 // traceJSON renders one trace. cce-api.md §12 notes that the docs' table types
 // "code" as a string while one example shows a number; the official Go SDK
 // decodes only a string, so the mock sends a string (the client accepts both).
-func traceJSON(t *traceRec) map[string]any {
+func traceJSON(t *world.TraceRec) map[string]any {
 	return map[string]any{
 		"trace_id": t.ID, "trace_name": t.Name, "trace_rating": t.Rating, "trace_type": t.TraceType,
 		"service_type": t.ServiceType, "resource_type": t.ResourceType, "resource_id": t.ResourceID,
-		"resource_name": t.ResourceName, "time": t.Time.UnixMilli(), "record_time": t.recorded.UnixMilli(),
+		"resource_name": t.ResourceName, "time": t.Time.UnixMilli(), "record_time": t.Recorded.UnixMilli(),
 		"code": t.Code, "api_version": "3.0",
-		"user":    map[string]any{"id": t.UserID, "name": t.UserName, "domain": map[string]string{"id": DomainID, "name": DomainName}},
-		"request": "", "response": "", "message": "", "source_ip": "192.0.2.10", "request_id": t.requestID,
+		"user":    map[string]any{"id": t.UserID, "name": t.UserName, "domain": map[string]string{"id": world.DomainID, "name": world.DomainName}},
+		"request": "", "response": "", "message": "", "source_ip": "192.0.2.10", "request_id": t.RequestID,
 		"endpoint": "", "resource_url": "", "location_info": "",
 	}
 }
@@ -101,7 +122,7 @@ func parseTraceQuery(r *http.Request, now time.Time) (traceQuery, string) {
 }
 
 // matches reports whether t passes the query's filters (trace_id overrides them).
-func (tq traceQuery) matches(t *traceRec) bool {
+func (tq traceQuery) matches(t *world.TraceRec) bool {
 	if tq.traceID != "" {
 		return t.ID == tq.traceID
 	}
@@ -126,35 +147,35 @@ func (tq traceQuery) matches(t *traceRec) bool {
 }
 
 // handleListTraces answers GET /v3/{project_id}/traces for admins.
-func (c *Cloud) handleListTraces(rc *reqCtx) {
-	c.st.mu.Lock()
-	inRegion := c.st.projectIn(rc.r.PathValue("project_id"), rc.region)
-	c.st.mu.Unlock()
+func (s *Service) handleListTraces(c *wire.Call) {
+	s.acct.Mu.Lock()
+	inRegion := s.acct.ProjectIn(c.R.PathValue("project_id"), c.Region)
+	s.acct.Mu.Unlock()
 	if !inRegion { // every region's CTS keeps the account's IAM traces (UNCONFIRMED)
-		writeCTS(rc, http.StatusNotFound, CodeCTSBadQuery, "project "+rc.r.PathValue("project_id")+" not found")
+		wire.CTSError(c, http.StatusNotFound, wire.CodeCTSBadQuery, "project "+c.R.PathValue("project_id")+" not found")
 		return
 	}
-	now := c.now()
-	tq, bad := parseTraceQuery(rc.r, now)
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	if !c.st.isAdmin(rc.caller.userID) && !c.st.isReadOnly(rc.caller.userID) {
-		writeCTS(rc, http.StatusForbidden, CodeCTSForbidden, "The user does not have the permission to query traces.")
+	now := s.acct.Now()
+	tq, bad := parseTraceQuery(c.R, now)
+	s.acct.Mu.Lock()
+	defer s.acct.Mu.Unlock()
+	if !s.acct.IsAdmin(c.Caller.UserID) && !s.acct.IsReadOnly(c.Caller.UserID) {
+		wire.CTSError(c, http.StatusForbidden, wire.CodeCTSForbidden, "The user does not have the permission to query traces.")
 		return
 	}
 	if bad != "" {
-		writeCTS(rc, http.StatusBadRequest, CodeCTSBadQuery, "Query failed: "+bad)
+		wire.CTSError(c, http.StatusBadRequest, wire.CodeCTSBadQuery, "Query failed: "+bad)
 		return
 	}
-	oldest := now.Add(-ctsRetention)
-	var hits []*traceRec
-	for _, t := range c.st.traces {
+	oldest := now.Add(-Retention)
+	var hits []*world.TraceRec
+	for _, t := range s.acct.Traces {
 		if t.Time.Before(oldest) || !tq.matches(t) {
 			continue
 		}
 		hits = append(hits, t)
 	}
-	slices.SortFunc(hits, func(a, b *traceRec) int {
+	slices.SortFunc(hits, func(a, b *world.TraceRec) int {
 		if d := b.Time.Compare(a.Time); d != 0 {
 			return d
 		}
@@ -162,9 +183,9 @@ func (c *Cloud) handleListTraces(rc *reqCtx) {
 	})
 	start := 0
 	if tq.next != "" {
-		i := slices.IndexFunc(hits, func(t *traceRec) bool { return t.ID == tq.next })
+		i := slices.IndexFunc(hits, func(t *world.TraceRec) bool { return t.ID == tq.next })
 		if i < 0 {
-			writeCTS(rc, http.StatusBadRequest, CodeCTSBadQuery, "Query failed: next does not match any trace of this query")
+			wire.CTSError(c, http.StatusBadRequest, wire.CodeCTSBadQuery, "Query failed: next does not match any trace of this query")
 			return
 		}
 		start = i + 1
@@ -179,7 +200,7 @@ func (c *Cloud) handleListTraces(rc *reqCtx) {
 	if end < len(hits) && len(page) > 0 {
 		marker = page[len(page)-1].ID
 	}
-	writeJSON(rc.w, http.StatusOK, map[string]any{
+	wire.JSON(c.W, http.StatusOK, map[string]any{
 		"meta_data": map[string]any{"count": len(page), "marker": marker},
 		"traces":    traces,
 	})

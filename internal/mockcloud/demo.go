@@ -1,32 +1,13 @@
 package mockcloud
 
+// This file is the demo account: what Start serves unless WithoutSeed is
+// given, and what most tests of this repository use by the names below.
+
 import (
 	"fmt"
 	"time"
-)
 
-// Account seeded by Start unless WithoutSeed is given.
-const (
-	Region     = "eu-west-101"
-	DomainID   = "d0d0a1b2c3d4e5f60718293a4b5c6d7e"
-	DomainName = "acme-corp"
-	ProjectID  = "9f1e2d3c4b5a69788796a5b4c3d2e1f0"
-)
-
-// Further regions and projects of the seeded account (present with
-// WithoutSeed too: projects belong to the account, not to its clusters).
-// Each region has one project named after it, as IAM creates them; eu-de has
-// a second one, named "<region>_<suffix>" as IAM names sub-projects, which
-// GET /v3/projects?name=eu-de does not return.
-const (
-	// ProjectIDSandbox is a further project of Region, with no cluster.
-	ProjectIDSandbox = "5a0d0000000000000000000000000b0c"
-	RegionDE         = "eu-de"
-	ProjectIDDE      = "de0000000000000000000000000000de"
-	ProjectDE2Name   = "eu-de_ops"
-	ProjectIDDE2     = "de2000000000000000000000000000de"
-	RegionNL         = "eu-nl"
-	ProjectIDNL      = "0a0000000000000000000000000000a1"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/world"
 )
 
 // Seeded clusters outside the provider tests' region (Region, ProjectID).
@@ -36,40 +17,6 @@ const (
 	DEOpsClusterID    = "de200000-0000-4000-8000-000000000001" // eu-de_ops, v1.27: accepts revocations
 	NLProdClusterID   = "0a000000-0000-4000-8000-000000000001" // eu-nl, v1.29: accepts revocations
 	NLLegacyClusterID = "0a000000-0000-4000-8000-000000000002" // eu-nl, v1.19: too old
-)
-
-// project is an IAM project: Name is the region for a region's main project.
-type project struct{ ID, Name, Region string }
-
-// seedProjects are the projects of the account, the provider tests' first.
-var seedProjects = []project{
-	{ID: ProjectID, Name: Region, Region: Region},
-	{ID: ProjectIDSandbox, Name: Region + "_sandbox", Region: Region},
-	{ID: ProjectIDDE, Name: RegionDE, Region: RegionDE},
-	{ID: ProjectIDDE2, Name: ProjectDE2Name, Region: RegionDE},
-	{ID: ProjectIDNL, Name: RegionNL, Region: RegionNL},
-}
-
-// Regions returns the regions of the account, the provider tests' first.
-func Regions() []string { return []string{Region, RegionDE, RegionNL} }
-
-// Seeded IAM groups.
-const (
-	AdminGroupName      = "admin"
-	AdminGroupID        = "90000000000000000000000000000001"
-	DevelopersGroupName = "developers"
-	DevelopersGroupID   = "90000000000000000000000000000002"
-	// IAMReadOnlyGroupName is the group whose members may read and list IAM
-	// users, groups and agencies like an admin, but may neither query CTS
-	// traces nor revoke other applicants' credentials.
-	IAMReadOnlyGroupName = "iam-readonly"
-	IAMReadOnlyGroupID   = "90000000000000000000000000000003"
-	// ReadOnlyGroupName is the group whose members may read everything an
-	// admin may read (IAM, CCE, CTS) and change nothing: CCE refuses their
-	// clustercertrevoke and clustercert with 403, their own included. It
-	// stands for read-only policies, as a pipeline's plan job has them.
-	ReadOnlyGroupName = "readonly"
-	ReadOnlyGroupID   = "90000000000000000000000000000004"
 )
 
 // Seeded IAM users and their demo credentials (all fake).
@@ -146,22 +93,9 @@ const (
 	SeedExternalEndpoint = "https://203.0.113.10:5443"
 )
 
-// PhaseAvailable is the only cluster phase in which revocation is accepted.
-const PhaseAvailable = "Available"
-
-// seedIdentity fills the parts that exist even in an otherwise empty account.
-func (s *state) seedIdentity() {
-	s.groups[AdminGroupName] = AdminGroupID
-	s.groups[DevelopersGroupName] = DevelopersGroupID
-	s.groups[IAMReadOnlyGroupName] = IAMReadOnlyGroupID
-	s.groups[ReadOnlyGroupName] = ReadOnlyGroupID
-	for _, p := range seedProjects {
-		s.projects[p.ID] = p
-	}
-}
-
-// seed fills the demo account described in the brief.
-func (s *state) seed(now time.Time) {
+// seedDemo fills the demo account that Start serves unless WithoutSeed is
+// given; the caller owns acct.
+func seedDemo(acct *world.Account, now time.Time) {
 	day := 24 * time.Hour
 	users := []User{
 		{ID: AdminUserID, Name: AdminUserName, Description: "Platform administrator", Enabled: true,
@@ -180,11 +114,11 @@ func (s *state) seed(now time.Time) {
 			Groups: []string{ReadOnlyGroupName}, AccessKey: RoAccessKey, SecretKey: RoSecretKey, Password: RoPassword},
 	}
 	for _, u := range users {
-		s.addUser(u, now.Add(-30*day))
+		acct.AddUser(u, now.Add(-30*day))
 	}
-	s.addAgency(Agency{ID: OpsAgencyID, Name: OpsAgencyName, Description: "CI/CD automation account",
+	acct.AddAgency(Agency{ID: OpsAgencyID, Name: OpsAgencyName, Description: "CI/CD automation account",
 		TrustDomainID: "0a0b0c0d0e0f101112131415161718a1", TrustDomainName: "acme-ops"}, now.Add(-60*day))
-	s.addAgency(Agency{ID: VendorAgencyID, Name: VendorAgencyName, Description: "Vendor support access",
+	acct.AddAgency(Agency{ID: VendorAgencyID, Name: VendorAgencyName, Description: "Vendor support access",
 		TrustDomainID: "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e01", TrustDomainName: "vendor-co"}, now.Add(-60*day))
 
 	traces := []Trace{
@@ -201,7 +135,7 @@ func (s *state) seed(now time.Time) {
 	}
 	for _, t := range traces {
 		t.UserID, t.UserName = deletedTraceActor, AdminUserName
-		s.addTrace(t)
+		acct.AddTrace(t)
 	}
 
 	clusters := []Cluster{
@@ -212,7 +146,7 @@ func (s *state) seed(now time.Time) {
 	}
 	for i, cl := range clusters {
 		cl.InternalEndpoint, cl.ExternalEndpoint = SeedInternalEndpoint, SeedExternalEndpoint
-		s.putCluster(cl, now.Add(-time.Duration(400-50*i)*day))
+		acct.PutCluster(cl, now.Add(-time.Duration(400-50*i)*day))
 	}
 	elsewhere := []Cluster{
 		{ID: DEProdClusterID, Name: "de-prod", Region: RegionDE, Version: "v1.28", PlatformVersion: "cce.3.0"},
@@ -223,7 +157,7 @@ func (s *state) seed(now time.Time) {
 	}
 	for _, cl := range elsewhere {
 		cl.Phase, cl.InternalEndpoint, cl.ExternalEndpoint = PhaseAvailable, SeedInternalEndpoint, SeedExternalEndpoint
-		s.putCluster(cl, now.Add(-200*day))
+		acct.PutCluster(cl, now.Add(-200*day))
 	}
 }
 
@@ -245,9 +179,9 @@ func (c *Cloud) AddExtraClusters(n int) {
 // when the user has none), for the standalone mock's start-up summary: all
 // of them are fake, and a user trying a pipeline by hand needs them.
 func (c *Cloud) DemoSecrets(userID string) (secretKey, password string) {
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	if u := c.st.users[userID]; u != nil {
+	c.acct.Mu.Lock()
+	defer c.acct.Mu.Unlock()
+	if u := c.acct.Users[userID]; u != nil {
 		return u.SecretKey, u.Password
 	}
 	return "", ""

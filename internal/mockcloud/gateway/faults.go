@@ -1,4 +1,4 @@
-package mockcloud
+package gateway
 
 import (
 	"crypto/tls"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
 )
 
 // This file is fault injection: per-route errors, throttling, latency,
@@ -82,9 +84,9 @@ const (
 // request: all matching FaultLatency rules add their latency, and the first
 // other matching rule that fires decides the request's fate.
 type Fault struct {
-	// Route is a Route* label (e.g. RouteRevoke), or "" for every route of
-	// the main listener, including paths that match no route. A kube API
-	// server is only affected by rules naming one of its RouteKube* labels.
+	// Route is a route label (e.g. mockcloud.RouteRevoke), or "" for every
+	// route of the cloud's listeners, including paths that match no route. A
+	// kube API server is only affected by rules naming one of its labels.
 	Route string
 	// Kind is what the rule injects.
 	Kind FaultKind
@@ -103,12 +105,17 @@ type Fault struct {
 	RetryAfter string
 }
 
-// validate reports a rule that cannot work.
-func (f Fault) validate() error {
+// validate reports a rule that cannot work here.
+func (g *Gateway) validate(f Fault) error {
+	return f.Validate(func(label string) bool { return g.known[label] })
+}
+
+// Validate reports a rule that cannot work; known tells the route labels.
+func (f Fault) Validate(known func(label string) bool) error {
 	switch {
 	case !slices.Contains(faultKinds, f.Kind):
 		return fmt.Errorf("fault kind %q is not one of %s", f.Kind, kindList())
-	case f.Route != "" && !knownRoute(f.Route):
+	case f.Route != "" && !known(f.Route):
 		return fmt.Errorf("fault route %q is not a Route* label", f.Route)
 	case math.IsNaN(f.Probability) || f.Probability < 0 || f.Probability > 1:
 		return fmt.Errorf("fault probability %v is outside 0..1", f.Probability)
@@ -152,38 +159,6 @@ func (f Fault) String() string {
 	}
 	return b.String()
 }
-
-// WithFaults injects faults from the start. Fractional probabilities draw
-// from one PCG source seeded with seed, so the same requests in the same
-// order meet the same faults. Start fails on an invalid rule; a later
-// WithFaults replaces an earlier one.
-func WithFaults(seed int64, faults ...Fault) Option {
-	return func(o *options) {
-		o.faultSeed = seed
-		o.faults = append([]Fault(nil), faults...)
-	}
-}
-
-// WithClockSkew runs the server clock d ahead of the clock it would use
-// otherwise (time.Now or WithClock's), whatever the order of the options.
-// AK/SK signatures dated more than 15 minutes from the skewed clock fail with
-// the API gateway's 401.
-func WithClockSkew(d time.Duration) Option { return func(o *options) { o.clockSkew = d } }
-
-// SetFaults replaces the fault rules at run time, restarting their Times
-// counts and the random source from seed. It panics on an invalid rule, like
-// a bad regular expression in regexp.MustCompile.
-func (c *Cloud) SetFaults(seed int64, faults ...Fault) {
-	for _, f := range faults {
-		if err := f.validate(); err != nil {
-			panic("mockcloud: SetFaults: " + err.Error())
-		}
-	}
-	c.faults.set(seed, faults)
-}
-
-// ClearFaults removes every fault rule.
-func (c *Cloud) ClearFaults() { c.faults.set(0, nil) }
 
 // faultRule is a rule with its injection count.
 type faultRule struct {
@@ -267,37 +242,56 @@ func (s *faultSet) fires(p float64) bool {
 	return s.rng.Float64() < p
 }
 
-// pickFaults decides the faults of a main-listener request; rt is its
-// route, nil when none matched.
-func (c *Cloud) pickFaults(rt *route, r *http.Request) injection {
+// pickFaults decides the faults of a request to the cloud's listeners; rt is
+// its route, nil when none matched.
+func (g *Gateway) pickFaults(rt *wire.Route, r *http.Request) injection {
 	label := ""
 	if rt != nil {
-		label = rt.label
+		label = rt.Pattern
 	}
-	return c.faults.pick(label, false, func(k FaultKind) bool {
-		return k != FaultExpireTokens || rt != nil && !rt.public && c.knownToken(presentedToken(r))
+	return g.faults.pick(label, false, func(k FaultKind) bool {
+		return k != FaultExpireTokens || rt != nil && !rt.Public && g.acct.KnownToken(presentedToken(r))
 	})
 }
 
-// knownToken reports whether tok was issued by this cloud.
-func (c *Cloud) knownToken(tok string) bool {
-	if tok == "" {
-		return false
+// SetFaults replaces the fault rules, restarting their Times counts and the
+// random source from seed; it changes nothing when a rule cannot work here.
+func (g *Gateway) SetFaults(seed int64, faults ...Fault) error {
+	for i, f := range faults {
+		if err := g.validate(f); err != nil {
+			return fmt.Errorf("fault %d: %w", i, err)
+		}
 	}
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	_, ok := c.st.tokens[tok]
-	return ok
+	g.faults.set(seed, faults)
+	return nil
 }
 
-// expireToken makes tok expire now (or keeps an earlier expiry).
-func (c *Cloud) expireToken(tok string) {
-	now := c.now()
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	if t, ok := c.st.tokens[tok]; ok && now.Before(t.expires) {
-		t.expires = now
+// AddFault appends a rule after the active ones.
+func (g *Gateway) AddFault(f Fault) error {
+	if err := g.validate(f); err != nil {
+		return err
 	}
+	g.faults.mu.Lock()
+	defer g.faults.mu.Unlock()
+	g.faults.rules = append(g.faults.rules, faultRule{Fault: f})
+	return nil
+}
+
+// RuleHits is an active rule with how often it fired.
+type RuleHits struct {
+	Fault Fault
+	Hits  int
+}
+
+// Faults returns the active rules.
+func (g *Gateway) Faults() []RuleHits {
+	g.faults.mu.Lock()
+	defer g.faults.mu.Unlock()
+	out := make([]RuleHits, len(g.faults.rules))
+	for i, rl := range g.faults.rules {
+		out[i] = RuleHits{Fault: rl.Fault, Hits: rl.hits}
+	}
+	return out
 }
 
 // sleepFor waits d of real time, or until the client goes away.
@@ -318,30 +312,30 @@ func isStatusFault(k FaultKind) bool {
 	return k == FaultStatus500 || k == FaultStatus502 || k == FaultStatus503 || k == FaultThrottle
 }
 
-// writeFault answers an injected error status on the main listener.
-func writeFault(rc *reqCtx, label string, f Fault) {
+// writeFault answers an injected error status on the cloud's listeners.
+func writeFault(c *wire.Call, label string, f Fault) {
 	if f.Kind == FaultThrottle {
 		if f.RetryAfter != "" {
-			rc.w.Header().Set("Retry-After", f.RetryAfter)
+			c.W.Header().Set("Retry-After", f.RetryAfter)
 		}
-		writeAPIGW(rc, http.StatusTooManyRequests, CodeThrottled, throttleMessage)
+		wire.APIGW(c, http.StatusTooManyRequests, CodeThrottled, throttleMessage)
 		return
 	}
 	if f.RetryAfter != "" {
-		rc.w.Header().Set("Retry-After", f.RetryAfter)
+		c.W.Header().Set("Retry-After", f.RetryAfter)
 	}
 	status, _ := strconv.Atoi(string(f.Kind)) // Only called for the numeric kinds.
-	path := rc.r.URL.Path
+	path := c.R.URL.Path
 	if label != "" {
 		_, path, _ = strings.Cut(label, " ")
 	}
 	switch {
 	case strings.HasPrefix(path, "/api/v3/"):
-		writeCCE(rc, status, CodeInternal, "injected fault: "+http.StatusText(status))
+		wire.CCEError(c, status, wire.CodeInternal, "injected fault: "+http.StatusText(status))
 	case status == http.StatusInternalServerError:
-		writeAPIGW(rc, status, CodeBackendMissing, "The backend does not exist.")
+		wire.APIGW(c, status, CodeBackendMissing, "The backend does not exist.")
 	default:
-		writeAPIGW(rc, status, CodeBackendUnavailable, "Backend unavailable.")
+		wire.APIGW(c, status, CodeBackendUnavailable, "Backend unavailable.")
 	}
 }
 
@@ -352,13 +346,13 @@ func writeKubeFault(w http.ResponseWriter, f Fault) {
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
-		writeKubeStatus(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests, please try again later.")
+		wire.KubeStatus(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests, please try again later.")
 		return
 	}
 	status, _ := strconv.Atoi(string(f.Kind)) // Only called for the numeric kinds.
 	reasons := map[int]string{http.StatusInternalServerError: "InternalError", http.StatusBadGateway: "BadGateway",
 		http.StatusServiceUnavailable: "ServiceUnavailable"}
-	writeKubeStatus(w, status, reasons[status], "injected fault: "+http.StatusText(status))
+	wire.KubeStatus(w, status, reasons[status], "injected fault: "+http.StatusText(status))
 }
 
 // dropConnection closes the client connection without an answer: with a TCP
