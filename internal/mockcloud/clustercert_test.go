@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
 )
 
 // kubeconfigDoc is the parsed clustercert response.
@@ -29,32 +31,12 @@ type kubeconfigDoc struct {
 	CurrentContext string              `json:"current-context"`
 }
 
-// The kubeconfig's parts, as a client reads them (the kube package has the
-// writer's; these are the reader's own, so that a wrong tag shows).
+// The kubeconfig's parts.
 type (
-	namedCluster struct {
-		Name    string `json:"name"`
-		Cluster struct {
-			Server                   string `json:"server"`
-			CertificateAuthorityData string `json:"certificate-authority-data"`
-			InsecureSkipTLSVerify    bool   `json:"insecure-skip-tls-verify"`
-		} `json:"cluster"`
-	}
-	namedUser struct {
-		Name string `json:"name"`
-		User struct {
-			ClientCertificateData string `json:"client-certificate-data"`
-			ClientKeyData         string `json:"client-key-data"`
-		} `json:"user"`
-	}
-	namedContext struct {
-		Name    string      `json:"name"`
-		Context contextInfo `json:"context"`
-	}
-	contextInfo struct {
-		Cluster string `json:"cluster"`
-		User    string `json:"user"`
-	}
+	namedCluster = kube.NamedCluster
+	namedUser    = kube.NamedUser
+	namedContext = kube.NamedContext
+	contextInfo  = kube.ContextInfo
 )
 
 // selfSubjectReviewsPath is the path kubectl auth whoami posts to.

@@ -51,10 +51,7 @@ func (c *Cloud) ctlAssumeAgency(_ *control, q *controlReq) {
 	}
 	ref := q.r.PathValue("agency")
 	c.acct.Mu.Lock()
-	a := c.acct.Agencies[ref]
-	if a == nil {
-		a = c.acct.AgencyByName(ref)
-	}
+	a := findAgencyRef(c.acct, ref)
 	c.acct.Mu.Unlock()
 	if a == nil {
 		q.fail(http.StatusNotFound, "no agency with ID or name %q; GET /mockcloud/v1/world lists them", ref)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
 )
 
 // kubectlRunner runs the real kubectl with an isolated HOME (so no user
@@ -67,13 +69,7 @@ func (k kubectlRunner) whoamiUser(t *testing.T, path string) (string, string, er
 	if err != nil {
 		return "", out, err
 	}
-	var review struct {
-		Status struct {
-			UserInfo struct {
-				Username string `json:"username"`
-			} `json:"userInfo"`
-		} `json:"status"`
-	}
+	var review kube.SelfSubjectReview
 	if jerr := json.Unmarshal([]byte(out), &review); jerr != nil {
 		t.Fatalf("whoami output %q: %v", out, jerr)
 	}

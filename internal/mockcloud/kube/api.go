@@ -74,7 +74,7 @@ func (k *Servers) authenticate(ks *server, r *http.Request) (cert *x509.Certific
 func (k *Servers) route(ks *server, w http.ResponseWriter, r *http.Request, cert *x509.Certificate) {
 	p := r.URL.Path
 	if r.Method == http.MethodPost && p == selfSubjectReviewsPath {
-		var review selfSubjectReview
+		var review SelfSubjectReview
 		review.Kind, review.APIVersion = "SelfSubjectReview", "authentication.k8s.io/v1"
 		review.Status.UserInfo.Username = cert.Subject.CommonName
 		review.Status.UserInfo.Groups = append(append([]string{}, cert.Subject.Organization...), "system:authenticated")
@@ -168,8 +168,8 @@ func (k *Servers) version(clusterID string) versionInfo {
 	return info
 }
 
-// selfSubjectReview is the answer to kubectl auth whoami.
-type selfSubjectReview struct {
+// SelfSubjectReview is the answer to kubectl auth whoami.
+type SelfSubjectReview struct {
 	Kind       string `json:"kind"`
 	APIVersion string `json:"apiVersion"`
 	Metadata   struct {

@@ -33,39 +33,40 @@ func (k *Servers) Issue(clusterID, applicantID string, agency bool, groups []str
 	return kubeconfigJSON(ks.url, ks.ca.CertPEM, cc, external)
 }
 
-// Kubeconfig JSON shapes, in the field order of cce-api.md section 4.
+// The kubeconfig JSON of clustercert, in the field order of cce-api.md
+// section 4 (exported for the tests that read it).
 type (
-	kubeconfig struct {
+	Kubeconfig struct {
 		Kind           string         `json:"kind"`
 		APIVersion     string         `json:"apiVersion"`
 		Preferences    struct{}       `json:"preferences"`
-		Clusters       []namedCluster `json:"clusters"`
-		Users          []namedUser    `json:"users"`
-		Contexts       []namedContext `json:"contexts"`
+		Clusters       []NamedCluster `json:"clusters"`
+		Users          []NamedUser    `json:"users"`
+		Contexts       []NamedContext `json:"contexts"`
 		CurrentContext string         `json:"current-context"`
 	}
-	namedCluster struct {
+	NamedCluster struct {
 		Name    string      `json:"name"`
-		Cluster clusterInfo `json:"cluster"`
+		Cluster ClusterInfo `json:"cluster"`
 	}
-	clusterInfo struct {
+	ClusterInfo struct {
 		Server                   string `json:"server"`
 		CertificateAuthorityData string `json:"certificate-authority-data,omitempty"`
 		InsecureSkipTLSVerify    bool   `json:"insecure-skip-tls-verify,omitempty"`
 	}
-	namedUser struct {
+	NamedUser struct {
 		Name string   `json:"name"`
-		User userInfo `json:"user"`
+		User UserInfo `json:"user"`
 	}
-	userInfo struct {
+	UserInfo struct {
 		ClientCertificateData string `json:"client-certificate-data"`
 		ClientKeyData         string `json:"client-key-data"`
 	}
-	namedContext struct {
+	NamedContext struct {
 		Name    string      `json:"name"`
-		Context contextInfo `json:"context"`
+		Context ContextInfo `json:"context"`
 	}
-	contextInfo struct {
+	ContextInfo struct {
 		Cluster string `json:"cluster"`
 		User    string `json:"user"`
 	}
@@ -75,16 +76,16 @@ type (
 // cluster entry points at the same server as the internal one.
 func kubeconfigJSON(server string, caPEM []byte, cc *pki.ClientCert, external bool) ([]byte, error) {
 	b64 := base64.StdEncoding.EncodeToString
-	kc := kubeconfig{
+	kc := Kubeconfig{
 		Kind: "Config", APIVersion: "v1",
-		Clusters:       []namedCluster{{Name: "internalCluster", Cluster: clusterInfo{Server: server, CertificateAuthorityData: b64(caPEM)}}},
-		Users:          []namedUser{{Name: "user", User: userInfo{ClientCertificateData: b64(cc.CertPEM), ClientKeyData: b64(cc.KeyPEM)}}},
-		Contexts:       []namedContext{{Name: "internal", Context: contextInfo{Cluster: "internalCluster", User: "user"}}},
+		Clusters:       []NamedCluster{{Name: "internalCluster", Cluster: ClusterInfo{Server: server, CertificateAuthorityData: b64(caPEM)}}},
+		Users:          []NamedUser{{Name: "user", User: UserInfo{ClientCertificateData: b64(cc.CertPEM), ClientKeyData: b64(cc.KeyPEM)}}},
+		Contexts:       []NamedContext{{Name: "internal", Context: ContextInfo{Cluster: "internalCluster", User: "user"}}},
 		CurrentContext: "internal",
 	}
 	if external {
-		kc.Clusters = append(kc.Clusters, namedCluster{Name: "externalCluster", Cluster: clusterInfo{Server: server, InsecureSkipTLSVerify: true}})
-		kc.Contexts = append(kc.Contexts, namedContext{Name: "external", Context: contextInfo{Cluster: "externalCluster", User: "user"}})
+		kc.Clusters = append(kc.Clusters, NamedCluster{Name: "externalCluster", Cluster: ClusterInfo{Server: server, InsecureSkipTLSVerify: true}})
+		kc.Contexts = append(kc.Contexts, NamedContext{Name: "external", Context: ContextInfo{Cluster: "externalCluster", User: "user"}})
 		kc.CurrentContext = "external"
 	}
 	out, err := json.Marshal(kc)

@@ -130,62 +130,53 @@ func (a *Account) SortedUsers() []*UserRec {
 // nothing is deleted and the trace is rated "warning". It reports whether the
 // user was deleted. It takes Mu.
 func (a *Account) DeleteUser(id, byUserID string) bool {
-	a.Mu.Lock()
-	defer a.Mu.Unlock()
-	t := Trace{Name: "deleteUser", ResourceType: "user", ResourceID: id, Time: a.now(),
-		UserID: byUserID, UserName: a.NameOf(byUserID)}
-	u, ok := a.Users[id]
-	if ok {
-		t.ResourceName = u.Name
-	}
-	if !a.deletionAllowed(&t, ok, byUserID) {
-		return false
-	}
-	delete(a.Users, id)
-	for ak, tc := range a.TempCreds {
-		if tc.UserID == id {
-			delete(a.TempCreds, ak)
+	return a.deleteIdentity("deleteUser", "user", id, byUserID, func() (string, func()) {
+		u, ok := a.Users[id]
+		if !ok {
+			return "", nil
 		}
-	}
-	a.AddTrace(t)
-	return true
+		return u.Name, func() { delete(a.Users, id) }
+	}, func(tc *TempCred) bool { return tc.UserID == id })
 }
 
 // DeleteAgency is DeleteUser for an agency: its sessions end with it.
 func (a *Account) DeleteAgency(id, byUserID string) bool {
+	return a.deleteIdentity("deleteAgency", "agency", id, byUserID, func() (string, func()) {
+		ag, ok := a.Agencies[id]
+		if !ok {
+			return "", nil
+		}
+		return ag.Name, func() { delete(a.Agencies, id) }
+	}, func(tc *TempCred) bool {
+		return tc.Session != nil && tc.Session.Kind == SessionAgency && tc.Session.ID == id
+	})
+}
+
+// deleteIdentity is IAM's operation op on the resource id of type kind by
+// byUserID. find gives the resource's name and what removes it (nil: there
+// is none); dies tells the temporary keys that end with it. CTS records the
+// attempt either way; a refused one with its code, rated "warning".
+func (a *Account) deleteIdentity(op, kind, id, byUserID string, find func() (name string, remove func()), dies func(*TempCred) bool) bool {
 	a.Mu.Lock()
 	defer a.Mu.Unlock()
-	t := Trace{Name: "deleteAgency", ResourceType: "agency", ResourceID: id, Time: a.now(),
+	name, remove := find()
+	t := Trace{Name: op, ResourceType: kind, ResourceID: id, ResourceName: name, Time: a.now(),
 		UserID: byUserID, UserName: a.NameOf(byUserID)}
-	ag, ok := a.Agencies[id]
-	if ok {
-		t.ResourceName = ag.Name
-	}
-	if !a.deletionAllowed(&t, ok, byUserID) {
-		return false
-	}
-	delete(a.Agencies, id)
-	for ak, tc := range a.TempCreds {
-		if tc.Session != nil && tc.Session.Kind == SessionAgency && tc.Session.ID == id {
-			delete(a.TempCreds, ak)
+	deleted := false
+	switch {
+	case !a.IsAdmin(byUserID):
+		t.Code, t.Rating = "403", "warning"
+	case remove == nil:
+		t.Code, t.Rating = "404", "warning"
+	default:
+		deleted = true
+		remove()
+		for ak, tc := range a.TempCreds {
+			if dies(tc) {
+				delete(a.TempCreds, ak)
+			}
 		}
 	}
 	a.AddTrace(t)
-	return true
-}
-
-// deletionAllowed decides an IAM deletion by byUserID of a resource that
-// exists or not; a refused one is recorded in t's trace with its code.
-func (a *Account) deletionAllowed(t *Trace, exists bool, byUserID string) bool {
-	switch {
-	case !a.IsAdmin(byUserID):
-		t.Code = "403"
-	case !exists:
-		t.Code = "404"
-	default:
-		return true
-	}
-	t.Rating = "warning"
-	a.AddTrace(*t)
-	return false
+	return deleted
 }
