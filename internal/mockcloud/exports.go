@@ -35,7 +35,6 @@ const (
 	ProjectIDSandbox     = world.ProjectIDSandbox
 	RegionDE             = world.RegionDE
 	ProjectIDDE          = world.ProjectIDDE
-	ProjectDE2Name       = world.ProjectDE2Name
 	ProjectIDDE2         = world.ProjectIDDE2
 	RegionNL             = world.RegionNL
 	ProjectIDNL          = world.ProjectIDNL
@@ -62,7 +61,6 @@ func Regions() []string { return world.Regions() }
 const (
 	CodeInvalidRequest    = wire.CodeInvalidRequest
 	CodeVersionNotSupport = wire.CodeVersionNotSupport
-	CodeUnauthorized      = wire.CodeUnauthorized
 	CodeForbidden         = wire.CodeForbidden
 	CodeNotFound          = wire.CodeNotFound
 	CodeInternal          = wire.CodeInternal
