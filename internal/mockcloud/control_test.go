@@ -243,8 +243,14 @@ func TestControl_clusters(t *testing.T) {
 	expectStatus(t, ctl(t, c, "PATCH", "/mockcloud/v1/clusters/nope", `{"phase": "Available"}`), http.StatusNotFound)
 
 	r = ctl(t, c, "POST", "/mockcloud/v1/clusters", `{"name": "edge", "version": "v1.29.1-r0"}`)
-	if m := r.json(t); r.status != http.StatusCreated || m["id"] != derivedClusterID("edge") || m["revocable"] != true {
+	if m := r.json(t); r.status != http.StatusCreated || m["id"] != derivedClusterID("edge") || m["revocable"] != true ||
+		m["region"] != Region || m["projectId"] != ProjectID {
 		t.Errorf("add: %d %s", r.status, r.body)
+	}
+	// The answer tells where the cluster was placed: a region gives its main project.
+	r = ctl(t, c, "POST", "/mockcloud/v1/clusters", `{"name": "edge-de", "version": "v1.29.1-r0", "region": "eu-de"}`)
+	if m := r.json(t); r.status != http.StatusCreated || m["region"] != RegionDE || m["projectId"] != ProjectIDDE {
+		t.Errorf("add in eu-de: %d %s", r.status, r.body)
 	}
 	expectStatus(t, call(t, c, adminCred, "GET", cceClusters+"/"+derivedClusterID("edge"), nil), http.StatusOK)
 	expectStatus(t, ctl(t, c, "POST", "/mockcloud/v1/clusters", `{"name": "edge", "version": "v1.29.1-r0"}`), http.StatusBadRequest)

@@ -141,7 +141,7 @@ func (c *Cloud) ctlAddCluster(_ *control, q *controlReq) {
 		checkNewCluster(c.acct, d, "", *cl, "")
 	}, func(cl Cluster) any {
 		c.acct.PutCluster(cl, c.now())
-		return worldCluster(cl)
+		return worldCluster(c.acct.Clusters[cl.ID].Cluster) // placed: with its region and project
 	})
 }
 
@@ -171,8 +171,8 @@ func (c *Cloud) ctlPatchCluster(_ *control, q *controlReq) {
 	if !q.problems(d, "cluster change") {
 		return
 	}
-	c.acct.PutCluster(cl, c.acct.Now())
-	q.reply(http.StatusOK, worldCluster(cl))
+	c.acct.PutCluster(cl, c.now())
+	q.reply(http.StatusOK, worldCluster(c.acct.Clusters[cl.ID].Cluster))
 }
 
 // ctlDeleteCluster answers DELETE /clusters/{cluster}.
