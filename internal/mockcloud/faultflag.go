@@ -8,31 +8,6 @@ import (
 	"time"
 )
 
-// routeNames maps the Go names of the Route* constants to their labels, so a
-// -fault flag may say route=RouteRevoke instead of the whole label.
-var routeNames = map[string]string{
-	"RouteListClusters":          RouteListClusters,
-	"RouteGetCluster":            RouteGetCluster,
-	"RouteUpgradeInfo":           RouteUpgradeInfo,
-	"RouteClusterCert":           RouteClusterCert,
-	"RouteRevoke":                RouteRevoke,
-	"RouteCreateToken":           RouteCreateToken,
-	"RouteGetToken":              RouteGetToken,
-	"RouteCredential":            RouteCredential,
-	"RouteDomains":               RouteDomains,
-	"RouteProjects":              RouteProjects,
-	"RouteListUsers":             RouteListUsers,
-	"RouteGetUser":               RouteGetUser,
-	"RouteUserGroups":            RouteUserGroups,
-	"RouteListGroups":            RouteListGroups,
-	"RouteListAgencies":          RouteListAgencies,
-	"RouteGetAgency":             RouteGetAgency,
-	"RouteListTraces":            RouteListTraces,
-	"RouteKubeVersion":           RouteKubeVersion,
-	"RouteKubeSelfSubjectReview": RouteKubeSelfSubjectReview,
-	"RouteKubeOther":             RouteKubeOther,
-}
-
 // knownRoute reports whether label is one of the Route* labels.
 func knownRoute(label string) bool {
 	for _, l := range routeNames {

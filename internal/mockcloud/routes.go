@@ -38,6 +38,33 @@ const (
 	RouteKubeOther             = kube.RouteOther
 )
 
+// routeNames maps the Go names of the Route* constants to their labels, so a
+// -fault flag may say route=RouteRevoke instead of the whole label.
+// TestRouteNames_everyRoute fails when a route has no name here.
+var routeNames = map[string]string{
+	"RouteListClusters":          RouteListClusters,
+	"RouteGetCluster":            RouteGetCluster,
+	"RouteUpgradeInfo":           RouteUpgradeInfo,
+	"RouteClusterCert":           RouteClusterCert,
+	"RouteRevoke":                RouteRevoke,
+	"RouteCreateToken":           RouteCreateToken,
+	"RouteGetToken":              RouteGetToken,
+	"RouteCredential":            RouteCredential,
+	"RouteDomains":               RouteDomains,
+	"RouteProjects":              RouteProjects,
+	"RouteListUsers":             RouteListUsers,
+	"RouteGetUser":               RouteGetUser,
+	"RouteUserGroups":            RouteUserGroups,
+	"RouteListGroups":            RouteListGroups,
+	"RouteListAgencies":          RouteListAgencies,
+	"RouteGetAgency":             RouteGetAgency,
+	"RouteCallerID":              RouteCallerID,
+	"RouteListTraces":            RouteListTraces,
+	"RouteKubeVersion":           RouteKubeVersion,
+	"RouteKubeSelfSubjectReview": RouteKubeSelfSubjectReview,
+	"RouteKubeOther":             RouteKubeOther,
+}
+
 // Routes returns the label of every route the mock serves, in the combined
 // listener's routing order (the kube API servers of the clusters are not
 // included).
