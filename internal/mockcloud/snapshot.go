@@ -102,23 +102,26 @@ func (c *Cloud) World() World {
 	return w
 }
 
-// worldCluster resolves a cluster's version and whether it takes a revocation now.
+// worldCluster resolves a cluster's version and whether it takes a revocation
+// now, as CCE decides (world.RevocationRefusal).
 func worldCluster(cl Cluster) WorldCluster {
 	wc := WorldCluster{ID: cl.ID, Name: cl.Name, Phase: cl.Phase, Region: cl.Region, ProjectID: cl.ProjectID}
-	v, ok := world.ResolveVersion(cl)
-	if ok {
+	refusal, v, found := world.RevocationRefusal(cl)
+	if found {
 		wc.Version = v.String()
 	}
 	switch {
-	case !ok:
+	case refusal == world.NotAvailable:
+		wc.Reason = "phase " + cl.Phase + " (revocation needs Available)"
+	case refusal == world.Locked:
+		wc.Reason = "locked (" + cl.LockScene + ")"
+	case refusal == world.OldVersion && !found:
 		wc.Reason = "no version resolves"
-	case !world.SupportsRevocation(v):
+	case refusal == world.OldVersion:
 		wc.Reason = "version " + wc.Version + " does not support revocation"
-		if least, found := world.RevokeMinimum(v.Major, v.Minor); found {
+		if least, ok := world.RevokeMinimum(v.Major, v.Minor); ok {
 			wc.Reason += fmt.Sprintf(" (the v%d.%d line needs %s)", v.Major, v.Minor, least)
 		}
-	case cl.Phase != PhaseAvailable:
-		wc.Reason = "phase " + cl.Phase + " (revocation needs Available)"
 	default:
 		wc.Revocable = true
 	}

@@ -255,17 +255,15 @@ func (s *Service) handleRevoke(c *wire.Call) {
 			"only the account or members of group admin may revoke credentials of other users or agencies")
 		return
 	}
-	if cl.Phase != world.PhaseAvailable {
+	switch refusal, v, found := world.RevocationRefusal(cl.Cluster); refusal {
+	case world.NotAvailable:
 		wire.CCEError(c, http.StatusBadRequest, wire.CodeInvalidRequest,
 			"cluster "+id+" is in phase "+cl.Phase+"; credentials can only be revoked while it is Available")
 		return
-	}
-	if cl.Locked {
+	case world.Locked:
 		wire.CCEError(c, http.StatusBadRequest, wire.CodeInvalidRequest, "cluster "+id+" is locked ("+cl.LockScene+"); it cannot be changed")
 		return
-	}
-	v, found := world.ResolveVersion(cl.Cluster)
-	if (!found && !world.EveryPatchRevokes(cl.Cluster)) || (found && !world.SupportsRevocation(v)) {
+	case world.OldVersion:
 		shown := v.String()
 		if !found {
 			shown = "unknown"
