@@ -115,7 +115,7 @@ func (s *statusWriter) WriteHeader(code int) {
 // serveControl answers a control API request.
 func (c *Cloud) serveControl(ctl *control, w http.ResponseWriter, r *http.Request) {
 	rec := &statusWriter{ResponseWriter: w}
-	start := c.acct.Now()
+	start := c.now()
 	presented, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if subtle.ConstantTimeCompare([]byte(presented), []byte(ctl.token)) != 1 {
 		wire.JSON(rec, http.StatusUnauthorized, map[string]string{"error": "missing or wrong control token: send " +

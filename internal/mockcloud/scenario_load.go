@@ -16,7 +16,7 @@ import (
 // group admin with an access key (the scenario's users first, in order).
 func (c *Cloud) LoadScenario(s *Scenario) (User, error) {
 	d := &decoder{file: s.file, pos: s.pos}
-	now := c.acct.Now()
+	now := c.now()
 	c.acct.Mu.Lock()
 	defer c.acct.Mu.Unlock()
 	st := c.acct

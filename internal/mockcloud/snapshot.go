@@ -69,7 +69,7 @@ type WorldDeleted struct {
 
 // World returns what the cloud holds now, sorted by name.
 func (c *Cloud) World() World {
-	now := c.acct.Now()
+	now := c.now()
 	c.acct.Mu.Lock()
 	defer c.acct.Mu.Unlock()
 	w := World{Now: now.UTC(), Clusters: []WorldCluster{}, Users: []WorldUser{}, Agencies: []WorldAgency{}, Deleted: []WorldDeleted{}}
