@@ -129,22 +129,16 @@ func domainIDProblem(id string) string {
 }
 
 // domainIDFormat is the schema validator of domain_id.
-type domainIDFormat struct{}
-
-func (domainIDFormat) Description(context.Context) string {
-	return "value must be an account ID: 32 hexadecimal characters"
-}
-
-func (v domainIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (domainIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
-		return // "" is LengthAtLeast's
-	}
-	if problem := domainIDProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid domain_id",
-			fmt.Sprintf("domain_id = %q %s", req.ConfigValue.ValueString(), problem))
-	}
+var domainIDFormat = stringRule{
+	"value must be an account ID: 32 hexadecimal characters",
+	func(_ context.Context, req validator.StringRequest, id string, diags *diag.Diagnostics) {
+		if id == "" {
+			return // LengthAtLeast's
+		}
+		if problem := domainIDProblem(id); problem != "" {
+			diags.AddAttributeError(req.Path, "Invalid domain_id", fmt.Sprintf("domain_id = %q %s", id, problem))
+		}
+	},
 }
 
 // checkDomainID applies the schema's rule to domain_id from the
