@@ -122,8 +122,7 @@ func TestAccCallerIdentity_withoutSTS(t *testing.T) {
 // agency's policies' business, so is_admin is null and no groups are read.
 func TestAccCallerIdentity_agencySession(t *testing.T) {
 	e := newAccEnv(t)
-	ak, sk, token := e.cloud.AssumeAgency(mockcloud.OpsAgencyID, "pipeline-7")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInAsSession(mockcloud.OpsAgencyID, "pipeline-7")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{

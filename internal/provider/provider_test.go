@@ -81,11 +81,27 @@ func (e *accEnv) set(kv ...string) {
 }
 
 func (e *accEnv) clearCredentials() {
-	for _, v := range []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken} {
+	for _, v := range credentialVars {
 		for _, name := range v {
 			delete(e.env, name)
 		}
 	}
+}
+
+// credentialVars are the environment variables of every kind of sign-in.
+var credentialVars = []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken}
+
+// sessionEnv starts a new session of the agency agencyID and returns the
+// environment (name, value, ...) that signs in as it.
+func (e *accEnv) sessionEnv(agencyID, session string) []string {
+	ak, sk, token := e.cloud.AssumeAgency(agencyID, session)
+	return []string{"HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token}
+}
+
+// signInAsSession signs e in as a new session of the agency agencyID.
+func (e *accEnv) signInAsSession(agencyID, session string) {
+	e.clearCredentials()
+	e.set(e.sessionEnv(agencyID, session)...)
 }
 
 // factories returns provider factories bound to a snapshot of the environment.
