@@ -119,8 +119,7 @@ func TestAccClusterCredential_rotateBefore(t *testing.T) {
 	behind.Store(int64(23 * time.Hour))
 	e := newAccEnv(t, mockcloud.WithClock(func() time.Time { return time.Now().Add(-time.Duration(behind.Load())) }))
 	// A token, because AK/SK signatures must be within 15 minutes of the mock's clock.
-	e.clearCredentials()
-	e.set("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AdminUserID))
+	e.signInWith("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AdminUserID))
 	vars := func(rotate string) config.Variables {
 		return config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID),
 			"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable(rotate)}

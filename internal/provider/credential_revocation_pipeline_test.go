@@ -63,7 +63,7 @@ func TestAccPipeline_applyInAnotherSession(t *testing.T) {
 	e := newAccEnv(t)
 	const agencyID = "a9e000000000000000000000000000ab"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "pipeline", Admin: true})
-	e.signInAsSession(agencyID, "plan-job-1")
+	e.signInWith(e.sessionEnv(agencyID, "plan-job-1")...)
 	c := newSavedPlanCLI(t, e)
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	mustMatch(t, "the plan", out, `revoked_by\s+= \(known after apply\)`, `cluster_version\s+= \(known after apply\)`,

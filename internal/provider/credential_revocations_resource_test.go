@@ -245,7 +245,7 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 	e := newAccEnv(t)
 	const agencyID = "a9e000000000000000000000000000ab"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "pipeline", Admin: true})
-	e.signInAsSession(agencyID, "plan-job-1")
+	e.signInWith(e.sessionEnv(agencyID, "plan-job-1")...)
 	c := newBatchCLI(t, e, map[string]any{
 		mockcloud.ProdClusterID:    map[string]any{"users": []string{mockcloud.LeaverUserID}, "others": map[string]string{mockcloud.ErinUserID: "user"}},
 		mockcloud.StagingClusterID: map[string]any{"agencies": []string{mockcloud.VendorAgencyID}},
@@ -268,7 +268,7 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 func (e *accEnv) selfService() string {
 	const agencyID = "a9e000000000000000000000000000ac"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
-	e.signInAsSession(agencyID, "job-1")
+	e.signInWith(e.sessionEnv(agencyID, "job-1")...)
 	return agencyID
 }
 

@@ -64,8 +64,13 @@ func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
 
 // signIn replaces the credentials with an access key pair.
 func (e *accEnv) signIn(ak, sk string) *accEnv {
+	return e.signInWith("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk)
+}
+
+// signInWith drops every credential and sets kv (name, value, ...) instead.
+func (e *accEnv) signInWith(kv ...string) *accEnv {
 	e.clearCredentials()
-	e.env["HW_ACCESS_KEY"], e.env["HW_SECRET_KEY"] = ak, sk
+	e.set(kv...)
 	return e
 }
 
@@ -96,12 +101,6 @@ var credentialVars = []envVar{envAccessKey, envSecretKey, envSecurityToken, envU
 func (e *accEnv) sessionEnv(agencyID, session string) []string {
 	ak, sk, token := e.cloud.AssumeAgency(agencyID, session)
 	return []string{"HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token}
-}
-
-// signInAsSession signs e in as a new session of the agency agencyID.
-func (e *accEnv) signInAsSession(agencyID, session string) {
-	e.clearCredentials()
-	e.set(e.sessionEnv(agencyID, session)...)
 }
 
 // factories returns provider factories bound to a snapshot of the environment.

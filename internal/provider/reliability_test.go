@@ -247,8 +247,7 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 // failed revocation.
 func TestAccReliability_expiredTokenRenewed(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+	e.signInWith("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
 	e.cloud.SetFaults(7, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultExpireTokens, Probability: 1, Times: 1})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
