@@ -86,18 +86,14 @@ func TestRevokeClusterCertOnce(t *testing.T) {
 	if err := c.RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: "u1"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count(routeRevoke); n != 2 {
-		t.Errorf("%d POSTs, want 2 (the failure, then one success)", n)
-	}
+	f.wantCount(t, routeRevoke, 2) // the failure, then one success
 	// Another applicant, or the same ID sent as an agency, is another revocation.
 	for _, a := range []Applicant{{UserID: "u2"}, {AgencyID: "u1"}} {
 		if err := c.RevokeClusterCert(t.Context(), testCluster, a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := f.count(routeRevoke); n != 4 {
-		t.Errorf("%d POSTs, want 4", n)
-	}
+	f.wantCount(t, routeRevoke, 4)
 }
 
 // A waiting caller returns when its own context ends.

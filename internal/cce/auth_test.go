@@ -59,26 +59,20 @@ func TestPasswordTokenOneRequestForConcurrentCallers(t *testing.T) {
 	c := newTestClient(t, f, passwordCreds())
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for i := range 20 {
+		wg.Go(func() {
 			if _, err := c.Cluster(t.Context(), fmt.Sprintf("%s-%d", testCluster, i), Cached); err != nil {
 				errs <- err
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
 	}
-	if got := f.count(routeTokens); got != 1 {
-		t.Errorf("token requests = %d, want 1", got)
-	}
-	if got := f.count(routeGetCluster); got != 20 {
-		t.Errorf("cluster GETs = %d, want 20", got)
-	}
+	f.wantCount(t, routeTokens, 1)
+	f.wantCount(t, routeGetCluster, 20)
 }
 
 func TestPasswordReauthOnceOn401(t *testing.T) {
@@ -93,12 +87,8 @@ func TestPasswordReauthOnceOn401(t *testing.T) {
 	if _, err := c.Cluster(ctx, testCluster, Fresh); err != nil {
 		t.Fatalf("after revoke: %v", err)
 	}
-	if got := f.count(routeTokens); got != 2 {
-		t.Errorf("token requests = %d, want 2", got)
-	}
-	if got := f.count(routeGetCluster); got != 3 {
-		t.Errorf("cluster GETs = %d, want 3 (ok, 401, ok)", got)
-	}
+	f.wantCount(t, routeTokens, 2)
+	f.wantCount(t, routeGetCluster, 3) // ok, 401, ok
 }
 
 func TestPasswordReauthOnlyOnce(t *testing.T) {
@@ -111,12 +101,8 @@ func TestPasswordReauthOnlyOnce(t *testing.T) {
 	if !IsUnauthorized(err) {
 		t.Fatalf("want 401, got %v", err)
 	}
-	if got := f.count(routeTokens); got != 2 {
-		t.Errorf("token requests = %d, want 2", got)
-	}
-	if got := f.count(routeGetCluster); got != 2 {
-		t.Errorf("cluster GETs = %d, want 2", got)
-	}
+	f.wantCount(t, routeTokens, 2)
+	f.wantCount(t, routeGetCluster, 2)
 }
 
 func TestPasswordWrongCredentials(t *testing.T) {
@@ -132,12 +118,8 @@ func TestPasswordWrongCredentials(t *testing.T) {
 	if strings.Contains(err.Error(), "SUPERSECRET") {
 		t.Errorf("secret in error: %v", err)
 	}
-	if got := f.count(routeTokens); got != 1 {
-		t.Errorf("token requests = %d, want 1 (no retry of 401)", got)
-	}
-	if got := f.count(routeGetCluster); got != 0 {
-		t.Errorf("cluster GETs = %d, want 0", got)
-	}
+	f.wantCount(t, routeTokens, 1) // no retry of 401
+	f.wantCount(t, routeGetCluster, 0)
 }
 
 func TestPasswordScopeByRegionDiscoversProject(t *testing.T) {

@@ -81,13 +81,9 @@ func (c *Client) CreateClusterCert(ctx context.Context, clusterID string, r Clus
 		return nil, err
 	}
 	cc.once = true // a second try after a lost answer would issue a second certificate
-	resp, err := c.do(ctx, cc)
+	b, err := c.getBody(ctx, cc)
 	if err != nil {
 		return nil, err
-	}
-	b, err := readAll(resp)
-	if err != nil {
-		return nil, opError(ServiceCCE, op, err)
 	}
 	return &ClusterCert{Kubeconfig: b}, nil
 }

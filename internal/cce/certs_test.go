@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -17,13 +16,9 @@ const (
 
 func TestRevokeClusterCert(t *testing.T) {
 	f := newFakeCloud(t)
-	var mu sync.Mutex
-	var bodies []string
+	var bodies bodyLog
 	f.handle(routeRevoke, func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, r.PathValue("project_id")+" "+r.PathValue("cluster_id")+" "+string(b))
-		mu.Unlock()
+		bodies.add(r.PathValue("project_id") + " " + r.PathValue("cluster_id") + " " + readBody(r))
 		w.WriteHeader(200)
 	})
 	c := newTestClient(t, f, akskCreds())
@@ -40,8 +35,8 @@ func TestRevokeClusterCert(t *testing.T) {
 		}
 	}
 	want := []string{testProject + " " + testCluster + ` {"userId":"u1"}`, testProject + " " + testCluster + ` {"agencyId":"a1"}`}
-	if len(bodies) != 2 || bodies[0] != want[0] || bodies[1] != want[1] {
-		t.Errorf("bodies %q", bodies)
+	if got := bodies.all(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("bodies %q", got)
 	}
 }
 
@@ -61,13 +56,9 @@ func TestRevokeErrors(t *testing.T) {
 
 func TestCreateClusterCert(t *testing.T) {
 	f := newFakeCloud(t)
-	var mu sync.Mutex
-	var bodies []string
+	var bodies bodyLog
 	f.handle(routeCert, func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		mu.Unlock()
+		bodies.add(readBody(r))
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, kubeconfig)
 	})
@@ -89,7 +80,7 @@ func TestCreateClusterCert(t *testing.T) {
 		t.Error("empty request: want error")
 	}
 	want := []string{`{"duration":30}`, `{"expire_at":"2027-01-02 14:00:00 +0000 UTC"}`, `{"duration":-1}`}
-	if strings.Join(bodies, "|") != strings.Join(want, "|") {
-		t.Errorf("bodies %q", bodies)
+	if got := bodies.all(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("bodies %q", got)
 	}
 }

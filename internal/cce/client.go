@@ -1,7 +1,6 @@
 package cce
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -279,14 +278,7 @@ func (c *Client) send(ctx context.Context, cl call, ri *reqInfo) (*http.Response
 	if err != nil {
 		return nil, notSent(opError(cl.service, cl.op, err))
 	}
-	for k, vs := range cl.header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	c.setHeaders(req.Header, cl.header)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ae, ok := AsAPIError(err); ok {
@@ -363,31 +355,52 @@ func unwrapPermanent(err error) error {
 
 // getJSON runs do and decodes a JSON body into out (nil: body discarded).
 func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
+	return c.read(ctx, cl, func(r io.Reader) error {
+		if out == nil {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		}
+		return decodeJSON(r, out)
+	})
+}
+
+// getBody sends cl and returns its whole success body.
+func (c *Client) getBody(ctx context.Context, cl call) ([]byte, error) {
+	var b []byte
+	err := c.read(ctx, cl, func(r io.Reader) error {
+		var err error
+		if b, err = io.ReadAll(r); err != nil {
+			return fmt.Errorf("reading response: %w", err)
+		}
+		return nil
+	})
+	return b, err
+}
+
+// read sends cl and hands its success body to decode, then closes it; an
+// error of decode is the call's operation's.
+func (c *Client) read(ctx context.Context, cl call, decode func(io.Reader) error) error {
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	if out == nil {
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return opError(cl.service, cl.op, err)
-		}
-		return nil
-	}
-	if err := decodeJSON(resp.Body, out); err != nil {
+	if err := decode(resp.Body); err != nil {
 		return opError(cl.service, cl.op, err)
 	}
 	return nil
 }
 
-// readAll reads and closes a whole success body.
-func readAll(resp *http.Response) ([]byte, error) {
-	defer func() { _ = resp.Body.Close() }()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return nil, fmt.Errorf("reading response: %w", err)
+// setHeaders adds extra to h, then the headers every request carries.
+func (c *Client) setHeaders(h, extra http.Header) {
+	for k, vs := range extra {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
 	}
-	return buf.Bytes(), nil
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", c.cfg.UserAgent)
 }
 
 // projectPath formats a project-scoped path with escaped IDs.

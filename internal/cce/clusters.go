@@ -155,13 +155,9 @@ func (c *Client) getCluster(ctx context.Context, clusterID string) (*Cluster, er
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, cc)
+	b, err := c.getBody(ctx, cc)
 	if err != nil {
 		return nil, err
-	}
-	b, err := readAll(resp)
-	if err != nil {
-		return nil, opError(ServiceCCE, op, err)
 	}
 	cl, err := decodeCluster(b)
 	if err != nil {

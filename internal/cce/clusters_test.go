@@ -63,22 +63,18 @@ func TestClusterCachedSingleflight(t *testing.T) {
 	})
 	c := newTestClient(t, f, akskCreds())
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range 20 {
+		wg.Go(func() {
 			cl, err := c.Cluster(t.Context(), testCluster, Cached)
 			if err != nil || cl.ID != testCluster {
 				t.Errorf("%v %v", cl, err)
 				return
 			}
 			cl.Phase = "mutated" // callers get copies.
-		}()
+		})
 	}
 	wg.Wait()
-	if got := f.count(routeGetCluster); got != 1 {
-		t.Errorf("GETs = %d, want 1", got)
-	}
+	f.wantCount(t, routeGetCluster, 1)
 	cl, err := c.Cluster(t.Context(), testCluster, Cached)
 	if err != nil || cl.Phase != "Available" || f.count(routeGetCluster) != 1 {
 		t.Errorf("cached: %+v %v, GETs %d", cl, err, f.count(routeGetCluster))
@@ -118,9 +114,7 @@ func TestClusterFreshReplacesCached(t *testing.T) {
 	if got := read(Cached); got != "Available" {
 		t.Errorf("Cached after Fresh read %s, want Available", got)
 	}
-	if got := f.count(routeGetCluster); got != 2 {
-		t.Errorf("GETs = %d, want 2", got)
-	}
+	f.wantCount(t, routeGetCluster, 2)
 }
 
 func TestClusterCachedErrors(t *testing.T) {
@@ -217,9 +211,7 @@ func TestListClusters(t *testing.T) {
 	if gotPath != "/api/v3/projects/"+testProject+"/clusters" || gotProject != testProject {
 		t.Errorf("path %q, X-Project-Id %q", gotPath, gotProject)
 	}
-	if n := f.count(routeListClusters); n != 1 {
-		t.Errorf("list GETs = %d, want 1", n)
-	}
+	f.wantCount(t, routeListClusters, 1)
 }
 
 func TestListClustersEmptyAndBroken(t *testing.T) {
@@ -267,9 +259,7 @@ func TestClustersListKeptPerClient(t *testing.T) {
 		}
 		list[0].ID = "mutated" // callers get copies
 	}
-	if got := f.count(routeListClusters); got != 1 {
-		t.Errorf("list requests = %d, want 1", got)
-	}
+	f.wantCount(t, routeListClusters, 1)
 	if _, err := c.Clusters(t.Context(), Fresh); err != nil || f.count(routeListClusters) != 2 {
 		t.Errorf("Fresh: %v, list requests %d", err, f.count(routeListClusters))
 	}

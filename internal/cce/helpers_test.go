@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,4 +247,40 @@ func (f *fakeCloud) serveCluster() {
 	f.handle(routeGetCluster, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, clusterJSONBody(r.PathValue("cluster_id")))
 	})
+}
+
+// wantCount fails the test unless the fake answered want requests of route.
+func (f *fakeCloud) wantCount(t *testing.T, route string, want int) {
+	t.Helper()
+	if got := f.count(route); got != want {
+		t.Errorf("%s: %d requests, want %d", route, got, want)
+	}
+}
+
+// bodyLog keeps, in order, what a handler saw of each request; handlers may
+// run concurrently.
+type bodyLog struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+// add records entry and returns how many there are now.
+func (l *bodyLog) add(entry string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, entry)
+	return len(l.entries)
+}
+
+// all returns a copy of the entries.
+func (l *bodyLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.entries)
+}
+
+// readBody reads a request's whole body.
+func readBody(r *http.Request) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
 }

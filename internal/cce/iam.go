@@ -67,17 +67,22 @@ func (c *Client) iamCall(op, path string, q url.Values) call {
 	return call{service: ServiceIAM, op: op, method: http.MethodGet, base: c.cfg.iamURL, path: path, query: q, global: true}
 }
 
+// iamGetByID reads the IAM object at format with its escaped ID (kind names
+// the ID in an error) into out.
+func (c *Client) iamGetByID(ctx context.Context, op, format, kind, id string, out any) error {
+	eid, err := escapeID(kind, id)
+	if err != nil {
+		return opError(ServiceIAM, op, err)
+	}
+	return c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(format, eid), nil), out)
+}
+
 // getUser reads one IAM user.
 func (c *Client) getUser(ctx context.Context, id string) (*User, error) {
-	const op = "get user"
-	eid, err := escapeID("user ID", id)
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
 	var out struct {
 		User userJSON `json:"user"`
 	}
-	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathUser, eid), nil), &out); err != nil {
+	if err := c.iamGetByID(ctx, "get user", pathUser, "user ID", id, &out); err != nil {
 		return nil, err
 	}
 	u := out.User.user()
@@ -87,31 +92,34 @@ func (c *Client) getUser(ctx context.Context, id string) (*User, error) {
 // ListUsers lists all IAM users of the account, decoding the answer as a
 // stream so large directories stay in bounded memory.
 func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
-	const op = "list users"
-	resp, err := c.do(ctx, c.iamCall(op, pathUsers, nil))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	users, err := decodeUsers(resp.Body)
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
-	return users, nil
+	var users []User
+	err := c.read(ctx, c.iamCall("list users", pathUsers, nil), func(r io.Reader) (err error) {
+		users, err = decodeUsers(r)
+		return err
+	})
+	return users, err
 }
 
 // decodeUsers streams {"users":[...], ...} element by element.
 func decodeUsers(r io.Reader) ([]User, error) {
-	var users []User
-	err := streamArray(r, "users", func(dec *json.Decoder) error {
-		var u userJSON
-		if err := dec.Decode(&u); err != nil {
+	return decodeArray(r, "users", userJSON.user)
+}
+
+// decodeArray streams the array under key, converting each element.
+func decodeArray[J, T any](r io.Reader, key string, convert func(J) T) ([]T, error) {
+	var out []T
+	err := streamArray(r, key, func(dec *json.Decoder) error {
+		var j J
+		if err := dec.Decode(&j); err != nil {
 			return err
 		}
-		users = append(users, u.user())
+		out = append(out, convert(j))
 		return nil
 	})
-	return users, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // streamArray walks a top-level JSON object and calls each for every element
@@ -172,18 +180,13 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 
 // ListUserGroups lists the groups of a user.
 func (c *Client) ListUserGroups(ctx context.Context, userID string) ([]Group, error) {
-	const op = "list user groups"
-	eid, err := escapeID("user ID", userID)
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
 	var out struct {
 		Groups []struct {
 			ID   string `json:"id"`
 			Name string `json:"name"`
 		} `json:"groups"`
 	}
-	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathUserGroups, eid), nil), &out); err != nil {
+	if err := c.iamGetByID(ctx, "list user groups", pathUserGroups, "user ID", userID, &out); err != nil {
 		return nil, err
 	}
 	groups := make([]Group, 0, len(out.Groups))
@@ -195,15 +198,10 @@ func (c *Client) ListUserGroups(ctx context.Context, userID string) ([]Group, er
 
 // getAgency reads one agency.
 func (c *Client) getAgency(ctx context.Context, id string) (*Agency, error) {
-	const op = "get agency"
-	eid, err := escapeID("agency ID", id)
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
 	var out struct {
 		Agency agencyJSON `json:"agency"`
 	}
-	if err := c.getJSON(ctx, c.iamCall(op, fmt.Sprintf(pathAgency, eid), nil), &out); err != nil {
+	if err := c.iamGetByID(ctx, "get agency", pathAgency, "agency ID", id, &out); err != nil {
 		return nil, err
 	}
 	a := out.Agency.agency()
@@ -213,21 +211,16 @@ func (c *Client) getAgency(ctx context.Context, id string) (*Agency, error) {
 // ListAgencies lists the agencies of the caller's account (its domain_id
 // comes from the caller's identity).
 func (c *Client) ListAgencies(ctx context.Context) ([]Agency, error) {
-	const op = "list agencies"
 	domainID, err := c.accountID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, c.iamCall(op, pathAgencies, url.Values{"domain_id": {domainID}}))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	agencies, err := decodeAgencies(resp.Body)
-	if err != nil {
-		return nil, opError(ServiceIAM, op, err)
-	}
-	return agencies, nil
+	var agencies []Agency
+	err = c.read(ctx, c.iamCall("list agencies", pathAgencies, url.Values{"domain_id": {domainID}}), func(r io.Reader) (err error) {
+		agencies, err = decodeAgencies(r)
+		return err
+	})
+	return agencies, err
 }
 
 // accountID is the caller's account (domain) ID, from the look-ups that
@@ -250,16 +243,7 @@ func (c *Client) accountID(ctx context.Context) (string, error) {
 
 // decodeAgencies streams the agencies array, element by element.
 func decodeAgencies(r io.Reader) ([]Agency, error) {
-	var agencies []Agency
-	err := streamArray(r, "agencies", func(dec *json.Decoder) error {
-		var a agencyJSON
-		if err := dec.Decode(&a); err != nil {
-			return err
-		}
-		agencies = append(agencies, a.agency())
-		return nil
-	})
-	return agencies, err
+	return decodeArray(r, "agencies", agencyJSON.agency)
 }
 
 // User finds a user in the account's directory, listed once (ListUsers) for

@@ -118,10 +118,8 @@ func TestWhoAmIAllMethods(t *testing.T) {
 		f.serveIAM(tc.admin, tc.uname)
 		c := newTestClient(t, f, tc.cr, func(c *Config) { c.ProjectID = "" })
 		var wg sync.WaitGroup
-		for i := 0; i < 10; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+		for range 10 {
+			wg.Go(func() {
 				id, err := c.Caller(t.Context(), Cached)
 				if err != nil {
 					t.Errorf("%s: %v", tc.name, err)
@@ -136,7 +134,7 @@ func TestWhoAmIAllMethods(t *testing.T) {
 					id.ProjectID != testProject || id.Admin != wantAdmin || id.AuthMethod != m {
 					t.Errorf("%s: %+v", tc.name, *id)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		if got := f.count(routeUserGroups); got != 1 {
@@ -153,15 +151,13 @@ func TestUserDirectory(t *testing.T) {
 	f.serveIAM(true, "alice")
 	c := newTestClient(t, f, akskCreds())
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range 20 {
+		wg.Go(func() {
 			u, err := c.User(t.Context(), "u2", Cached)
 			if err != nil || u.Name != "bob" || u.Enabled {
 				t.Errorf("%+v %v", u, err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if _, err := c.User(t.Context(), "nope", Cached); !IsNotFound(err) {
@@ -193,9 +189,7 @@ func TestUserFreshListsAgain(t *testing.T) {
 			t.Fatalf("%+v %v", u, err)
 		}
 	}
-	if got := f.count(routeListUsers); got != 2 {
-		t.Errorf("list requests = %d, want 2 (the first read and the fresh one)", got)
-	}
+	f.wantCount(t, routeListUsers, 2) // the first read and the fresh one
 }
 
 func TestUserFallbackWhenListForbidden(t *testing.T) {
@@ -215,9 +209,7 @@ func TestUserFallbackWhenListForbidden(t *testing.T) {
 	if f.count(routeListUsers) != 1 {
 		t.Errorf("list calls %d, want 1", f.count(routeListUsers))
 	}
-	if got := f.count(routeGetUser); got != 1+1 {
-		t.Errorf("get calls %d, want 2 (own and the 403, both kept)", got)
-	}
+	f.wantCount(t, routeGetUser, 1+1) // own and the 403, both kept
 	// Agency fallback: list forbidden -> GetAgency, not found cached.
 	for i := 0; i < 2; i++ {
 		if _, err := c.Agency(ctx, "missing", Cached); !IsNotFound(err) {
@@ -339,7 +331,5 @@ func TestOwnUserSharesCallerRead(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	if got := f.count(routeGetUser); got != 1 {
-		t.Errorf("user GETs %d, want 1", got)
-	}
+	f.wantCount(t, routeGetUser, 1)
 }

@@ -202,9 +202,7 @@ func TestCreateClusterCertNotRetriedOnceSent(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error")
 			}
-			if n := f.count(routeCert); n != 1 {
-				t.Errorf("POST clustercert sent %d times, want 1", n)
-			}
+			f.wantCount(t, routeCert, 1)
 			if want := answer != "429"; MayHaveActed(err) != want {
 				t.Errorf("MayHaveActed(%v) = %v, want %v", err, !want, want)
 			}

@@ -76,14 +76,7 @@ func (c *Client) Raw(ctx context.Context, r RawRequest) (*RawResponse, error) {
 		return nil, fmt.Errorf("raw path %q must start with exactly one /", r.Path)
 	}
 	req.URL.Opaque = r.Path
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	c.setHeaders(req.Header, r.Header)
 	switch {
 	case r.NoAuth:
 	case r.Token != "":

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,15 +138,9 @@ func TestRetryTransportErrorRetried(t *testing.T) {
 
 func TestRetryPOSTBodyReplayed(t *testing.T) {
 	f := newFakeCloud(t)
-	var mu sync.Mutex
-	var bodies []string
+	var bodies bodyLog
 	f.handle("POST /api/v3/projects/{project_id}/clusters/{cluster_id}/clustercertrevoke", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		k := len(bodies)
-		mu.Unlock()
-		if k < 3 {
+		if bodies.add(readBody(r)) < 3 {
 			writeJSON(w, 503, map[string]string{"error_code": "APIGW.0201", "error_msg": "busy"})
 			return
 		}
@@ -157,10 +150,11 @@ func TestRetryPOSTBodyReplayed(t *testing.T) {
 	if err := c.RevokeClusterCert(t.Context(), testCluster, Applicant{UserID: testUserID}); err != nil {
 		t.Fatal(err)
 	}
-	if len(bodies) != 3 {
-		t.Fatalf("attempts = %d, want 3", len(bodies))
+	got := bodies.all()
+	if len(got) != 3 {
+		t.Fatalf("attempts = %d, want 3", len(got))
 	}
-	for _, b := range bodies {
+	for _, b := range got {
 		check(t, "body", b, `{"userId":"`+testUserID+`"}`)
 	}
 	if len(f.authFail) != 0 {

@@ -41,11 +41,7 @@ func TestSignerVectorB(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCR := "POST\n/path/\nkey=value\nx-sdk-date:20060102T150405Z\n\nx-sdk-date\na29d7b4c5efd1a22011d69fd7b7aee76fe51e4083c609244228de258afd61289"
-	check(t, "canonical request", res.Canonical, wantCR)
-	crSum := sha256.Sum256([]byte(res.Canonical))
-	check(t, "canonical request hash", hex.EncodeToString(crSum[:]), "13f75ff5f5216199f986c7e7f2f77834d5e160ad9e46f37319816dc72ba7eeab")
-	check(t, "string to sign", res.StringToSign, "SDK-HMAC-SHA256\n20060102T150405Z\n13f75ff5f5216199f986c7e7f2f77834d5e160ad9e46f37319816dc72ba7eeab")
-	check(t, "authorization", res.Authorization,
+	checkVector(t, res, wantCR, "20060102T150405Z", "13f75ff5f5216199f986c7e7f2f77834d5e160ad9e46f37319816dc72ba7eeab",
 		"SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59")
 }
 
@@ -64,12 +60,20 @@ func TestSignerVectorC(t *testing.T) {
 	wantCR := "GET\n/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs/\nlimit=2&marker=13551d6b-755d-4757-b956-536f674975c0\n" +
 		"content-type:application/json\nhost:service.region.example.com\nx-sdk-date:20191115T033655Z\n\n" +
 		"content-type;host;x-sdk-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-	check(t, "canonical request", res.Canonical, wantCR)
-	crSum := sha256.Sum256([]byte(res.Canonical))
-	check(t, "canonical request hash", hex.EncodeToString(crSum[:]), "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a")
-	check(t, "string to sign", res.StringToSign, "SDK-HMAC-SHA256\n20191115T033655Z\nb25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a")
-	check(t, "authorization", res.Authorization,
+	checkVector(t, res, wantCR, "20191115T033655Z", "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a",
 		"SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe")
+}
+
+// checkVector checks each step of a signature against a published vector:
+// the canonical request, its hash, the string to sign (from the date and
+// that hash) and the Authorization header.
+func checkVector(t *testing.T, res signResult, canonical, date, canonicalHash, authorization string) {
+	t.Helper()
+	check(t, "canonical request", res.Canonical, canonical)
+	sum := sha256.Sum256([]byte(res.Canonical))
+	check(t, "canonical request hash", hex.EncodeToString(sum[:]), canonicalHash)
+	check(t, "string to sign", res.StringToSign, "SDK-HMAC-SHA256\n"+date+"\n"+canonicalHash)
+	check(t, "authorization", res.Authorization, authorization)
 }
 
 func TestSignerClientRuleAndDate(t *testing.T) {

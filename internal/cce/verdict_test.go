@@ -100,12 +100,8 @@ func TestVerdict_passwordSignInOnce(t *testing.T) {
 			t.Errorf("%v: method %s fault %s", err, ce.Method, ce.Fault())
 		}
 	}
-	if n := f.count(routeTokens); n != 1 {
-		t.Errorf("%d sign-ins, want 1", n)
-	}
-	if n := f.count(routeGetCluster); n != 0 {
-		t.Errorf("%d cluster reads without a token", n)
-	}
+	f.wantCount(t, routeTokens, 1)
+	f.wantCount(t, routeGetCluster, 0)
 }
 
 // IAM refuses the key pair with X-Domain-Id while STS and CCE accept it:
@@ -186,15 +182,11 @@ func TestKeepFailure_sharedLookUp(t *testing.T) {
 	if _, err := c.User(t.Context(), "u2", Cached); err == nil {
 		t.Error("a later caller must get the kept failure")
 	}
-	if n := f.count(routeListUsers); n != 3 {
-		t.Errorf("%d user lists, want 3 (one look-up: a try and two retries)", n)
-	}
+	f.wantCount(t, routeListUsers, 3) // one look-up: a try and two retries
 	if _, err := c.User(t.Context(), testUserID, Fresh); err == nil {
 		t.Error("Fresh asks again and fails again")
 	}
-	if n := f.count(routeListUsers); n != 6 {
-		t.Errorf("%d user lists after a Fresh read, want 6", n)
-	}
+	f.wantCount(t, routeListUsers, 6)
 
 	for _, err := range []error{context.Canceled, context.DeadlineExceeded, opError(ServiceIAM, "list users", context.Canceled)} {
 		if keepFailure(err) {

@@ -80,8 +80,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	}
 	noCredentials := func(kv ...string) func(*accEnv) config.Variables {
 		return func(e *accEnv) config.Variables {
-			e.clearCredentials()
-			e.set(kv...)
+			e.signInWith(kv...)
 			return nil
 		}
 	}
@@ -245,8 +244,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			attr: "region", local: true},
 		{name: "region with a password sign-in", config: rev, vars: vars("region", mockcloud.RegionNL, "user_id", mockcloud.BobUserID),
 			setup: func(e *accEnv) config.Variables {
-				e.clearCredentials()
-				e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+				e.signInWith("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
 				return prod(e)
 			},
 			summary: "Another location needs an access key pair", detail: `region "eu-nl" is not the provider's.*signs in with a password.*Sign in with an access key pair`,

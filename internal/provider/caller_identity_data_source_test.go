@@ -122,8 +122,7 @@ func TestAccCallerIdentity_withoutSTS(t *testing.T) {
 // agency's policies' business, so is_admin is null and no groups are read.
 func TestAccCallerIdentity_agencySession(t *testing.T) {
 	e := newAccEnv(t)
-	ak, sk, token := e.cloud.AssumeAgency(mockcloud.OpsAgencyID, "pipeline-7")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(mockcloud.OpsAgencyID, "pipeline-7")...)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -165,8 +164,7 @@ func TestAccCallerIdentity_domainID(t *testing.T) {
 
 func TestAccCallerIdentity_password(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_USER_NAME", "alice", "HW_PASSWORD", mockcloud.AlicePassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+	e.signInWith("HW_USER_NAME", "alice", "HW_PASSWORD", mockcloud.AlicePassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -203,8 +201,7 @@ func TestAccCallerIdentity_temporaryAccessKey(t *testing.T) {
 
 func TestAccCallerIdentity_token(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AliceUserID))
+	e.signInWith("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AliceUserID))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -222,8 +219,7 @@ func TestAccCallerIdentity_token(t *testing.T) {
 // OS_* variables (OTC's names) work when no HW_* variable is set.
 func TestAccCallerIdentity_otcVariables(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("OS_ACCESS_KEY", mockcloud.AliceAccessKey, "OS_SECRET_KEY", mockcloud.AliceSecretKey)
+	e.signInWith("OS_ACCESS_KEY", mockcloud.AliceAccessKey, "OS_SECRET_KEY", mockcloud.AliceSecretKey)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -278,8 +274,7 @@ func TestAccCallerIdentity_noCredentials(t *testing.T) {
 
 func TestAccCallerIdentity_incompleteCredentials(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_USER_NAME", "alice", "HW_PASSWORD", mockcloud.AlicePassword)
+	e.signInWith("HW_USER_NAME", "alice", "HW_PASSWORD", mockcloud.AlicePassword)
 	check, done := expectError(t, re(`Incomplete credentials.*domain_name is missing.*HW_DOMAIN_NAME`), secrets()...)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),

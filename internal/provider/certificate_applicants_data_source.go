@@ -102,7 +102,7 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 				Optional: true,
 				MarkdownDescription: "Keep only applicants whose name matches this regular expression (Go RE2 " +
 					"syntax, e.g. `^ext-` or `(?i)contractor`).",
-				Validators: []validator.String{validRegex{}},
+				Validators: []validator.String{validRegex},
 			},
 			"include_deleted": schema.BoolAttribute{
 				Optional: true,
@@ -114,7 +114,7 @@ func (d *certificateApplicantsDataSource) Schema(_ context.Context, _ datasource
 				Optional: true,
 				MarkdownDescription: "How far back to look for deletions, as a duration such as `72h`. Default and " +
 					"maximum `168h`: CTS keeps only the last 7 days of traces. Only used with `include_deleted`.",
-				Validators: []validator.String{durationWithin{max: ctsWindow, why: "CTS keeps only the last 7 days of traces, so older deletions cannot be found."}},
+				Validators: []validator.String{durationWithin(ctsWindow, "CTS keeps only the last 7 days of traces, so older deletions cannot be found.")},
 			},
 			"cluster_id": schema.StringAttribute{
 				Optional: true,

@@ -229,24 +229,17 @@ func (v credentialDays) ValidateInt64(ctx context.Context, req validator.Int64Re
 // rfc3339Time accepts an RFC 3339 time. How far ahead it lies is checked
 // when a credential is issued (checkExpiryWindow), not on every plan, so an
 // existing credential's configuration does not turn invalid as time passes.
-type rfc3339Time struct{}
+const rfc3339Rule = "value must be an RFC 3339 time such as 2027-01-31T00:00:00Z"
 
-func (rfc3339Time) Description(context.Context) string {
-	return "value must be an RFC 3339 time such as 2027-01-31T00:00:00Z"
-}
-
-func (v rfc3339Time) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v rfc3339Time) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if raw := req.ConfigValue.ValueString(); !isRFC3339(raw) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%s = %s is not an RFC 3339 time: %s. Write a fixed time, or use duration_days with "+
-				"rotate_before to renew ahead of expiry; a time computed from timestamp() changes on every run and "+
-				"would issue a new credential each time.", req.Path, quote(raw), v.Description(ctx)))
-	}
+var rfc3339Time = stringRule{rfc3339Rule,
+	func(_ context.Context, req validator.StringRequest, raw string, diags *diag.Diagnostics) {
+		if !isRFC3339(raw) {
+			diags.AddAttributeError(req.Path, "Invalid time",
+				fmt.Sprintf("%s = %s is not an RFC 3339 time: %s. Write a fixed time, or use duration_days with "+
+					"rotate_before to renew ahead of expiry; a time computed from timestamp() changes on every run and "+
+					"would issue a new credential each time.", req.Path, quote(raw), rfc3339Rule))
+		}
+	},
 }
 
 func isRFC3339(s string) bool {

@@ -46,7 +46,7 @@ func (e *clusterCredentialEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			Validators:          []validator.Int64{credentialDays{}}},
 		"expire_at": schema.StringAttribute{Optional: true,
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead.",
-			Validators:          []validator.String{rfc3339Time{}}},
+			Validators:          []validator.String{rfc3339Time}},
 		"region": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDoc,
 			Validators: []validator.String{regionFormat}},
 		"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: projectIDDoc,

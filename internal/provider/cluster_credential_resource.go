@@ -65,13 +65,13 @@ func (r *clusterCredentialResource) Schema(_ context.Context, _ resource.SchemaR
 			Optional:            true,
 			MarkdownDescription: "Expiry time (RFC 3339), 15 minutes to 5 years ahead when the credential is issued.",
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:          []validator.String{rfc3339Time{}},
+			Validators:          []validator.String{rfc3339Time},
 		},
 		"rotate_before": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "Plan a replacement (a fresh credential) once the current one expires within this " +
 				"duration, e.g. `720h`. Changing it alone changes nothing remotely.",
-			Validators: []validator.String{durationWithin{max: maxCredentialAhead, why: "It is compared with the credential's lifetime, which is at most 5 years."}},
+			Validators: []validator.String{durationWithin(maxCredentialAhead, "It is compared with the credential's lifetime, which is at most 5 years.")},
 		},
 	}
 	for name, o := range credentialOutputAttrs {

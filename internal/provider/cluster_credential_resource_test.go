@@ -119,8 +119,7 @@ func TestAccClusterCredential_rotateBefore(t *testing.T) {
 	behind.Store(int64(23 * time.Hour))
 	e := newAccEnv(t, mockcloud.WithClock(func() time.Time { return time.Now().Add(-time.Duration(behind.Load())) }))
 	// A token, because AK/SK signatures must be within 15 minutes of the mock's clock.
-	e.clearCredentials()
-	e.set("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AdminUserID))
+	e.signInWith("HW_AUTH_TOKEN", e.cloud.IssueToken(mockcloud.AdminUserID))
 	vars := func(rotate string) config.Variables {
 		return config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID),
 			"duration_days": config.IntegerVariable(1), "rotate_before": config.StringVariable(rotate)}
@@ -190,29 +189,8 @@ func TestAccClusterCredential_ephemeral(t *testing.T) {
 func TestAccClusterCredential_refreshWithWrongProjectKeepsState(t *testing.T) {
 	e := newAccEnv(t)
 	v := config.Variables{"cluster_id": config.StringVariable(mockcloud.ProdClusterID), "duration_days": config.IntegerVariable(30)}
-	right := e.factories()
-	e.set("HW_PROJECT_ID", "0000000000000000000000000000beef")
-	wrong := e.factories()
-	resource.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v},
-			{
-				// The plan without configuration that RefreshState makes afterwards destroys it.
-				ProtoV6ProviderFactories: wrong, RefreshState: true, ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr("cce_cluster_credential.this", "region", mockcloud.Region),
-					resource.TestCheckResourceAttr("cce_cluster_credential.this", "project_id", mockcloud.ProjectID)),
-			},
-			{
-				ProtoV6ProviderFactories: wrong, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v, PlanOnly: true,
-				ExpectError: re(`Cluster not found.*no such cluster in this project and region`),
-			},
-			{
-				ProtoV6ProviderFactories: right, Config: testConfig(t, "cluster_credential.tf"), ConfigVariables: v,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-		},
-	})
+	resource.Test(t, resource.TestCase{Steps: wrongProjectSteps(e, "cce_cluster_credential.this", testConfig(t, "cluster_credential.tf"), v,
+		re(`Cluster not found.*no such cluster in this project and region`))})
 	if n := e.cloud.Count(mockcloud.RouteClusterCert); n != 1 {
 		t.Errorf("the mock issued %d credentials, want 1", n)
 	}

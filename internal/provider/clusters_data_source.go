@@ -85,7 +85,7 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Optional: true,
 				MarkdownDescription: "Keep only clusters whose name matches this regular expression (Go RE2 syntax, " +
 					"e.g. `^prod-`).",
-				Validators: []validator.String{validRegex{}},
+				Validators: []validator.String{validRegex},
 			},
 			"phases": schema.ListAttribute{
 				Optional:    true,
@@ -95,7 +95,7 @@ func (d *clustersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(clusterPhase{}),
+					listvalidator.ValueStringsAre(clusterPhase),
 				},
 			},
 			"regions": schema.ListAttribute{

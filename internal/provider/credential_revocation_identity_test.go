@@ -251,16 +251,8 @@ func identityType(t *testing.T, server tfprotov6.ProviderServer) tftypes.Type {
 
 func identityAttrs(t *testing.T, server tfprotov6.ProviderServer, data *tfprotov6.DynamicValue) map[string]string {
 	t.Helper()
-	v, err := data.Unmarshal(identityType(t, server))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attrs map[string]tftypes.Value
-	if err := v.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for k, a := range attrs {
+	for k, a := range attrsOf(t, data, identityType(t, server)) {
 		var s string
 		if err := a.As(&s); err != nil {
 			t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 func (c *cli) signIn(kv ...string) {
 	c.t.Helper()
 	var drop []string
-	for _, v := range []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken} {
+	for _, v := range credentialVars {
 		for _, name := range v {
 			drop = append(drop, name, "")
 		}
@@ -39,6 +39,16 @@ func noProviderBug(t *testing.T, out string) {
 	}
 }
 
+// applySavedPlan applies tfplan of newSavedPlanCLI, which revokes every
+// applicant of testdata/saved_plan, and matches the user's revocation in the
+// state against patterns.
+func (c *cli) applySavedPlan(e *accEnv, patterns ...string) {
+	c.t.Helper()
+	noProviderBug(c.t, c.must("apply", "-input=false", "-no-color", "tfplan"))
+	e.wantRevokeRequests(savedPlanOthers + 2)
+	mustMatch(c.t, "the state", c.must("state", "show", "cce_credential_revocation.user"), patterns...)
+}
+
 // wantRevokeRequests fails the test unless the mock saw n revocation requests.
 func (e *accEnv) wantRevokeRequests(n int) {
 	e.t.Helper()
@@ -53,21 +63,15 @@ func TestAccPipeline_applyInAnotherSession(t *testing.T) {
 	e := newAccEnv(t)
 	const agencyID = "a9e000000000000000000000000000ab"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "pipeline", Admin: true})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "plan-job-1")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(agencyID, "plan-job-1")...)
 	c := newSavedPlanCLI(t, e)
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	mustMatch(t, "the plan", out, `revoked_by\s+= \(known after apply\)`, `cluster_version\s+= \(known after apply\)`,
 		`applicant_name\s+= "dana.leaver"`, `cluster_name\s+= "prod"`)
 	e.assertNoWrites()
 
-	ak, sk, token = e.cloud.AssumeAgency(agencyID, "apply-job-2")
-	c.signIn("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token)
-	out = c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, out)
-	e.wantRevokeRequests(savedPlanOthers + 2)
-	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"),
-		`revoked_by\s+= "`+agencyID+`:apply-job-2"`, `cluster_version\s+= "v1.28.3-r0"`)
+	c.signIn(e.sessionEnv(agencyID, "apply-job-2")...)
+	c.applySavedPlan(e, `revoked_by\s+= "`+agencyID+`:apply-job-2"`, `cluster_version\s+= "v1.28.3-r0"`)
 }
 
 // A read-only plan and a revoking apply: the plan's signer (ivy.reader, who
@@ -100,11 +104,7 @@ func TestAccPipeline_readOnlyPlanAdminApply(t *testing.T) {
 
 	c.signIn("HW_ACCESS_KEY", mockcloud.AdminAccessKey, "HW_SECRET_KEY", mockcloud.AdminSecretKey,
 		"HW_CCE_SEPARATE_APPLY_PRINCIPAL", "true")
-	out = c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, out)
-	e.wantRevokeRequests(savedPlanOthers + 2)
-	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"),
-		`revoked_by\s+= "`+mockcloud.AdminUserID+`"`, `applicant_name\s+= "dana.leaver"`)
+	c.applySavedPlan(e, `revoked_by\s+= "`+mockcloud.AdminUserID+`"`, `applicant_name\s+= "dana.leaver"`)
 }
 
 // The same read-only plan applied with the same read-only keys: the apply's
@@ -137,10 +137,7 @@ func TestAccPipeline_clusterUpgradedBetweenPlanAndApply(t *testing.T) {
 	prod.PlatformVersion, prod.LegacyVersion = "cce.5.0", "v1.28.5-r0"
 	e.cloud.PutCluster(prod)
 
-	out := c.must("apply", "-input=false", "-no-color", "tfplan")
-	noProviderBug(t, out)
-	e.wantRevokeRequests(savedPlanOthers + 2)
-	mustMatch(t, "the state", c.must("state", "show", "cce_credential_revocation.user"), `cluster_version\s+= "v1.28.5-r0"`)
+	c.applySavedPlan(e, `cluster_version\s+= "v1.28.5-r0"`)
 }
 
 // The planning user leaves the admin group before the apply: the apply's

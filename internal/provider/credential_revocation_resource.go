@@ -108,7 +108,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
 				PlanModifiers:       principal,
-				Validators:          []validator.String{otherIDFormat{}},
+				Validators:          []validator.String{otherIDFormat},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
@@ -122,7 +122,7 @@ func (r *credentialRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
-				Validators:          []validator.String{exactConfirmation{}},
+				Validators:          []validator.String{exactConfirmation},
 			},
 			"triggers": schema.MapAttribute{
 				Optional:    true,

@@ -441,34 +441,38 @@ func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *
 func TestAccCredentialRevocation_refreshWithWrongProjectKeepsState(t *testing.T) {
 	e := newAccEnv(t)
 	v := vars("cluster_id", mockcloud.ProdClusterID, "user_id", mockcloud.BobUserID)
+	resource.Test(t, resource.TestCase{Steps: wrongProjectSteps(e, revocation, testConfig(t, "revocation.tf"), v,
+		re(`Cluster not in region "eu-west-101", project 0000000000000000000000000000beef.*The revocation on cluster `+
+			mockcloud.ProdClusterID+` was made in region "eu-west-101", project `+mockcloud.ProjectID+
+			`.*set region = "eu-west-101" and project_id = "`+mockcloud.ProjectID+`"`))})
+	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 1 {
+		t.Errorf("the mock saw %d revocation requests, want 1", n)
+	}
+}
+
+// wrongProjectSteps create the object at address from cfg, refresh it with
+// the provider set to another project (the state keeps the object and its
+// location), plan there (planError), and plan with the right project again
+// (empty).
+func wrongProjectSteps(e *accEnv, address, cfg string, v config.Variables, planError *regexp.Regexp) []resource.TestStep {
 	right := e.factories()
 	e.set("HW_PROJECT_ID", "0000000000000000000000000000beef")
 	wrong := e.factories()
-	resource.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v},
-			{
-				// The refresh keeps the record (the plan without configuration that
-				// RefreshState makes afterwards destroys it, hence non-empty).
-				ProtoV6ProviderFactories: wrong, RefreshState: true, ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(revocation, "region", mockcloud.Region),
-					resource.TestCheckResourceAttr(revocation, "project_id", mockcloud.ProjectID)),
-			},
-			{
-				ProtoV6ProviderFactories: wrong, Config: testConfig(t, "revocation.tf"), ConfigVariables: v, PlanOnly: true,
-				ExpectError: re(`Cluster not in region "eu-west-101", project 0000000000000000000000000000beef.*The revocation on cluster ` +
-					mockcloud.ProdClusterID + ` was made in region "eu-west-101", project ` + mockcloud.ProjectID +
-					`.*set region = "eu-west-101" and project_id = "` + mockcloud.ProjectID + `"`),
-			},
-			{
-				ProtoV6ProviderFactories: right, Config: testConfig(t, "revocation.tf"), ConfigVariables: v,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
+	return []resource.TestStep{
+		{ProtoV6ProviderFactories: right, Config: cfg, ConfigVariables: v},
+		{
+			// The refresh keeps the object (the plan without configuration that
+			// RefreshState makes afterwards destroys it, hence non-empty).
+			ProtoV6ProviderFactories: wrong, RefreshState: true, ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(address, "region", mockcloud.Region),
+				resource.TestCheckResourceAttr(address, "project_id", mockcloud.ProjectID)),
 		},
-	})
-	if n := e.cloud.Count(mockcloud.RouteRevoke); n != 1 {
-		t.Errorf("the mock saw %d revocation requests, want 1", n)
+		{ProtoV6ProviderFactories: wrong, Config: cfg, ConfigVariables: v, PlanOnly: true, ExpectError: planError},
+		{
+			ProtoV6ProviderFactories: right, Config: cfg, ConfigVariables: v,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
 	}
 }
 

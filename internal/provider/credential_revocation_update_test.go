@@ -73,14 +73,7 @@ func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 		PlannedState: plan.PlannedState, Config: dynamic(t, typ, config),
 	})
 	failOnDiags(t, "apply", applied.Diagnostics, err)
-	got, err := applied.NewState.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attrs map[string]tftypes.Value
-	if err := got.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
+	attrs := attrsOf(t, applied.NewState, typ)
 	for name, want := range state {
 		if !attrs[name].Equal(want) {
 			t.Errorf("after the update %s = %v, want %v", name, attrs[name], want)
@@ -89,6 +82,20 @@ func TestCredentialRevocation_confirmationChangeIsInPlace(t *testing.T) {
 	if w := cloud.Writes(); len(w) != 0 {
 		t.Errorf("an in-place confirmation change sent %d writes, first %s %s", len(w), w[0].Method, w[0].Path)
 	}
+}
+
+// attrsOf decodes an object value of typ into its attributes.
+func attrsOf(t *testing.T, v *tfprotov6.DynamicValue, typ tftypes.Type) map[string]tftypes.Value {
+	t.Helper()
+	obj, err := v.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := obj.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs
 }
 
 // objectOf builds an object of typ with the given attributes and null elsewhere.
@@ -233,14 +240,7 @@ func TestCredentialRevocation_upgradeStateV0(t *testing.T) {
 				TypeName: "cce_credential_revocation", Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(tc.state)},
 			})
 			failOnDiags(t, "upgrade", resp.Diagnostics, err)
-			got, err := resp.UpgradedState.Unmarshal(typ)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var attrs map[string]tftypes.Value
-			if err := got.As(&attrs); err != nil {
-				t.Fatal(err)
-			}
+			attrs := attrsOf(t, resp.UpgradedState, typ)
 			if !attrs["other_id_type"].Equal(tc.want) {
 				t.Errorf("other_id_type = %v, want %v", attrs["other_id_type"], tc.want)
 			}

@@ -113,7 +113,7 @@ func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.S
 					"`cce_credential_revocation`, each value those of its `other_id_type`: the plan fails when IAM knows " +
 					"the ID as the other type, since CCE would answer success and revoke nothing.",
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(otherIDFormat{}),
+					mapvalidator.KeysAre(otherIDFormat),
 					mapvalidator.ValueStringsAre(stringvalidator.OneOf(kindUser, kindAgency)),
 				},
 			},
@@ -122,7 +122,7 @@ func (r *credentialRevocationsResource) Schema(ctx context.Context, _ resource.S
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc + " Changing it later changes nothing remotely.",
-				Validators:          []validator.String{exactConfirmation{}},
+				Validators:          []validator.String{exactConfirmation},
 			},
 			"triggers": schema.MapAttribute{
 				Optional:    true,

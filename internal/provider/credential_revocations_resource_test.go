@@ -245,8 +245,7 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 	e := newAccEnv(t)
 	const agencyID = "a9e000000000000000000000000000ab"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "pipeline", Admin: true})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "plan-job-1")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(agencyID, "plan-job-1")...)
 	c := newBatchCLI(t, e, map[string]any{
 		mockcloud.ProdClusterID:    map[string]any{"users": []string{mockcloud.LeaverUserID}, "others": map[string]string{mockcloud.ErinUserID: "user"}},
 		mockcloud.StagingClusterID: map[string]any{"agencies": []string{mockcloud.VendorAgencyID}},
@@ -256,8 +255,7 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 		`cluster_name\s+= "prod"`)
 	e.assertNoWrites()
 
-	ak, sk, token = e.cloud.AssumeAgency(agencyID, "apply-job-2")
-	c.signIn("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token)
+	c.signIn(e.sessionEnv(agencyID, "apply-job-2")...)
 	out = c.must("apply", "-input=false", "-no-color", "tfplan")
 	noProviderBug(t, out)
 	e.wantRevokeRequests(3)
@@ -270,8 +268,7 @@ func TestAccCredentialRevocations_applyInAnotherSession(t *testing.T) {
 func (e *accEnv) selfService() string {
 	const agencyID = "a9e000000000000000000000000000ac"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "self-service"})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "job-1")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(agencyID, "job-1")...)
 	return agencyID
 }
 

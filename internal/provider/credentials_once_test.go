@@ -115,8 +115,7 @@ func TestAccCredentialsOnce_wrongSecretKey(t *testing.T) {
 func TestAccCredentialsOnce_wrongPassword(t *testing.T) {
 	e := newAccEnv(t)
 	c := newOnceCLI(t, e)
-	e.clearCredentials()
-	e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", "Wrong-Passw0rd!", "HW_DOMAIN_NAME", mockcloud.DomainName)
+	e.signInWith("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", "Wrong-Passw0rd!", "HW_DOMAIN_NAME", mockcloud.DomainName)
 	c = newOnceCLIEnv(t, e, c)
 	for run := 1; run <= 2; run++ {
 		planRefused(t, c, `Error: Credentials refused.*IAM refused the password sign-in: check user_name, password and domain_name`)

@@ -21,32 +21,43 @@ import (
 // user would, through dev_overrides: no plugin-testing shim, so for_each works
 // and every CLI command is its own provider process.
 
-var (
-	buildOnce   sync.Once
-	providerBin string
-	buildErr    error
-)
+// providerBinDir holds the binaries built for the tests: shared by every test
+// of the binary, so not t.TempDir(); TestMain removes it.
+var providerBinDir string
 
-// providerBinary builds the provider once per test binary.
+// providerBuild builds the provider once per test binary.
+var providerBuild = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "cce-provider-bin-") //nolint:usetesting // see above
+	if err != nil {
+		return "", err
+	}
+	providerBinDir = dir
+	return goBuild(filepath.Join(dir, "terraform-provider-cce"), "../..", "-tags", "cce_loopback_only")
+})
+
+// providerBinary returns the provider built for the tests.
 func providerBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		// Shared by every test of the binary, so not t.TempDir(); TestMain removes it.
-		dir, err := os.MkdirTemp("", "cce-provider-bin-") //nolint:usetesting // see above
-		if err != nil {
-			buildErr = err
-			return
-		}
-		providerBin = filepath.Join(dir, "terraform-provider-cce")
-		out, err := exec.Command("go", "build", "-tags", "cce_loopback_only", "-o", providerBin, "../..").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	return built(t, providerBuild)
+}
+
+// goBuild builds the package pkg into bin.
+func goBuild(bin, pkg string, flags ...string) (string, error) {
+	args := append(append([]string{"build"}, flags...), "-o", bin, pkg)
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
-	return providerBin
+	return bin, nil
+}
+
+// built returns the binary of a once-per-test-binary build, or fails the test.
+func built(t *testing.T, build func() (string, error)) string {
+	t.Helper()
+	bin, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // cli runs one CLI in a copy of an example directory against the test's mock.
@@ -223,8 +234,8 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	code := m.Run()
-	if providerBin != "" {
-		_ = os.RemoveAll(filepath.Dir(providerBin))
+	if providerBinDir != "" {
+		_ = os.RemoveAll(providerBinDir)
 	}
 	if dir := os.Getenv(envSecretsScanDir); dir != "" && code == 0 {
 		n, hits, err := scanSecrets(dir)

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -28,37 +29,29 @@ var (
 // idFormat validates an ID against a pattern with a message that names the
 // value, the rule and where to find a correct one.
 type idFormat struct {
-	re   *regexp.Regexp
-	rule string
-	fix  string
+	stringRule
+	rule, fix string
 }
 
 var (
-	applicantIDFormat = idFormat{
-		re:   applicantIDRE,
-		rule: "an IAM ID is 32 lowercase hexadecimal characters, e.g. 0c97ac3cb280f4d91fa7c0096739e1f8",
-		fix: "Copy the ID from the IAM console, from the CN of the person's certificate " +
-			"(provider::cce::certificate_applicant_id), or from a CTS deleteUser/deleteAgency trace",
-	}
-	clusterIDFormat = idFormat{
-		re:   clusterIDRE,
-		rule: "a CCE cluster ID is a lowercase UUID, e.g. 365b5e05-846a-11ea-9fe6-0255ac101107",
-		fix:  "Copy it from the cluster's overview page in the CCE console (it is not the cluster name)",
-	}
+	applicantIDFormat = newIDFormat(applicantIDRE,
+		"an IAM ID is 32 lowercase hexadecimal characters, e.g. 0c97ac3cb280f4d91fa7c0096739e1f8",
+		"Copy the ID from the IAM console, from the CN of the person's certificate "+
+			"(provider::cce::certificate_applicant_id), or from a CTS deleteUser/deleteAgency trace")
+	clusterIDFormat = newIDFormat(clusterIDRE,
+		"a CCE cluster ID is a lowercase UUID, e.g. 365b5e05-846a-11ea-9fe6-0255ac101107",
+		"Copy it from the cluster's overview page in the CCE console (it is not the cluster name)")
 )
 
-func (v idFormat) Description(context.Context) string { return v.rule }
-
-func (v idFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v idFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if s := req.ConfigValue.ValueString(); !v.re.MatchString(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
-			fmt.Sprintf("%s = %s is not valid: %s. %s.", req.Path, quote(s), v.rule, v.fix))
-	}
+func newIDFormat(re *regexp.Regexp, rule, fix string) idFormat {
+	return idFormat{rule: rule, fix: fix, stringRule: stringRule{rule,
+		func(_ context.Context, req validator.StringRequest, s string, diags *diag.Diagnostics) {
+			if !re.MatchString(s) {
+				diags.AddAttributeError(req.Path, "Invalid ID",
+					fmt.Sprintf("%s = %s is not valid: %s. %s.", req.Path, quote(s), rule, fix))
+			}
+		},
+	}}
 }
 
 // maxOtherIDLen bounds other_id: no source documents the length of a
@@ -89,31 +82,22 @@ func otherIDProblem(s string) string {
 
 // otherIDFormat validates other_id: an error for what cannot be an ID (see
 // otherIDProblem), a warning for an ID that is not an IAM ID.
-type otherIDFormat struct{}
-
-func (otherIDFormat) Description(context.Context) string {
-	return fmt.Sprintf("value must be a non-empty ID of at most %d characters without white space, control "+
-		"characters or \"/\": an IAM user or agency ID, or a federated identity's ID", maxOtherIDLen)
-}
-
-func (v otherIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v otherIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if problem := otherIDProblem(s); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID", fmt.Sprintf("%s = %s %s. An ID is one word: "+
-			"an IAM user or agency ID (32 lowercase hexadecimal characters), or the ID of a federated identity "+
-			"(<identity provider ID>:<user name>). %s.", req.Path, quote(s), problem, applicantIDFormat.fix))
-		return
-	}
-	if !applicantIDRE.MatchString(s) {
-		resp.Diagnostics.AddAttributeWarning(req.Path, "Not an IAM ID", fmt.Sprintf("%s = %s is not an IAM user "+
-			"or agency ID (%s). That is right for a federated identity, whose ID is <identity provider ID>:<user "+
-			"name> as provider::cce::certificate_applicant_id returns it; otherwise check that it was copied whole. "+
-			"CCE accepts any ID and answers success even for one that never had a credential, so a wrong ID "+
-			"revokes nothing.", req.Path, quote(s), applicantIDFormat.rule))
-	}
+var otherIDFormat = stringRule{
+	fmt.Sprintf("value must be a non-empty ID of at most %d characters without white space, control "+
+		"characters or \"/\": an IAM user or agency ID, or a federated identity's ID", maxOtherIDLen),
+	func(_ context.Context, req validator.StringRequest, s string, diags *diag.Diagnostics) {
+		if problem := otherIDProblem(s); problem != "" {
+			diags.AddAttributeError(req.Path, "Invalid ID", fmt.Sprintf("%s = %s %s. An ID is one word: "+
+				"an IAM user or agency ID (32 lowercase hexadecimal characters), or the ID of a federated identity "+
+				"(<identity provider ID>:<user name>). %s.", req.Path, quote(s), problem, applicantIDFormat.fix))
+			return
+		}
+		if !applicantIDRE.MatchString(s) {
+			diags.AddAttributeWarning(req.Path, "Not an IAM ID", fmt.Sprintf("%s = %s is not an IAM user "+
+				"or agency ID (%s). That is right for a federated identity, whose ID is <identity provider ID>:<user "+
+				"name> as provider::cce::certificate_applicant_id returns it; otherwise check that it was copied whole. "+
+				"CCE accepts any ID and answers success even for one that never had a credential, so a wrong ID "+
+				"revokes nothing.", req.Path, quote(s), applicantIDFormat.rule))
+		}
+	},
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -93,8 +92,7 @@ func TestAccReliability_interruptWhileRetrying503(t *testing.T) {
 	e := newAccEnv(t)
 	e.set("HW_MAX_RETRIES", "") // the provider's default, 5
 	clusters := addClusters(e)
-	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
-	revocationTargets(t, c, clusters, n)
+	c := reliabilityCLI(t, e, clusters, n)
 	e.cloud.SetFaults(7, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus503, Probability: 0.5, RetryAfter: "30"})
 
 	out, sent, took := interruptApply(t, c, func(string) bool {
@@ -120,8 +118,7 @@ func TestAccReliability_interruptWhileHanging(t *testing.T) {
 	const n = 5
 	e := newAccEnv(t)
 	clusters := addClusters(e)
-	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
-	revocationTargets(t, c, clusters, n)
+	c := reliabilityCLI(t, e, clusters, n)
 	e.cloud.SetFaults(7,
 		mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultLatency, Probability: 1, Latency: 10 * time.Minute},
 		mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus503, Probability: 1})

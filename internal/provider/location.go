@@ -29,28 +29,19 @@ const (
 		"`project_id` in the provider's region, else the project named after `region`."
 )
 
-// formatRule is a validator of a string's form: check says what is wrong.
-type formatRule struct {
-	summary, description string
-	check                func(string) error
-}
-
 var (
-	regionFormat    = formatRule{"Invalid region", "value must be a region name such as eu-de or cn-north-4", cce.CheckRegion}
-	projectIDFormat = formatRule{"Invalid project_id", "value must be a project ID: 32 lowercase hexadecimal characters", cce.CheckProjectID}
+	regionFormat    = formatRule("Invalid region", "value must be a region name such as eu-de or cn-north-4", cce.CheckRegion)
+	projectIDFormat = formatRule("Invalid project_id", "value must be a project ID: 32 lowercase hexadecimal characters", cce.CheckProjectID)
 )
 
-func (f formatRule) Description(context.Context) string { return f.description }
-
-func (f formatRule) MarkdownDescription(ctx context.Context) string { return f.Description(ctx) }
-
-func (f formatRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := f.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, f.summary, fmt.Sprintf("%s = %s.", req.Path, err))
-	}
+// formatRule is a validator of a string's form: check says what is wrong,
+// and summary is the error's.
+func formatRule(summary, description string, check func(string) error) stringRule {
+	return stringRule{description, func(_ context.Context, req validator.StringRequest, raw string, diags *diag.Diagnostics) {
+		if err := check(raw); err != nil {
+			diags.AddAttributeError(req.Path, summary, fmt.Sprintf("%s = %s.", req.Path, err))
+		}
+	}}
 }
 
 // located is a client view and the location it works in, with the
@@ -123,12 +114,12 @@ func regionEndpointsSchema() providerschema.MapNestedAttribute {
 				"cce": providerschema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "CCE endpoint of the region, e.g. `https://cce.eu-nl.otc.t-systems.com`.",
-					Validators:          []validator.String{endpointURL{}},
+					Validators:          []validator.String{endpointURL},
 				},
 				"cts": providerschema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "CTS (Cloud Trace Service) endpoint of the region.",
-					Validators:          []validator.String{endpointURL{}},
+					Validators:          []validator.String{endpointURL},
 				},
 			},
 		},

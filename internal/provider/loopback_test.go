@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -33,8 +32,7 @@ func TestLoopbackGuard_inProcess(t *testing.T) {
 func TestAccLoopbackGuard_providerBinary(t *testing.T) {
 	e := newAccEnv(t)
 	e.set("HW_CCE_ENDPOINT", "https://192.0.2.1:8443", "HW_MAX_RETRIES", "0")
-	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
-	revocationTargets(t, c, []string{mockcloud.ProdClusterID}, 1)
+	c := reliabilityCLI(t, e, []string{mockcloud.ProdClusterID}, 1)
 	out, code := c.run("plan", "-input=false", "-no-color")
 	if code == 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), loopbackonly.ErrRefused+" 192.0.2.1:8443") {
 		t.Fatalf("plan exited %d without the guard's refusal:\n%s", code, out)

@@ -155,7 +155,7 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"an access key pair carry this ID (`X-Domain-Id`), as the official SDKs send it. When unset, the " +
 					"provider looks it up once per run (`GET /v3/auth/domains`, then STS); set it to skip that " +
 					"request. It is 32 hexadecimal characters; another value is refused at plan. " + envDoc(envDomainID),
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), domainIDFormat{}},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), domainIDFormat},
 			},
 			"auth_token": schema.StringAttribute{
 				Optional:  true,
@@ -170,7 +170,7 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Domain suffix of the service endpoints: `" + cce.DefaultCloud +
 					"` (Huawei Cloud, the default) or `" + cce.CloudOTC + "` (Open Telekom Cloud). " +
 					"Endpoints default to `https://{service}.{region}.{cloud}`. " + envDoc(envCloud),
-				Validators: []validator.String{hostnameSuffix{}},
+				Validators: []validator.String{hostnameSuffix},
 			},
 			"endpoints": schema.SingleNestedAttribute{
 				Optional: true,
@@ -182,24 +182,24 @@ func (p *cceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"iam": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "IAM endpoint. " + envDoc(envIAMEndpoint),
-						Validators:          []validator.String{endpointURL{}},
+						Validators:          []validator.String{endpointURL},
 					},
 					"cce": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "CCE endpoint. " + envDoc(envCCEEndpoint),
-						Validators:          []validator.String{endpointURL{}},
+						Validators:          []validator.String{endpointURL},
 					},
 					"cts": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "CTS (Cloud Trace Service) endpoint. " + envDoc(envCTSEndpoint),
-						Validators:          []validator.String{endpointURL{}},
+						Validators:          []validator.String{endpointURL},
 					},
 					"sts": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "STS (Security Token Service) endpoint, asked who the provider is signed in " +
 							"as. Where the cloud has no STS (a request to it fails), the provider asks IAM instead, which " +
 							"names IAM users only. " + envDoc(envSTSEndpoint),
-						Validators: []validator.String{endpointURL{}},
+						Validators: []validator.String{endpointURL},
 					},
 				},
 			},

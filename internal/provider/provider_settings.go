@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -35,77 +37,56 @@ func (s settings) unknown(p path.Path) {
 }
 
 func (s settings) str(v types.String, p path.Path, e envVar) string {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return ""
-	}
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	val, _ := s.env(e)
-	return val
+	return envFallback(s, v, v.ValueString(), p, e, "", func(raw string) (string, error) { return raw, nil }, "")
 }
 
 func (s settings) boolean(v types.Bool, p path.Path, e envVar) bool {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return false
-	}
-	if !v.IsNull() {
-		return v.ValueBool()
-	}
-	raw, name := s.env(e)
-	if raw == "" {
-		return false
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a boolean. Set it to true or false.", name, raw))
-	}
-	return b
+	return envFallback(s, v, v.ValueBool(), p, e, false, strconv.ParseBool, "is not a boolean. Set it to true or false.")
 }
 
 func (s settings) integer(v types.Int64, p path.Path, e envVar, def, lo, hi int64) int64 {
-	if v.IsUnknown() {
-		s.unknown(p)
-		return def
-	}
-	if !v.IsNull() {
-		return v.ValueInt64()
-	}
-	raw, name := s.env(e)
-	if raw == "" {
-		return def
-	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < lo || n > hi {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a whole number from %d to %d. Fix or unset it.", name, raw, lo, hi))
-		return def
-	}
-	return n
+	return envFallback(s, v, v.ValueInt64(), p, e, def, func(raw string) (int64, error) {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err == nil && (n < lo || n > hi) {
+			err = errOutOfRange
+		}
+		return n, err
+	}, fmt.Sprintf("is not a whole number from %d to %d. Fix or unset it.", lo, hi))
 }
 
 func (s settings) float(v types.Float64, p path.Path, e envVar) float64 {
+	return envFallback(s, v, v.ValueFloat64(), p, e, 0, func(raw string) (float64, error) {
+		f, err := strconv.ParseFloat(raw, 64)
+		if err == nil && f < 0 {
+			err = errOutOfRange
+		}
+		return f, err
+	}, "is not a number of requests per second (0 or more). Fix or unset it.")
+}
+
+var errOutOfRange = errors.New("out of range")
+
+// envFallback returns the attribute v at p: value when v is set, else its
+// environment variable e parsed by parse, else def. An unknown v is an error,
+// and so is a variable that parse refuses (NAME="raw" problem); both give def.
+func envFallback[T any](s settings, v attr.Value, value T, p path.Path, e envVar, def T, parse func(string) (T, error), problem string) T {
 	if v.IsUnknown() {
 		s.unknown(p)
-		return 0
+		return def
 	}
 	if !v.IsNull() {
-		return v.ValueFloat64()
+		return value
 	}
 	raw, name := s.env(e)
 	if raw == "" {
-		return 0
+		return def
 	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || f < 0 {
-		s.diags.AddAttributeError(p, "Invalid environment variable",
-			fmt.Sprintf("%s=%q is not a number of requests per second (0 or more). Fix or unset it.", name, raw))
-		return 0
+	x, err := parse(raw)
+	if err != nil {
+		s.diags.AddAttributeError(p, "Invalid environment variable", fmt.Sprintf("%s=%q %s", name, raw, problem))
+		return def
 	}
-	return f
+	return x
 }
 
 // domainIDPattern is the form of an account (domain) ID: 32 hexadecimal
@@ -129,22 +110,16 @@ func domainIDProblem(id string) string {
 }
 
 // domainIDFormat is the schema validator of domain_id.
-type domainIDFormat struct{}
-
-func (domainIDFormat) Description(context.Context) string {
-	return "value must be an account ID: 32 hexadecimal characters"
-}
-
-func (v domainIDFormat) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (domainIDFormat) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
-		return // "" is LengthAtLeast's
-	}
-	if problem := domainIDProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid domain_id",
-			fmt.Sprintf("domain_id = %q %s", req.ConfigValue.ValueString(), problem))
-	}
+var domainIDFormat = stringRule{
+	"value must be an account ID: 32 hexadecimal characters",
+	func(_ context.Context, req validator.StringRequest, id string, diags *diag.Diagnostics) {
+		if id == "" {
+			return // LengthAtLeast's
+		}
+		if problem := domainIDProblem(id); problem != "" {
+			diags.AddAttributeError(req.Path, "Invalid domain_id", fmt.Sprintf("domain_id = %q %s", id, problem))
+		}
+	},
 }
 
 // checkDomainID applies the schema's rule to domain_id from the

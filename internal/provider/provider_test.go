@@ -64,8 +64,13 @@ func mockEnv(t *testing.T, cloud *mockcloud.Cloud) map[string]string {
 
 // signIn replaces the credentials with an access key pair.
 func (e *accEnv) signIn(ak, sk string) *accEnv {
+	return e.signInWith("HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk)
+}
+
+// signInWith drops every credential and sets kv (name, value, ...) instead.
+func (e *accEnv) signInWith(kv ...string) *accEnv {
 	e.clearCredentials()
-	e.env["HW_ACCESS_KEY"], e.env["HW_SECRET_KEY"] = ak, sk
+	e.set(kv...)
 	return e
 }
 
@@ -81,11 +86,21 @@ func (e *accEnv) set(kv ...string) {
 }
 
 func (e *accEnv) clearCredentials() {
-	for _, v := range []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken} {
+	for _, v := range credentialVars {
 		for _, name := range v {
 			delete(e.env, name)
 		}
 	}
+}
+
+// credentialVars are the environment variables of every kind of sign-in.
+var credentialVars = []envVar{envAccessKey, envSecretKey, envSecurityToken, envUserName, envPassword, envDomainName, envAuthToken}
+
+// sessionEnv starts a new session of the agency agencyID and returns the
+// environment (name, value, ...) that signs in as it.
+func (e *accEnv) sessionEnv(agencyID, session string) []string {
+	ak, sk, token := e.cloud.AssumeAgency(agencyID, session)
+	return []string{"HW_ACCESS_KEY", ak, "HW_SECRET_KEY", sk, "HW_SECURITY_TOKEN", token}
 }
 
 // factories returns provider factories bound to a snapshot of the environment.

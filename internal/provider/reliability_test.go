@@ -21,15 +21,18 @@ import (
 // offboarding pipeline meets them: nothing may be lost, nothing may be reported
 // done that was not, and a second apply finishes what the first could not.
 
-// revocationTargets makes n other-ID revocations spread over the clusters,
-// written as tfvars for testdata/reliability/main.tf.
-func revocationTargets(t *testing.T, c *cli, clusters []string, n int) {
+// reliabilityCLI prepares a copy of testdata/reliability with n other-ID
+// revocations spread over the clusters.
+func reliabilityCLI(t *testing.T, e *accEnv, clusters []string, n int) *cli {
 	t.Helper()
+	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
 	revocationTargetsFrom(t, c, clusters, 0, n)
+	return c
 }
 
-// revocationTargetsFrom is revocationTargets with the IDs numbered from
-// first, so that several workspaces revoke different IDs.
+// revocationTargetsFrom writes n other-ID revocations spread over the
+// clusters as tfvars for testdata/reliability/main.tf, with the IDs numbered
+// from first, so that several workspaces revoke different IDs.
 func revocationTargetsFrom(t *testing.T, c *cli, clusters []string, first, n int) {
 	t.Helper()
 	targets := map[string]map[string]string{}
@@ -122,8 +125,7 @@ func TestAccReliability_faultsConverge(t *testing.T) {
 	e := newAccEnv(t)
 	e.set("HW_MAX_RETRIES", "") // the provider's default, 5
 	clusters := addClusters(e)
-	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
-	revocationTargets(t, c, clusters, 200)
+	c := reliabilityCLI(t, e, clusters, 200)
 	faults := []mockcloud.Fault{
 		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus500, Probability: 0.08},
 		{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultStatus503, Probability: 0.05},
@@ -191,8 +193,7 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 	const n = 100
 	e := newAccEnv(t)
 	clusters := addClusters(e)
-	c := newCLI(t, e, filepath.Join("testdata", "reliability"), "reliability")
-	revocationTargets(t, c, clusters, n)
+	c := reliabilityCLI(t, e, clusters, n)
 	e.cloud.SetFaults(1, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultLatency, Probability: 1,
 		Latency: time.Second})
 
@@ -246,8 +247,7 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 // failed revocation.
 func TestAccReliability_expiredTokenRenewed(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
+	e.signInWith("HW_USER_NAME", mockcloud.AdminUserName, "HW_PASSWORD", mockcloud.AdminPassword, "HW_DOMAIN_NAME", mockcloud.DomainName)
 	e.cloud.SetFaults(7, mockcloud.Fault{Route: mockcloud.RouteRevoke, Kind: mockcloud.FaultExpireTokens, Probability: 1, Times: 1})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),

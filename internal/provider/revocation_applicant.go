@@ -140,32 +140,25 @@ func importedClusterExists(ctx context.Context, client *cce.Client, id string, d
 
 // otherIDTypeAlone refuses other_id_type beside user_id or agency_id, naming
 // other_id_type as what to remove: those arguments say the type themselves.
-type otherIDTypeAlone struct{}
-
-func (otherIDTypeAlone) Description(context.Context) string {
-	return "other_id_type applies only to other_id; it cannot be set with user_id or agency_id"
-}
-
-func (v otherIDTypeAlone) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (otherIDTypeAlone) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return // Unknown: the checks before the request see the final values.
-	}
-	for _, attr := range []string{"user_id", "agency_id"} {
-		var v types.String
-		if d := req.Config.GetAttribute(ctx, path.Root(attr), &v); d.HasError() || v.IsNull() || v.IsUnknown() {
-			continue
+// An unknown value is left to the checks before the request, which see the
+// final values.
+var otherIDTypeAlone = stringRule{
+	"other_id_type applies only to other_id; it cannot be set with user_id or agency_id",
+	func(ctx context.Context, req validator.StringRequest, raw string, diags *diag.Diagnostics) {
+		for _, attr := range []string{"user_id", "agency_id"} {
+			var v types.String
+			if d := req.Config.GetAttribute(ctx, path.Root(attr), &v); d.HasError() || v.IsNull() || v.IsUnknown() {
+				continue
+			}
+			sends := "a user"
+			if attr == "agency_id" {
+				sends = "an agency"
+			}
+			diags.AddAttributeError(req.Path, "other_id_type without other_id", fmt.Sprintf(
+				"other_id_type = %s is set together with %s, but other_id_type applies only to other_id: %s is always "+
+					"sent to CCE as %s. Remove other_id_type; or, for an ID IAM no longer knows, move the ID to other_id "+
+					"and keep other_id_type.", quote(raw), attr, attr, sends))
+			return
 		}
-		sends := "a user"
-		if attr == "agency_id" {
-			sends = "an agency"
-		}
-		typ := quote(req.ConfigValue.ValueString())
-		resp.Diagnostics.AddAttributeError(req.Path, "other_id_type without other_id", fmt.Sprintf(
-			"other_id_type = %s is set together with %s, but other_id_type applies only to other_id: %s is always "+
-				"sent to CCE as %s. Remove other_id_type; or, for an ID IAM no longer knows, move the ID to other_id "+
-				"and keep other_id_type.", typ, attr, attr, sends))
-		return
-	}
+	},
 }

@@ -241,7 +241,7 @@ func TestOtherIDFormat(t *testing.T) {
 	} {
 		req := validator.StringRequest{Path: path.Root("other_id"), ConfigValue: types.StringValue(tc.id)}
 		var resp validator.StringResponse
-		otherIDFormat{}.ValidateString(context.Background(), req, &resp)
+		otherIDFormat.ValidateString(context.Background(), req, &resp)
 		var warnings, errs []string
 		for _, d := range resp.Diagnostics {
 			if d.Severity() == diag.SeverityError {

@@ -41,7 +41,7 @@ const (
 func otherIDTypeValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.OneOf(kindUser, kindAgency),
-		otherIDTypeAlone{},
+		otherIDTypeAlone,
 	}
 }
 
@@ -167,22 +167,13 @@ func checkTimeoutFloor(at path.Path, written, raw string, diags *diag.Diagnostic
 
 // timeoutFloor accepts a duration of at least minTimeout: the action's
 // timeout, with the rule of the resource's create timeout.
-type timeoutFloor struct{}
-
-func (timeoutFloor) Description(context.Context) string {
-	return fmt.Sprintf("value must be a duration such as \"10m\", at least %s", minTimeout)
-}
-
-func (v timeoutFloor) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (timeoutFloor) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	if !checkTimeoutFloor(req.Path, fmt.Sprintf("%s = %s", req.Path, quote(raw)), raw, &resp.Diagnostics) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s = %s is not a duration. Write one such as \"10m\" or \"90s\", or remove it for the "+
-				"default, %s.", req.Path, quote(raw), shortDuration(defaultTimeout)))
-	}
+var timeoutFloor = stringRule{
+	fmt.Sprintf("value must be a duration such as \"10m\", at least %s", minTimeout),
+	func(_ context.Context, req validator.StringRequest, raw string, diags *diag.Diagnostics) {
+		if !checkTimeoutFloor(req.Path, fmt.Sprintf("%s = %s", req.Path, quote(raw)), raw, diags) {
+			diags.AddAttributeError(req.Path, "Invalid duration",
+				fmt.Sprintf("%s = %s is not a duration. Write one such as \"10m\" or \"90s\", or remove it for the "+
+					"default, %s.", req.Path, quote(raw), shortDuration(defaultTimeout)))
+		}
+	},
 }

@@ -45,8 +45,7 @@ func TestAccCredentialRevocation_agencySessionAllowed(t *testing.T) {
 	e := newAccEnv(t)
 	const agencyID = "a9e000000000000000000000000000aa"
 	e.cloud.AddAgency(mockcloud.Agency{ID: agencyID, Name: "platform-ops", Admin: true})
-	ak, sk, token := e.cloud.AssumeAgency(agencyID, "deploy")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(agencyID, "deploy")...)
 	c := callerRuleCLI(t, e, mockcloud.BobUserID)
 	out := c.must("plan", "-input=false", "-no-color", "-out=tfplan")
 	mustMatch(t, "the plan", out, `Warning: CCE decides whether this revocation is allowed`,
@@ -61,8 +60,7 @@ func TestAccCredentialRevocation_agencySessionAllowed(t *testing.T) {
 // at apply, the error explains its 403, and nothing is revoked or recorded.
 func TestAccCredentialRevocation_agencySessionRefused(t *testing.T) {
 	e := newAccEnv(t)
-	ak, sk, token := e.cloud.AssumeAgency(mockcloud.VendorAgencyID, "ticket-7")
-	e.signIn(ak, sk).set("HW_SECURITY_TOKEN", token)
+	e.signInWith(e.sessionEnv(mockcloud.VendorAgencyID, "ticket-7")...)
 	c := callerRuleCLI(t, e, mockcloud.BobUserID)
 	mustMatch(t, "the plan", c.must("plan", "-input=false", "-no-color"), `Warning: CCE decides whether this revocation is allowed`)
 	out, code := c.run("apply", "-input=false", "-no-color", "-auto-approve")

@@ -92,7 +92,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"other_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: otherIDDoc,
-				Validators:          []validator.String{otherIDFormat{}},
+				Validators:          []validator.String{otherIDFormat},
 			},
 			"other_id_type": schema.StringAttribute{
 				Optional:            true,
@@ -102,7 +102,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 			"confirmation": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: confirmationDoc,
-				Validators:          []validator.String{exactConfirmation{}},
+				Validators:          []validator.String{exactConfirmation},
 			},
 			"region": schema.StringAttribute{
 				Optional:            true,
@@ -119,7 +119,7 @@ func (a *revokeCredentialAction) Schema(_ context.Context, _ action.SchemaReques
 				MarkdownDescription: fmt.Sprintf("How long the invocation may take, waiting for a busy cluster "+
 					"and for CCE's answer included: a duration such as `10m`, at least `%s`. Defaults to `%s`.",
 					minTimeout, shortDuration(defaultTimeout)),
-				Validators: []validator.String{timeoutFloor{}},
+				Validators: []validator.String{timeoutFloor},
 			},
 		},
 	}

@@ -26,46 +26,26 @@ import (
 // the offboarding example runs with the CLI under test, and the world changes
 // through the control API only. No Go reaches into the mock.
 
-var (
-	mockBuildOnce sync.Once
-	mockBin       string
-	mockBuildErr  error
-)
+// mockcloudBuild builds cce-mockcloud once per test binary, beside the provider.
+var mockcloudBuild = sync.OnceValues(func() (string, error) {
+	provider, err := providerBuild()
+	if err != nil {
+		return "", err
+	}
+	return goBuild(filepath.Join(filepath.Dir(provider), "cce-mockcloud"), "../mockcloud/cmd/cce-mockcloud")
+})
 
-// mockcloudBinary builds cce-mockcloud once per test binary, beside the provider.
+// mockcloudBinary returns cce-mockcloud built for the tests.
 func mockcloudBinary(t *testing.T) string {
 	t.Helper()
-	mockBuildOnce.Do(func() {
-		mockBin = filepath.Join(filepath.Dir(providerBinary(t)), "cce-mockcloud")
-		if out, err := exec.Command("go", "build", "-o", mockBin, "../mockcloud/cmd/cce-mockcloud").CombinedOutput(); err != nil {
-			mockBuildErr = fmt.Errorf("go build cce-mockcloud: %w\n%s", err, out)
-		}
-	})
-	if mockBuildErr != nil {
-		t.Fatal(mockBuildErr)
-	}
-	return mockBin
+	return built(t, mockcloudBuild)
 }
 
 // standaloneMock is a running cce-mockcloud process.
 type standaloneMock struct {
 	env    map[string]string // env.sh
-	log    *bytes.Buffer     // stderr: one line per request
-	logMu  *sync.Mutex
+	log    *syncBuffer       // stderr: one line per request
 	client *http.Client
-}
-
-// lockedWriter serializes writes to a buffer.
-type lockedWriter struct {
-	mu  *sync.Mutex
-	buf *bytes.Buffer
-}
-
-// Write appends p.
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
 }
 
 // startStandaloneMock starts cce-mockcloud with a scenario and reads its
@@ -73,9 +53,9 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 func startStandaloneMock(t *testing.T, scenario string) *standaloneMock {
 	t.Helper()
 	dir := t.TempDir()
-	m := &standaloneMock{env: map[string]string{}, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	m := &standaloneMock{env: map[string]string{}, log: &syncBuffer{}}
 	cmd := exec.Command(mockcloudBinary(t), "-scenario", scenario, "-dir", dir)
-	cmd.Stdout, cmd.Stderr = io.Discard, lockedWriter{m.logMu, m.log}
+	cmd.Stdout, cmd.Stderr = io.Discard, m.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +134,7 @@ func (m *standaloneMock) control(t *testing.T, method, path, body string) []byte
 }
 
 // requestLog returns the mock's request log so far.
-func (m *standaloneMock) requestLog() string {
-	m.logMu.Lock()
-	defer m.logMu.Unlock()
-	return m.log.String()
-}
+func (m *standaloneMock) requestLog() string { return m.log.String() }
 
 // revocationsSeen counts the accepted clustercertrevoke calls in the log.
 func (m *standaloneMock) revocationsSeen() int {

@@ -40,8 +40,7 @@ func TestAccTransport_plainHTTPPort(t *testing.T) {
 // how to get a project-scoped one.
 func TestAccTransport_domainScopedToken(t *testing.T) {
 	e := newAccEnv(t)
-	e.clearCredentials()
-	e.set("HW_AUTH_TOKEN", e.cloud.IssueDomainScopedToken(mockcloud.AdminUserID))
+	e.signInWith("HW_AUTH_TOKEN", e.cloud.IssueDomainScopedToken(mockcloud.AdminUserID))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{Config: testConfig(t, "clusters.tf"),
