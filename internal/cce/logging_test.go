@@ -5,9 +5,9 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
@@ -54,7 +54,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 				writeJSON(w, 503, map[string]any{"error_code": "X", "error_msg": "busy", "token": "echo-SUPERSECRET",
 					"nested": map[string]any{"password": "echo2-SUPERSECRET", "client-key-data": "S0VZLVNVUEVSU0VDUkVU"}})
 			})
-			var buf lockedBuffer // the client logs from concurrent goroutines
+			var buf testkit.Buffer // the client logs from concurrent goroutines
 			ctx := tflogtest.RootLogger(t.Context(), &buf)
 			c := newTestClient(t, f, cr, func(c *Config) { c.MaxRetries = 1 })
 			runFlow(t, ctx, c)
@@ -113,23 +113,4 @@ func TestMaskBody(t *testing.T) {
 			t.Errorf("%s not masked", k)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of several
-// loggers sharing it (each tflog subsystem logger has its own lock).
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -11,25 +11,8 @@ import (
 	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
-
-// fakeClock is a settable clock for the limiter.
-type fakeClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (f *fakeClock) now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.at
-}
-
-func (f *fakeClock) advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.at = f.at.Add(d)
-}
 
 // sendN records n tries without waiting (the limiter is unlimited or the
 // test does not care about pacing).
@@ -55,11 +38,11 @@ func wantRate(t *testing.T, l *adaptiveLimiter, want float64, what string) {
 // (not before: those answers are of requests sent before the cut), and never
 // falls below adaptFloor.
 func TestAdaptiveLimiter_halvesOn429(t *testing.T) {
-	clk := &fakeClock{at: time.Unix(1_700_000_000, 0)}
-	l := newAdaptiveLimiter(0, clk.now)
+	clk := testkit.NewClock(time.Unix(1_700_000_000, 0))
+	l := newAdaptiveLimiter(0, clk.Now)
 	for range 40 {
 		sendN(t, l, 1)
-		clk.advance(25 * time.Millisecond)
+		clk.Advance(25 * time.Millisecond)
 	}
 	l.observe(http.StatusOK)
 	l.observe(http.StatusNotFound)
@@ -68,29 +51,29 @@ func TestAdaptiveLimiter_halvesOn429(t *testing.T) {
 	l.observe(http.StatusTooManyRequests)
 	wantRate(t, l, 20, "40 sent in the last second, then a 429")
 	// A burst is measured over the time it took (at least adaptMinSpan).
-	burst := newAdaptiveLimiter(0, clk.now)
+	burst := newAdaptiveLimiter(0, clk.Now)
 	sendN(t, burst, 30)
-	clk.advance(50 * time.Millisecond)
+	clk.Advance(50 * time.Millisecond)
 	burst.observe(http.StatusTooManyRequests)
 	wantRate(t, burst, 150, "30 sent at once, then a 429")
-	clk.advance(adaptHold / 2)
+	clk.Advance(adaptHold / 2)
 	l.observe(http.StatusTooManyRequests)
 	wantRate(t, l, 20, "a second 429 within the hold")
-	clk.advance(adaptHold)
+	clk.Advance(adaptHold)
 	sendN(t, l, 100) // more than the rate allows: the rate is the base
 	l.observe(http.StatusTooManyRequests)
 	wantRate(t, l, 10, "a 429 after the hold")
 	for range 10 {
-		clk.advance(adaptHold)
+		clk.Advance(adaptHold)
 		sendN(t, l, 100)
 		l.observe(http.StatusTooManyRequests)
 	}
 	wantRate(t, l, adaptFloor, "many 429s")
 	// A rate the client does not reach is no base: it sent 2 in the last
 	// second while allowed 40.
-	l2 := newAdaptiveLimiter(40, clk.now)
+	l2 := newAdaptiveLimiter(40, clk.Now)
 	sendN(t, l2, 2)
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	l2.observe(http.StatusTooManyRequests)
 	wantRate(t, l2, 1, "2 sent at a ceiling of 40, then a 429")
 }
@@ -100,10 +83,10 @@ func TestAdaptiveLimiter_halvesOn429(t *testing.T) {
 // 429 came for adaptProbeAfter; a 429 restarts the run; with a ceiling it
 // comes back to the ceiling and never exceeds it.
 func TestAdaptiveLimiter_recovers(t *testing.T) {
-	clk := &fakeClock{at: time.Unix(1_700_000_000, 0)}
-	l := newAdaptiveLimiter(0, clk.now)
+	clk := testkit.NewClock(time.Unix(1_700_000_000, 0))
+	l := newAdaptiveLimiter(0, clk.Now)
 	sendN(t, l, 16)
-	clk.advance(500 * time.Millisecond)
+	clk.Advance(500 * time.Millisecond)
 	l.observe(http.StatusTooManyRequests)
 	wantRate(t, l, 16, "cut")
 	for range 7 {
@@ -120,16 +103,16 @@ func TestAdaptiveLimiter_recovers(t *testing.T) {
 		l.observe(http.StatusOK)
 	}
 	wantRate(t, l, 16+2*adaptStep, "a run of 9 more")
-	clk.advance(adaptProbeAfter)
+	clk.Advance(adaptProbeAfter)
 	for range 10 {
 		l.observe(http.StatusOK)
 	}
 	wantRate(t, l, (16+2*adaptStep)*adaptRaise, "a run of 10 more, long after the last 429")
 
-	c := newAdaptiveLimiter(10, clk.now)
+	c := newAdaptiveLimiter(10, clk.Now)
 	wantRate(t, c, 10, "the ceiling before any 429")
 	sendN(t, c, 30)
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	c.observe(http.StatusTooManyRequests)
 	wantRate(t, c, 5, "cut from the ceiling")
 	for range 200 {

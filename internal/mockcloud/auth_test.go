@@ -5,13 +5,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // TestAKSKOverHTTP covers signature failures, skew and temporary credentials end to end.
 func TestAKSKOverHTTP(t *testing.T) {
 	t.Parallel()
-	clock := &fixedClock{at: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	c := NewForTest(t, WithClock(clock.now))
+	clock := testkit.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	c := NewForTest(t, WithClock(clock.Now))
 	path := cceClusters + "/" + ProdClusterID
 
 	expectStatus(t, call(t, c, adminCred, "GET", path, nil), http.StatusOK)
@@ -39,7 +41,7 @@ func TestAKSKOverHTTP(t *testing.T) {
 	}
 
 	// The clock moves: a request signed "now" is fine again after 20 minutes.
-	clock.advance(20 * time.Minute)
+	clock.Advance(20 * time.Minute)
 	expectStatus(t, call(t, c, adminCred, "GET", path, nil), http.StatusOK)
 
 	// A tampered query fails.
@@ -47,7 +49,7 @@ func TestAKSKOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signForTest(req, nil, adminCred, clock.now())
+	signForTest(req, nil, adminCred, clock.Now())
 	req.URL.RawQuery = "status=Upgrading"
 	resp, err := httpClient(t, c).Do(req)
 	if err != nil {
@@ -68,6 +70,6 @@ func TestAKSKOverHTTP(t *testing.T) {
 	if last.Auth != AuthTemporaryAKSK || last.Caller != AliceUserID {
 		t.Errorf("last request %+v", last)
 	}
-	clock.advance(25 * time.Hour)
+	clock.Advance(25 * time.Hour)
 	expectStatus(t, call(t, c, cred{ak: ak, sk: sk, secToken: st}, "GET", path, nil), http.StatusUnauthorized)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // kubeconfigDoc is the parsed clustercert response.
@@ -464,23 +465,23 @@ func TestKubeRevocation(t *testing.T) {
 // TestKubeExpiry uses the cloud's clock for certificate validity and revocation times.
 func TestKubeExpiry(t *testing.T) {
 	t.Parallel()
-	clock := &fixedClock{at: time.Now()}
-	c := NewForTest(t, WithClock(clock.now))
+	clock := testkit.NewClock(time.Now())
+	c := NewForTest(t, WithClock(clock.Now))
 	kc := issueFor(t, c, aliceCred, ProdClusterID, map[string]int{"duration": 1})
 	if r := kc.kube(t, kc.server(), "GET", "/version", true); r.status != 200 {
 		t.Fatalf("fresh: %s", r.body)
 	}
 	// A revocation at the very instant of issue invalidates (IssuedAt <= R).
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	kc2 := issueFor(t, c, bobCred, ProdClusterID, map[string]int{"duration": 30})
 	expectStatus(t, call(t, c, adminCred, "POST", cceClusters+"/"+ProdClusterID+"/clustercertrevoke",
 		map[string]string{"userId": BobUserID}), http.StatusOK)
 	if r := kc2.kube(t, kc2.server(), "GET", "/version", true); r.status != 401 {
 		t.Errorf("revoked at issue instant: %d", r.status)
 	}
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	kc3 := issueFor(t, c, bobCred, ProdClusterID, map[string]int{"duration": 30})
-	clock.advance(25 * time.Hour)
+	clock.Advance(25 * time.Hour)
 	if r := kc.kube(t, kc.server(), "GET", "/version", true); r.status != 401 || strings.TrimSpace(string(r.body)) != unauthorizedBody {
 		t.Errorf("expired: %d %s", r.status, r.body)
 	}

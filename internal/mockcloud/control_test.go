@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // testControlToken is the control token of these tests.
@@ -47,7 +49,7 @@ func ctlAs(t *testing.T, c *Cloud, token, method, path, body string) response {
 // log writer marks them as control.
 func TestControl_access(t *testing.T) {
 	t.Parallel()
-	var log lockedBuffer
+	var log testkit.Buffer
 	c := controlCloud(t, WithLogWriter(&log))
 	for _, token := range []string{"", "mockctl-wrong", AdminSecretKey} {
 		r := ctlAs(t, c, token, "GET", "/mockcloud/v1/world", "")

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // tracesPath is the CTS trace list path of the seeded project.
@@ -17,9 +19,9 @@ func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 // TestTraces covers the window, filters, paging, code types and errors.
 func TestTraces(t *testing.T) {
 	t.Parallel()
-	clock := &fixedClock{at: time.Now().UTC()}
-	c := NewForTest(t, WithClock(clock.now))
-	now := clock.now()
+	clock := testkit.NewClock(time.Now().UTC())
+	c := NewForTest(t, WithClock(clock.Now))
+	now := clock.Now()
 	week := query("trace_type", "system", "from", ms(now.Add(-8*24*time.Hour)), "to", ms(now))
 
 	// Default window is the last hour: the seeded deletions are older.

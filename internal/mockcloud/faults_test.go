@@ -1,15 +1,15 @@
 package mockcloud
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // getCluster is the path of the seeded production cluster.
@@ -474,30 +474,10 @@ func TestParseFault(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns the contents.
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestFaultLogLine covers the fault in WithLogWriter's lines.
 func TestFaultLogLine(t *testing.T) {
 	t.Parallel()
-	var log lockedBuffer
+	var log testkit.Buffer
 	c := NewForTest(t, WithLogWriter(&log), WithFaults(1, Fault{Route: RouteGetCluster, Kind: FaultStatus503, Probability: 1, Times: 1}))
 	call(t, c, adminCred, "GET", getCluster, nil)
 	call(t, c, adminCred, "GET", getCluster, nil)

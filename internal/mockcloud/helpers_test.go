@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -177,26 +176,6 @@ func str(m map[string]any, path string) string {
 
 // cceClusters is the CCE clusters path prefix of the seeded project.
 const cceClusters = "/api/v3/projects/" + ProjectID + "/clusters"
-
-// fixedClock is a settable clock for tests.
-type fixedClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-// now returns the clock's time.
-func (f *fixedClock) now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.at
-}
-
-// advance moves the clock forward.
-func (f *fixedClock) advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.at = f.at.Add(d)
-}
 
 // query builds a query string.
 func query(kv ...string) string {

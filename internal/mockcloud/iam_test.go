@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud/wire"
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // passwordBody builds a password token request.
@@ -21,8 +22,8 @@ func passwordBody(user, password, scopeKey, scopeVal string) map[string]any {
 // TestTokenFlow covers password tokens, introspection, expiry and revocation.
 func TestTokenFlow(t *testing.T) {
 	t.Parallel()
-	clock := &fixedClock{at: time.Now().UTC()}
-	c := NewForTest(t, WithClock(clock.now))
+	clock := testkit.NewClock(time.Now().UTC())
+	c := NewForTest(t, WithClock(clock.Now))
 
 	r := call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(AliceUserName, AlicePassword, "id", ProjectID))
 	expectStatus(t, r, http.StatusCreated)
@@ -36,7 +37,7 @@ func TestTokenFlow(t *testing.T) {
 		t.Errorf("token body %s", r.body)
 	}
 	exp, err := time.Parse(wire.IAMTimeLayout, str(m, "token.expires_at"))
-	if err != nil || exp.Sub(clock.now()) < 23*time.Hour {
+	if err != nil || exp.Sub(clock.Now()) < 23*time.Hour {
 		t.Errorf("expires_at %v %v", exp, err)
 	}
 	if cat := arr(obj(m["token"])["catalog"]); len(cat) == 0 {
@@ -103,7 +104,7 @@ func TestTokenFlow(t *testing.T) {
 	// Issued tokens expire after 24 h.
 	adminTok := c.IssueToken(AdminUserID)
 	expectStatus(t, call(t, c, cred{token: adminTok}, "GET", path, nil), http.StatusOK)
-	clock.advance(24*time.Hour + time.Second)
+	clock.Advance(24*time.Hour + time.Second)
 	r = call(t, c, cred{token: adminTok}, "GET", path, nil)
 	expectStatus(t, r, http.StatusUnauthorized)
 	if !strings.Contains(str(r.json(t), "error_msg"), "token expires") {
@@ -111,7 +112,7 @@ func TestTokenFlow(t *testing.T) {
 	}
 
 	// A deleted user's token dies with the user.
-	clock.advance(-25 * time.Hour)
+	clock.Advance(-25 * time.Hour)
 	expectStatus(t, call(t, c, cred{token: bobTok}, "GET", path, nil), http.StatusOK)
 	c.DeleteUser(BobUserID, AdminUserID)
 	expectStatus(t, call(t, c, cred{token: bobTok}, "GET", path, nil), http.StatusUnauthorized)

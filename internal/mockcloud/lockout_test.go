@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // TestSignInLockout: five failed password sign-ins in a row lock the user;
@@ -12,8 +14,8 @@ import (
 // ends; a success ends a run of failures; the lock can be turned off.
 func TestSignInLockout(t *testing.T) {
 	t.Parallel()
-	clock := &fixedClock{at: time.Now().UTC()}
-	c := NewForTest(t, WithClock(clock.now))
+	clock := testkit.NewClock(time.Now().UTC())
+	c := NewForTest(t, WithClock(clock.Now))
 	signIn := func(password string) response {
 		return call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(AliceUserName, password, "id", ProjectID))
 	}
@@ -44,7 +46,7 @@ func TestSignInLockout(t *testing.T) {
 	expectStatus(t, call(t, c, cred{}, "POST", "/v3/auth/tokens", passwordBody(BobUserName, BobPassword, "id", ProjectID)), http.StatusCreated)
 	expectStatus(t, call(t, c, aliceCred, "GET", "/v3/users/"+AliceUserID, nil), http.StatusOK)
 
-	clock.advance(DefaultLockoutPeriod + time.Second)
+	clock.Advance(DefaultLockoutPeriod + time.Second)
 	expectStatus(t, signIn(AlicePassword), http.StatusCreated)
 
 	off := NewForTest(t, WithSignInLockout(0, 0))

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // A request beyond the quota gets the gateway's 429 APIGW.0308 without
@@ -13,7 +15,7 @@ import (
 // authenticated), and is recorded with Fault "quota", also in the log lines.
 func TestQuota_throttledRequestNotPassedOn(t *testing.T) {
 	t.Parallel()
-	var log lockedBuffer
+	var log testkit.Buffer
 	c := NewForTest(t, WithQuota(0.001, 2), WithLogWriter(&log), WithFaults(1, Fault{Route: RouteRevoke, Kind: FaultStatus500, Probability: 1, Times: 1}))
 	body := map[string]string{"userId": AliceUserID}
 	// The first admitted revocation meets the 500 rule, the second is stored.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // loadScenario parses doc and loads it into a fresh cloud (seeded for base: demo).
@@ -155,9 +157,9 @@ deleted:
  "agencies": [{"name": "ag", "trustDomainName": "other", "admin": true}],
  "clusters": [{"name": "p", "version": "v1.25", "platformVersion": "cce.4.10", "phase": "Hibernation"}],
  "deleted": [{"type": "agency", "name": "gone", "ago": "1d2h"}]}`
-	clock := &fixedClock{at: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
-	fromYAML, _ := loadScenario(t, yamlDoc, WithClock(clock.now))
-	fromJSON, _ := loadScenario(t, jsonDoc, WithClock(clock.now))
+	clock := testkit.NewClock(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
+	fromYAML, _ := loadScenario(t, yamlDoc, WithClock(clock.Now))
+	fromJSON, _ := loadScenario(t, jsonDoc, WithClock(clock.Now))
 	a, b := fromYAML.World(), fromJSON.World()
 	if !equalJSON(t, a, b) {
 		t.Errorf("YAML and JSON differ:\n%+v\n%+v", a, b)
@@ -165,7 +167,7 @@ deleted:
 	if len(a.Agencies) != 1 || !a.Agencies[0].Admin {
 		t.Errorf("agencies: %+v", a.Agencies)
 	}
-	if len(a.Deleted) != 1 || !a.Deleted[0].DeletedAt.Equal(clock.now().Add(-26*time.Hour)) || a.Deleted[0].By != "admin-a" {
+	if len(a.Deleted) != 1 || !a.Deleted[0].DeletedAt.Equal(clock.Now().Add(-26*time.Hour)) || a.Deleted[0].By != "admin-a" {
 		t.Errorf("deleted: %+v", a.Deleted)
 	}
 }
@@ -184,9 +186,9 @@ clusters:
 deleted:
   - {type: user, name: frank, ago: 1h}
 `
-	clock := &fixedClock{at: time.Now()}
-	c, _ := loadScenario(t, doc, WithClock(clock.now))
-	again, _ := loadScenario(t, doc, WithClock(clock.now))
+	clock := testkit.NewClock(time.Now())
+	c, _ := loadScenario(t, doc, WithClock(clock.Now))
+	again, _ := loadScenario(t, doc, WithClock(clock.Now))
 	w := c.World()
 	if !equalJSON(t, w, again.World()) {
 		t.Error("two loads of one scenario differ")
@@ -222,8 +224,8 @@ deleted:
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fixedClock{at: time.Now()}
-	c := NewForTest(t, WithClock(clock.now))
+	clock := testkit.NewClock(time.Now())
+	c := NewForTest(t, WithClock(clock.Now))
 	before := c.World()
 	_, err = c.LoadScenario(s)
 	for _, w := range []string{

@@ -1,37 +1,18 @@
 package provider
 
 import (
-	"bytes"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
 
 // exitWithin is how soon after the first Ctrl-C Terraform must have exited.
 const exitWithin = 30 * time.Second
-
-// syncBuffer is a bytes.Buffer that a running command and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // interruptApply starts `apply`, waits until ready says the interrupt would
 // land mid-apply, sends SIGINT and returns the output and how long the CLI
@@ -40,7 +21,7 @@ func interruptApply(t *testing.T, c *cli, ready func(out string) bool) (string, 
 	t.Helper()
 	cmd := exec.Command(c.bin, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	cmd.Dir, cmd.Env = c.dir, c.env
-	var out syncBuffer
+	var out testkit.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -44,7 +45,7 @@ func mockcloudBinary(t *testing.T) string {
 // standaloneMock is a running cce-mockcloud process.
 type standaloneMock struct {
 	env    map[string]string // env.sh
-	log    *syncBuffer       // stderr: one line per request
+	log    *testkit.Buffer   // stderr: one line per request
 	client *http.Client
 }
 
@@ -53,7 +54,7 @@ type standaloneMock struct {
 func startStandaloneMock(t *testing.T, scenario string) *standaloneMock {
 	t.Helper()
 	dir := t.TempDir()
-	m := &standaloneMock{env: map[string]string{}, log: &syncBuffer{}}
+	m := &standaloneMock{env: map[string]string{}, log: &testkit.Buffer{}}
 	cmd := exec.Command(mockcloudBinary(t), "-scenario", scenario, "-dir", dir)
 	cmd.Stdout, cmd.Stderr = io.Discard, m.log
 	if err := cmd.Start(); err != nil {

@@ -23,27 +23,8 @@ import (
 	"time"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+	"github.com/cceops/terraform-provider-cce/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe for the exec copy goroutine and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns the contents so far.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // signGET signs a body-less GET with host;x-sdk-date (a third, minimal signer).
 func signGET(req *http.Request, ak, sk string) { signBody(req, nil, ak, sk) }
@@ -86,7 +67,7 @@ func TestMain(m *testing.M) {
 type runningMock struct {
 	cmd            *exec.Cmd
 	done           chan error
-	stdout, stderr *syncBuffer
+	stdout, stderr *testkit.Buffer
 	ready          string
 	envFile        []byte
 	env            map[string]string
@@ -101,7 +82,7 @@ func startMock(t *testing.T, args ...string) runningMock {
 		t.Fatal(err)
 	}
 	dir := args[slices.Index(args, "-dir")+1]
-	m := runningMock{cmd: exec.Command(bin, args...), done: make(chan error, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{},
+	m := runningMock{cmd: exec.Command(bin, args...), done: make(chan error, 1), stdout: &testkit.Buffer{}, stderr: &testkit.Buffer{},
 		ready: filepath.Join(dir, "ready"), env: map[string]string{}}
 	m.cmd.Stdout, m.cmd.Stderr = m.stdout, m.stderr
 	if err := m.cmd.Start(); err != nil {
