@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
 )
 
 // kubectl runs the real kubectl against one kubeconfig file, in an empty HOME
@@ -45,13 +46,7 @@ func (k *kubectl) whoami(kubeconfig string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("kubectl auth whoami failed: %s", out)
 	}
-	var review struct {
-		Status struct {
-			UserInfo struct {
-				Username string `json:"username"`
-			} `json:"userInfo"`
-		} `json:"status"`
-	}
+	var review kube.SelfSubjectReview
 	if err := json.Unmarshal([]byte(out), &review); err != nil {
 		return "", fmt.Errorf("kubectl auth whoami printed %q: %w", out, err)
 	}

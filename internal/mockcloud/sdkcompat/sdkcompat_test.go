@@ -27,6 +27,7 @@ import (
 	stsmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sts/v1/model"
 
 	"github.com/cceops/terraform-provider-cce/internal/mockcloud"
+	"github.com/cceops/terraform-provider-cce/internal/mockcloud/kube"
 )
 
 // httpConfig trusts the mock's CA (no InsecureSkipVerify).
@@ -304,13 +305,7 @@ func checkClusterCert(t *testing.T, cceClient *cce.CceClient) {
 		t.Fatalf("kube API: %v", err)
 	}
 	defer func() { _ = kr.Body.Close() }()
-	var review struct {
-		Status struct {
-			UserInfo struct {
-				Username string `json:"username"`
-			} `json:"userInfo"`
-		} `json:"status"`
-	}
+	var review kube.SelfSubjectReview
 	if err := json.NewDecoder(kr.Body).Decode(&review); err != nil || kr.StatusCode != http.StatusCreated ||
 		review.Status.UserInfo.Username != mockcloud.AdminUserID {
 		t.Errorf("selfsubjectreview: status %d, user %q, %v", kr.StatusCode, review.Status.UserInfo.Username, err)
