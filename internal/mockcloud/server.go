@@ -9,14 +9,15 @@
 //
 // It is built in layers, each importing only the ones below it:
 //
-//	mockcloud          the assembly (Cloud, Start, options), the control API, scenarios, the demo account
-//	gateway            listeners, http.ServeMux routing, quota, faults, signature and token checks, the request log
-//	iam sts cce cts kube   one handler set per service (kube: every cluster's Kubernetes API server)
-//	wire               what the gateway and the services share: Call, Route, the answers' shapes
-//	world pki          the account and its rules; the certificate authorities
+//	mockcloud             the assembly (Cloud, Start, options), the control API, scenarios, the demo account
+//	gateway               listeners, http.ServeMux routing, quota, faults, signature and token checks, the request log
+//	iam sts cce cts kube  one handler set per service (kube: every cluster's Kubernetes API server)
+//	wire                  what the gateway and the services share: Call, Route, the answers' shapes
+//	world pki             the account and its rules; the certificate authorities
 //
-// This package re-exports what tests use of the layers below (types,
-// constants), so that they need to import it alone.
+// TestLayers_importOnlyDownward holds the rule. This package re-exports what
+// tests use of the layers below (types, constants), so that they need to
+// import it alone.
 package mockcloud
 
 import (
