@@ -55,10 +55,15 @@ func (c *Cloud) ctlDelete(ctl *control, q *controlReq, kind string, del func(id,
 	ref, byRef := q.r.PathValue(kind), q.r.URL.Query().Get("by")
 	c.acct.Mu.Lock()
 	var id string
-	if u := findUserRef(c.acct, ref); kind == "user" && u != nil {
-		id = u.ID
-	} else if a := findAgencyRef(c.acct, ref); kind == "agency" && a != nil {
-		id = a.ID
+	switch kind {
+	case "user":
+		if u := findUserRef(c.acct, ref); u != nil {
+			id = u.ID
+		}
+	case "agency":
+		if a := findAgencyRef(c.acct, ref); a != nil {
+			id = a.ID
+		}
 	}
 	by, byOK := actor(c.acct, ctl, byRef)
 	c.acct.Mu.Unlock()
